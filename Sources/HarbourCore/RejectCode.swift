@@ -1,0 +1,43 @@
+/// Stable machine-readable codes for every refusal. Clients branch on these; they never
+/// change meaning once published. The message that accompanies a code names the rule.
+public enum RejectCode: String, Sendable, Hashable, CaseIterable {
+    // Input and reference errors
+    case malformedCommand = "MALFORMED_COMMAND"
+    case invalidNumber = "INVALID_NUMBER"
+    case unknownAccount = "UNKNOWN_ACCOUNT"
+    case duplicateAccount = "DUPLICATE_ACCOUNT"
+    case unknownSymbol = "UNKNOWN_SYMBOL"
+    case unknownAsset = "UNKNOWN_ASSET"
+    case unknownOrder = "UNKNOWN_ORDER"
+    case duplicateClientOrderId = "DUPLICATE_CLIENT_ORDER_ID"
+    case missingClientOrderId = "MISSING_CLIENT_ORDER_ID"
+    case timeWentBackwards = "TIME_WENT_BACKWARDS"
+    // Order shape
+    case invalidQuantity = "INVALID_QUANTITY"
+    case quantityOffLot = "QUANTITY_OFF_LOT"
+    case quantityBelowMinimum = "QUANTITY_BELOW_MINIMUM"
+    case quantityAboveMaximum = "QUANTITY_ABOVE_MAXIMUM"
+    case invalidPrice = "INVALID_PRICE"
+    case priceOffTick = "PRICE_OFF_TICK"
+    case priceOutsideBand = "PRICE_OUTSIDE_BAND"
+    case missingPrice = "MISSING_PRICE"
+    case missingStopPrice = "MISSING_STOP_PRICE"
+    case invalidOrderType = "INVALID_ORDER_TYPE"
+    case invalidTimeInForce = "INVALID_TIME_IN_FORCE"
+    case noMarkPrice = "NO_MARK_PRICE"
+    // Market state
+    case instrumentDisabled = "INSTRUMENT_DISABLED"
+    case instrumentCancelOnly = "INSTRUMENT_CANCEL_ONLY"
+    case postOnlyWouldTake = "POST_ONLY_WOULD_TAKE"
+    case fokCannotFill = "FOK_CANNOT_FILL"
+    case noLiquidity = "NO_LIQUIDITY"
+    // Risk
+    case insufficientMargin = "INSUFFICIENT_MARGIN"
+    case insufficientBalance = "INSUFFICIENT_BALANCE"
+    case positionLimitExceeded = "POSITION_LIMIT_EXCEEDED"
+    case reduceOnlyWouldIncrease = "REDUCE_ONLY_WOULD_INCREASE"
+    case leverageOutOfRange = "LEVERAGE_OUT_OF_RANGE"
+    case marginModeChangeWithExposure = "MARGIN_MODE_CHANGE_WITH_EXPOSURE"
+    case invalidAmount = "INVALID_AMOUNT"
+    case tooManyOpenOrders = "TOO_MANY_OPEN_ORDERS"
+}

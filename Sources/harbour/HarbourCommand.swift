@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `harbour` command-line tool: replay, bench, serve, verify.
+@main
+struct HarbourCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "harbour",
+        abstract: "Harbour: a regulated perpetual-futures venue for professional investors."
+    )
+}
