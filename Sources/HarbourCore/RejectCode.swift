@@ -12,6 +12,7 @@ public enum RejectCode: String, Sendable, Hashable, CaseIterable {
     case duplicateClientOrderId = "DUPLICATE_CLIENT_ORDER_ID"
     case missingClientOrderId = "MISSING_CLIENT_ORDER_ID"
     case timeWentBackwards = "TIME_WENT_BACKWARDS"
+    case unknownFeeTier = "UNKNOWN_FEE_TIER"
     // Order shape
     case invalidQuantity = "INVALID_QUANTITY"
     case quantityOffLot = "QUANTITY_OFF_LOT"
@@ -22,6 +23,8 @@ public enum RejectCode: String, Sendable, Hashable, CaseIterable {
     case priceOutsideBand = "PRICE_OUTSIDE_BAND"
     case missingPrice = "MISSING_PRICE"
     case missingStopPrice = "MISSING_STOP_PRICE"
+    case stopWouldTriggerImmediately = "STOP_WOULD_TRIGGER_IMMEDIATELY"
+    case orderNotAmendable = "ORDER_NOT_AMENDABLE"
     case invalidOrderType = "INVALID_ORDER_TYPE"
     case invalidTimeInForce = "INVALID_TIME_IN_FORCE"
     case noMarkPrice = "NO_MARK_PRICE"

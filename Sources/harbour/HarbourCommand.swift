@@ -5,6 +5,7 @@ import ArgumentParser
 struct HarbourCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "harbour",
-        abstract: "Harbour: a regulated perpetual-futures venue for professional investors."
+        abstract: "Harbour: a regulated perpetual-futures venue for professional investors.",
+        subcommands: [ReplayCommand.self]
     )
 }

@@ -1,0 +1,167 @@
+import HarbourCore
+import Ledger
+import Matching
+
+/// The deterministic heart of the venue (PERP-5): a state machine that applies one
+/// command at a time and reports what happened as events.
+///
+/// Everything that decides money happens here, in one thread, with no I/O, no clock and
+/// no randomness: pre-trade risk, matching, settlement on the double-entry ledger and
+/// the triggers that follow. The same commands with the same timestamps always give the
+/// same events and the same `stateHash()`.
+///
+/// `apply` returns the events of one command; `applyInPlace` leaves them in `events`
+/// (a reused buffer) for callers that must not allocate per command.
+public final class Engine {
+    public let config: VenueConfig
+    let specs: [InstrumentSpec]
+    /// Per instrument: asset units per raw product unit (price raw × size raw).
+    let productToAsset: [Int64]
+    var books: [OrderBook]
+    /// Per instrument, per trigger source (mark = 0, last = 1).
+    var conditionals: [[ConditionalOrderBook]]
+    var conditionalLocation: [OrderID: (instrument: UInt16, source: TriggerSource)] = [:]
+    /// Mark price per instrument (0 until the first `markPrice`).
+    public internal(set) var marks: [Int64]
+    /// Last trade price per instrument (0 until the first trade).
+    public internal(set) var lastPrices: [Int64]
+    var accounts: ContiguousArray<AccountState> = []
+    var accountIndex: [String: UInt32] = [:]
+    var groupIndex: [String: UInt32] = [:]
+    var nextGroup: UInt32 = 0
+    public internal(set) var ledger = Ledger()
+    let poolBook: Int32
+    let feesBook: Int32
+    let externalBook: Int32
+    let roundingBook: Int32
+    let insuranceBook: Int32
+    var nextOrderId: OrderID = 1
+    public internal(set) var lastTimestamp: Int64 = .min
+    /// Commands applied so far (including refused ones).
+    public internal(set) var commandCount: Int64 = 0
+    /// Events of the last command applied.
+    public internal(set) var events: [Event] = []
+    var clientIdByOrder: [OrderID: String] = [:]
+    var touchedPositions: [(account: UInt32, instrument: UInt16)] = []
+    var touchedBalances: [UInt32] = []
+    var lastPriceMoved: [UInt16] = []
+    /// Whether ledger postings are published as `posting` events.
+    public var emitPostings = true
+
+    public init(config: VenueConfig = .standard) {
+        self.config = config
+        specs = config.instruments
+        productToAsset = config.instruments.map(\.productToAsset)
+        books = config.instruments.indices.map { OrderBook(instrument: InstrumentID(UInt16($0))) }
+        conditionals = config.instruments.map { _ in [ConditionalOrderBook(), ConditionalOrderBook()] }
+        marks = Array(repeating: 0, count: config.instruments.count)
+        lastPrices = Array(repeating: 0, count: config.instruments.count)
+        let asset = config.settlementAsset.code
+        poolBook = ledger.book(.positionsPool(asset: asset))
+        feesBook = ledger.book(.houseFees(asset: asset))
+        externalBook = ledger.book(.external(asset: asset))
+        roundingBook = ledger.book(.houseRounding(asset: asset))
+        insuranceBook = ledger.book(.insuranceFund(asset: asset))
+        events.reserveCapacity(64)
+    }
+
+    /// Applies one command and returns its events.
+    @discardableResult
+    public func apply(_ command: Command, timestamp: Int64) -> [Event] {
+        applyInPlace(command, timestamp: timestamp)
+        return events
+    }
+
+    /// Applies one command; its events are left in `events`.
+    public func applyInPlace(_ command: Command, timestamp: Int64) {
+        events.removeAll(keepingCapacity: true)
+        commandCount += 1
+        if timestamp < lastTimestamp {
+            reject(.timeWentBackwards, "timestamp \(timestamp) is earlier than the last command's \(lastTimestamp)",
+                   account: nil, clientOrderId: nil)
+            return
+        }
+        lastTimestamp = timestamp
+        switch command {
+        case let .openAccount(name, group, feeTier):
+            openAccount(name: name, group: group, feeTier: feeTier)
+        case let .deposit(account, asset, amount):
+            deposit(account: account, asset: asset, amount: amount)
+        case let .withdraw(account, asset, amount):
+            withdraw(account: account, asset: asset, amount: amount)
+        case let .setLeverage(account, instrument, leverage):
+            setLeverage(account: account, instrument: instrument, leverage: leverage)
+        case let .setMarginMode(account, instrument, isolated):
+            setMarginMode(account: account, instrument: instrument, isolated: isolated)
+        case let .placeOrder(order):
+            place(order)
+        case let .amendOrder(account, instrument, ref, price, quantity):
+            amend(account: account, instrument: instrument, ref: ref, price: price, quantity: quantity)
+        case let .cancelOrder(account, instrument, ref):
+            cancel(account: account, instrument: instrument, ref: ref)
+        case let .cancelAll(account, instrument):
+            cancelAll(account: account, instrument: instrument)
+        case let .markPrice(instrument, price):
+            setMark(instrument: instrument, price: price)
+        case let .invalid(rejection, clientOrderId):
+            events.append(.rejected(rejection, account: nil, orderId: nil, clientOrderId: clientOrderId))
+        }
+        runLastPriceTriggers()
+        finishCommand()
+    }
+
+    /// Publishes postings and the coalesced position and balance changes of the command.
+    func finishCommand() {
+        if !touchedPositions.isEmpty {
+            for (a, i) in touchedPositions where accounts[Int(a)].positions[Int(i)].reduceOnlyOrders > 0 {
+                enforceReduceOnly(account: a, instrument: i)
+            }
+        }
+        if emitPostings {
+            if !ledger.pending.isEmpty {
+                for p in ledger.pending { events.append(.posting(p)) }
+            }
+        }
+        ledger.discardPending()
+        if !touchedPositions.isEmpty {
+            for (a, i) in touchedPositions {
+                let p = accounts[Int(a)].positions[Int(i)]
+                events.append(.position(account: AccountID(a), instrument: InstrumentID(i), size: p.size, cost: p.cost,
+                                        isolatedMargin: p.isolatedBook >= 0 ? ledger.balance(p.isolatedBook) : 0))
+            }
+            touchedPositions.removeAll(keepingCapacity: true)
+        }
+        if !touchedBalances.isEmpty {
+            for a in touchedBalances {
+                events.append(.balance(account: AccountID(a), asset: config.settlementAsset.code,
+                                       amount: ledger.balance(accounts[Int(a)].cashBook)))
+            }
+            touchedBalances.removeAll(keepingCapacity: true)
+        }
+    }
+
+    @inline(__always)
+    func touchPosition(_ a: UInt32, _ i: UInt16) {
+        if accounts[Int(a)].positions[Int(i)].touchedAt != commandCount {
+            accounts[Int(a)].positions[Int(i)].touchedAt = commandCount
+            touchedPositions.append((a, i))
+        }
+    }
+
+    @inline(__always)
+    func touchBalance(_ a: UInt32) {
+        if accounts[Int(a)].balanceTouchedAt != commandCount {
+            accounts[Int(a)].balanceTouchedAt = commandCount
+            touchedBalances.append(a)
+        }
+    }
+
+    func reject(_ code: RejectCode, _ message: String, account: AccountID?, clientOrderId: String?, orderId: OrderID? = nil) {
+        events.append(.rejected(Rejection(code, message), account: account, orderId: orderId, clientOrderId: clientOrderId))
+    }
+
+    @inline(__always)
+    func validAccount(_ a: AccountID) -> Bool { Int(a.index) < accounts.count }
+    @inline(__always)
+    func validInstrument(_ i: InstrumentID) -> Bool { Int(i.index) < specs.count }
+}

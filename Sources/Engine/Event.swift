@@ -1,0 +1,52 @@
+import HarbourCore
+import Ledger
+
+/// A fill between a resting (maker) and an incoming (taker) order.
+public struct Trade: Sendable, Hashable {
+    public let instrument: InstrumentID
+    public let price: Int64
+    public let quantity: Int64
+    public let makerOrderId: OrderID
+    public let takerOrderId: OrderID
+    public let makerAccount: AccountID
+    public let takerAccount: AccountID
+    public let takerSide: Side
+    /// Signed: positive is paid by the client, negative a rebate to it (asset units).
+    public let makerFee: Int64
+    public let takerFee: Int64
+}
+
+/// The end of an order's life other than a fill: cancelled by its owner or expired by a rule.
+public struct OrderEnd: Sendable, Hashable {
+    public let orderId: OrderID
+    public let account: AccountID
+    public let instrument: InstrumentID
+    public let clientOrderId: String?
+    /// Why: "IOC", "FOK", "STP", "REDUCE_ONLY", "MARKET_PROTECTION", "USER", "MASS_CANCEL".
+    public let reason: String
+    /// Quantity left unfilled when it ended.
+    public let remaining: Int64
+}
+
+/// Something that happened, in the order it happened (PERP-5). Events are the only
+/// output of the engine: read models, streams and the audit trail are built from them.
+public enum Event: Sendable, Hashable {
+    case accountOpened(account: AccountID, group: UInt32)
+    case accepted(orderId: OrderID, account: AccountID, instrument: InstrumentID, clientOrderId: String?)
+    case rejected(Rejection, account: AccountID?, orderId: OrderID?, clientOrderId: String?)
+    case trade(Trade)
+    case canceled(OrderEnd)
+    case expired(OrderEnd)
+    case amended(orderId: OrderID, account: AccountID, instrument: InstrumentID, price: Int64, quantity: Int64, clientOrderId: String?)
+    case triggered(orderId: OrderID, account: AccountID, instrument: InstrumentID, clientOrderId: String?)
+    /// The position after the command: signed size and exact cost (Σ signed price × size
+    /// in raw product units; entry price = cost / size).
+    case position(account: AccountID, instrument: InstrumentID, size: Int64, cost: Int64, isolatedMargin: Int64)
+    /// A client's cash balance after the command.
+    case balance(account: AccountID, asset: String, amount: Int64)
+    case leverage(account: AccountID, instrument: InstrumentID, leverage: Int64)
+    case marginMode(account: AccountID, instrument: InstrumentID, isolated: Bool)
+    case mark(instrument: InstrumentID, price: Int64)
+    /// One double-entry movement on the ledger.
+    case posting(Posting)
+}

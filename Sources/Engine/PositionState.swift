@@ -1,0 +1,31 @@
+import HarbourCore
+
+/// One account's state on one instrument: its net position, margin settings and the
+/// aggregates of its open orders that pre-trade risk needs in O(1).
+struct PositionState: Sendable {
+    /// Signed size, raw size units (long > 0).
+    var size: Int64 = 0
+    /// Σ signed (price raw × size raw) of the open position: exact, so realised PnL
+    /// never loses a unit; the entry price is `cost / size`.
+    var cost: Int64 = 0
+    var leverage: Int64
+    var isolated = false
+    /// Ledger book of the isolated margin, -1 until first used.
+    var isolatedBook: Int32 = -1
+    /// Open (resting) buy orders: Σ remaining and Σ price × remaining.
+    var buyQuantity: Int64 = 0
+    var buyValue: Int64 = 0
+    var sellQuantity: Int64 = 0
+    var sellValue: Int64 = 0
+    /// Head slot of this account's resting orders in the instrument's book.
+    var orderHead: Int32 = -1
+    var openOrders: Int32 = 0
+    var reduceOnlyOrders: Int32 = 0
+    /// Command number at which a position event was last queued (coalescing).
+    var touchedAt: Int64 = -1
+
+    init(leverage: Int64) { self.leverage = leverage }
+
+    /// Whether anything is open here (position or orders).
+    var hasExposure: Bool { size != 0 || openOrders > 0 }
+}

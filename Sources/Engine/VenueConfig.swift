@@ -1,0 +1,175 @@
+import Foundation
+import HarbourCore
+
+/// The venue's static configuration: settlement asset, fee tiers, instruments (PERP-1).
+/// Loaded from a JSON file (see `config/venue.json`); every number is a decimal string so
+/// nothing passes through floating point.
+public struct VenueConfig: Sendable {
+    public let settlementAsset: Asset
+    public let feeTiers: [FeeTier]
+    public let instruments: [InstrumentSpec]
+    /// Leverage an account starts with on each instrument.
+    public let defaultLeverage: [Int64]
+    /// How many finished client order ids each account remembers (idempotency window).
+    public let clientOrderIdMemory: Int
+
+    public init(settlementAsset: Asset, feeTiers: [FeeTier], instruments: [InstrumentSpec],
+                defaultLeverage: [Int64], clientOrderIdMemory: Int = 1000) {
+        self.settlementAsset = settlementAsset
+        self.feeTiers = feeTiers
+        self.instruments = instruments
+        self.defaultLeverage = defaultLeverage
+        self.clientOrderIdMemory = clientOrderIdMemory
+    }
+
+    /// Why a configuration file was refused.
+    public struct ConfigError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private struct FileTier: Decodable { let notionalCap: String; let maintenanceRate: String; let maxLeverage: Int64 }
+    private struct FileInstrument: Decodable {
+        let symbol: String
+        let underlying: String
+        let priceDecimals: Int
+        let sizeDecimals: Int
+        let tickSize: String
+        let lotSize: String
+        let minQty: String
+        let maxQty: String
+        let maxPrice: String
+        let maxLeverage: Int64
+        let defaultLeverage: Int64
+        let priceBand: String
+        let marketProtection: String
+        let positionLimit: String
+        let maxOpenOrders: Int
+        let fundingIntervalMinutes: Int64
+        let tiers: [FileTier]
+    }
+    private struct FileFeeTier: Decodable { let name: String; let maker: String; let taker: String }
+    private struct FileAsset: Decodable { let code: String; let decimals: Int }
+    private struct File: Decodable {
+        let settlementAsset: FileAsset
+        let clientOrderIdMemory: Int?
+        let feeTiers: [FileFeeTier]
+        let instruments: [FileInstrument]
+    }
+
+    /// Parses a configuration document; every problem is reported by name.
+    public static func parse(_ data: Data) throws -> VenueConfig {
+        let file: File
+        do { file = try JSONDecoder().decode(File.self, from: data) } catch {
+            throw ConfigError(description: "configuration is not valid: \(error)")
+        }
+        let asset = Asset(code: file.settlementAsset.code, scale: DecimalScale(file.settlementAsset.decimals))
+        func num(_ s: String, _ scale: DecimalScale, _ what: String) throws -> Int64 {
+            do { return try FixedDecimal.parse(s, scale: scale) } catch {
+                throw ConfigError(description: "\(what): \(error)")
+            }
+        }
+        func rate(_ s: String, _ what: String) throws -> Rate { Rate(raw: try num(s, Rate.scale, what)) }
+        var specs: [InstrumentSpec] = []
+        var leverages: [Int64] = []
+        for fi in file.instruments {
+            let ps = DecimalScale(fi.priceDecimals), ss = DecimalScale(fi.sizeDecimals)
+            let tiers = try fi.tiers.map {
+                MaintenanceTier(notionalCap: try num($0.notionalCap, asset.scale, "\(fi.symbol) tier cap"),
+                                maintenanceRate: try rate($0.maintenanceRate, "\(fi.symbol) tier rate"),
+                                maxLeverage: min($0.maxLeverage, fi.maxLeverage))
+            }
+            let spec = InstrumentSpec(
+                symbol: fi.symbol, underlying: fi.underlying, settlementAsset: asset, priceScale: ps, sizeScale: ss,
+                tickSize: try num(fi.tickSize, ps, "\(fi.symbol) tickSize"),
+                lotSize: try num(fi.lotSize, ss, "\(fi.symbol) lotSize"),
+                minQuantity: try num(fi.minQty, ss, "\(fi.symbol) minQty"),
+                maxQuantity: try num(fi.maxQty, ss, "\(fi.symbol) maxQty"),
+                maxPrice: try num(fi.maxPrice, ps, "\(fi.symbol) maxPrice"),
+                maxLeverage: fi.maxLeverage, tiers: tiers,
+                priceBand: try rate(fi.priceBand, "\(fi.symbol) priceBand"),
+                marketProtection: try rate(fi.marketProtection, "\(fi.symbol) marketProtection"),
+                positionLimit: try num(fi.positionLimit, ss, "\(fi.symbol) positionLimit"),
+                maxOpenOrders: fi.maxOpenOrders,
+                fundingIntervalMs: fi.fundingIntervalMinutes * 60_000)
+            let problems = spec.validationProblems()
+            if !problems.isEmpty { throw ConfigError(description: problems.joined(separator: "; ")) }
+            if !(1...fi.maxLeverage).contains(fi.defaultLeverage) {
+                throw ConfigError(description: "\(fi.symbol): default leverage must be within 1...maxLeverage")
+            }
+            specs.append(spec)
+            leverages.append(fi.defaultLeverage)
+        }
+        if Set(specs.map(\.symbol)).count != specs.count { throw ConfigError(description: "duplicate symbol") }
+        let fees = try file.feeTiers.map {
+            FeeTier(name: $0.name, maker: try rate($0.maker, "fee tier \($0.name) maker"),
+                    taker: try rate($0.taker, "fee tier \($0.name) taker"))
+        }
+        if fees.isEmpty { throw ConfigError(description: "at least one fee tier (the first is the default)") }
+        for f in fees where f.taker.raw < 0 || f.maker.raw < -f.taker.raw {
+            throw ConfigError(description: "fee tier \(f.name): taker must be ≥ 0 and maker rebate ≤ taker fee")
+        }
+        return VenueConfig(settlementAsset: asset, feeTiers: fees, instruments: specs,
+                           defaultLeverage: leverages, clientOrderIdMemory: file.clientOrderIdMemory ?? 1000)
+    }
+
+    /// Loads a configuration file.
+    public static func load(path: String) throws -> VenueConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(description: "cannot read configuration file \(path)")
+        }
+        return try parse(data)
+    }
+
+    /// The demo configuration compiled in (identical to `config/venue.json`), so tests
+    /// and `harbour replay` work without a file.
+    public static let standard: VenueConfig = {
+        do { return try parse(Data(standardJSON.utf8)) } catch { fatalError("built-in configuration: \(error)") }
+    }()
+
+    public static let standardJSON = #"""
+    {
+      "settlementAsset": { "code": "USD", "decimals": 6 },
+      "clientOrderIdMemory": 1000,
+      "feeTiers": [
+        { "name": "default", "maker": "0.0002", "taker": "0.0005" },
+        { "name": "vip1", "maker": "0.00016", "taker": "0.0004" },
+        { "name": "vip2", "maker": "0", "taker": "0.0003" },
+        { "name": "maker-rebate", "maker": "-0.00005", "taker": "0.0003" }
+      ],
+      "instruments": [
+        {
+          "symbol": "BTC-PERP", "underlying": "BTC",
+          "priceDecimals": 1, "sizeDecimals": 3,
+          "tickSize": "0.1", "lotSize": "0.001", "minQty": "0.001", "maxQty": "100",
+          "maxPrice": "10000000", "maxLeverage": 50, "defaultLeverage": 10,
+          "priceBand": "0.05", "marketProtection": "0.02",
+          "positionLimit": "500", "maxOpenOrders": 200, "fundingIntervalMinutes": 480,
+          "tiers": [
+            { "notionalCap": "50000", "maintenanceRate": "0.004", "maxLeverage": 50 },
+            { "notionalCap": "250000", "maintenanceRate": "0.005", "maxLeverage": 50 },
+            { "notionalCap": "3000000", "maintenanceRate": "0.01", "maxLeverage": 50 },
+            { "notionalCap": "15000000", "maintenanceRate": "0.025", "maxLeverage": 20 },
+            { "notionalCap": "30000000", "maintenanceRate": "0.05", "maxLeverage": 10 },
+            { "notionalCap": "80000000", "maintenanceRate": "0.1", "maxLeverage": 5 }
+          ]
+        },
+        {
+          "symbol": "ETH-PERP", "underlying": "ETH",
+          "priceDecimals": 2, "sizeDecimals": 3,
+          "tickSize": "0.01", "lotSize": "0.001", "minQty": "0.001", "maxQty": "1000",
+          "maxPrice": "1000000", "maxLeverage": 25, "defaultLeverage": 10,
+          "priceBand": "0.05", "marketProtection": "0.02",
+          "positionLimit": "10000", "maxOpenOrders": 200, "fundingIntervalMinutes": 480,
+          "tiers": [
+            { "notionalCap": "10000", "maintenanceRate": "0.005", "maxLeverage": 25 },
+            { "notionalCap": "100000", "maintenanceRate": "0.0065", "maxLeverage": 25 },
+            { "notionalCap": "500000", "maintenanceRate": "0.01", "maxLeverage": 25 },
+            { "notionalCap": "1000000", "maintenanceRate": "0.02", "maxLeverage": 20 },
+            { "notionalCap": "2000000", "maintenanceRate": "0.05", "maxLeverage": 10 },
+            { "notionalCap": "5000000", "maintenanceRate": "0.1", "maxLeverage": 5 }
+          ]
+        }
+      ]
+    }
+    """#
+}

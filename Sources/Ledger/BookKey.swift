@@ -1,0 +1,47 @@
+import HarbourCore
+
+/// Whose money a ledger book holds. Client money and house money are separate books
+/// (RISK-5); `external` books are the outside world's side of deposits and withdrawals.
+public enum BookOwner: UInt8, Sendable, Hashable {
+    case client, house, external
+}
+
+/// Names one ledger book. Every amount of money in the venue sits in exactly one book.
+public enum BookKey: Sendable, Hashable, CustomStringConvertible {
+    /// A client's cash (wallet) balance in a settlement asset.
+    case clientCash(account: UInt32, asset: String)
+    /// Margin a client has locked into one isolated position.
+    case clientIsolatedMargin(account: UInt32, instrument: UInt16)
+    /// The counterpart of all open positions' unrealised PnL in one settlement asset:
+    /// realised PnL is paid from and to it. It holds client money only, and always
+    /// equals the sum of open positions' PnL at their trade prices (−Σ position cost).
+    case positionsPool(asset: String)
+    /// Trading fees earned by the house.
+    case houseFees(asset: String)
+    /// The insurance fund.
+    case insuranceFund(asset: String)
+    /// Rounding residue: every unit rounding leaves over is booked here, never lost.
+    case houseRounding(asset: String)
+    /// The outside world: deposits come from here, withdrawals go there.
+    case external(asset: String)
+
+    public var owner: BookOwner {
+        switch self {
+        case .clientCash, .clientIsolatedMargin, .positionsPool: return .client
+        case .houseFees, .insuranceFund, .houseRounding: return .house
+        case .external: return .external
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .clientCash(let a, let asset): return "client:\(a):cash:\(asset)"
+        case .clientIsolatedMargin(let a, let i): return "client:\(a):isolated:\(i)"
+        case .positionsPool(let asset): return "client:positions-pool:\(asset)"
+        case .houseFees(let asset): return "house:fees:\(asset)"
+        case .insuranceFund(let asset): return "house:insurance:\(asset)"
+        case .houseRounding(let asset): return "house:rounding:\(asset)"
+        case .external(let asset): return "external:\(asset)"
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/// Why money moved. Stable names appear in events, statements and reports.
+public enum PostingReason: UInt8, Sendable, Hashable, CaseIterable {
+    case deposit, withdrawal, fee, rebate, realizedPnl, isolatedMargin, funding, fundingRounding,
+         liquidationFee, insurancePayout, adl, rounding
+
+    public var name: String {
+        switch self {
+        case .deposit: return "deposit"
+        case .withdrawal: return "withdrawal"
+        case .fee: return "fee"
+        case .rebate: return "rebate"
+        case .realizedPnl: return "realizedPnl"
+        case .isolatedMargin: return "isolatedMargin"
+        case .funding: return "funding"
+        case .fundingRounding: return "fundingRounding"
+        case .liquidationFee: return "liquidationFee"
+        case .insurancePayout: return "insurancePayout"
+        case .adl: return "adl"
+        case .rounding: return "rounding"
+        }
+    }
+}
