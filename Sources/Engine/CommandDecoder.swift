@@ -30,7 +30,7 @@ public struct CommandDecoder {
 
     public func decode(object obj: [String: Any], engine: Engine) throws(Malformed) -> (timestamp: Int64, command: Command) {
         guard let type = obj["type"] as? String else { throw Malformed(description: "missing string field 'type'") }
-        guard let tsNumber = obj["ts"] as? NSNumber, !(obj["ts"] is Bool), let ts = Self.exactInt(tsNumber) else {
+        guard let ts = JSONValue.integer(obj["ts"]) else {
             throw Malformed(description: "missing integer field 'ts' (milliseconds since the epoch)")
         }
         let known = ["openAccount", "deposit", "withdraw", "setLeverage", "setMarginMode", "placeOrder",
@@ -44,11 +44,6 @@ public struct CommandDecoder {
         }
     }
 
-    static func exactInt(_ n: NSNumber) -> Int64? {
-        let s = n.stringValue
-        guard let v = Int64(s) else { return nil }
-        return v
-    }
 
     private func build(type: String, _ o: [String: Any], engine: Engine) throws(Rejection) -> Command {
         var f = Fields(o: o, engine: engine)
@@ -154,14 +149,14 @@ struct Fields {
     func stringOrInt(_ k: String) throws(Rejection) -> String {
         guard let v = o[k] else { throw Rejection(.malformedCommand, "missing field '\(k)'") }
         if let s = v as? String { return s }
-        if let n = v as? NSNumber, !(v is Bool), let i = CommandDecoder.exactInt(n) { return String(i) }
+        if let i = JSONValue.integer(v) { return String(i) }
         throw Rejection(.malformedCommand, "field '\(k)' must be an integer or a string holding one")
     }
 
     func bool(_ k: String) throws(Rejection) -> Bool {
         guard let v = o[k], !(v is NSNull) else { return false }
-        guard let n = v as? NSNumber, CFGetTypeIDIsBool(n) else { throw Rejection(.malformedCommand, "field '\(k)' must be true or false") }
-        return n.boolValue
+        guard let b = JSONValue.boolean(v) else { throw Rejection(.malformedCommand, "field '\(k)' must be true or false") }
+        return b
     }
 
     func decimal(_ k: String, _ scale: DecimalScale, offScale: RejectCode) throws(Rejection) -> Int64 {
@@ -193,7 +188,7 @@ struct Fields {
 
     func orderRef() throws(Rejection) -> OrderRef {
         if let v = o["orderId"], !(v is NSNull) {
-            if let n = v as? NSNumber, !(v is Bool), let i = CommandDecoder.exactInt(n) { return .id(i) }
+            if let i = JSONValue.integer(v) { return .id(i) }
             if let s = v as? String, let i = Int64(s) { return .id(i) }
             throw Rejection(.malformedCommand, "orderId must be an integer")
         }
@@ -202,7 +197,20 @@ struct Fields {
     }
 }
 
-/// Whether an NSNumber came from a JSON boolean (true/false) rather than a number.
-func CFGetTypeIDIsBool(_ n: NSNumber) -> Bool {
-    String(cString: n.objCType) == "c" && (n == NSNumber(value: true) || n == NSNumber(value: false))
+/// Tells JSON booleans, integers and other numbers apart in Foundation's parse result
+/// (on Linux a JSON `1` also answers `is Bool`; the number's type code does not lie).
+enum JSONValue {
+    static func boolean(_ v: Any?) -> Bool? {
+        guard let n = v as? NSNumber, String(cString: n.objCType) == "c" else { return nil }
+        return n.boolValue
+    }
+
+    /// An exact integer (not a boolean, not a number with a fraction or exponent).
+    static func integer(_ v: Any?) -> Int64? {
+        guard let n = v as? NSNumber else { return nil }
+        switch String(cString: n.objCType) {
+        case "i", "q", "l", "s", "I", "Q", "L", "S": return Int64(n.stringValue)
+        default: return nil
+        }
+    }
 }
