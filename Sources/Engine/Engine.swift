@@ -81,6 +81,7 @@ public final class Engine {
                    account: nil, clientOrderId: nil)
             return
         }
+        let previousTimestamp = lastTimestamp
         lastTimestamp = timestamp
         switch command {
         case let .openAccount(name, group, feeTier):
@@ -108,6 +109,8 @@ public final class Engine {
         }
         runLastPriceTriggers()
         finishCommand()
+        // A refused command changes nothing, not even the engine's clock.
+        if events.count == 1, case .rejected = events[0] { lastTimestamp = previousTimestamp }
     }
 
     /// Publishes postings and the coalesced position and balance changes of the command.

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what it needs, builds, tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+for p in libsqlite3-dev; do
+  dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "== installing ${need_pkgs[*]}"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}") >/dev/null
+fi
+
+echo "== build"
+swift build --build-tests
+
+echo "== unit, property and integration tests"
+swift test --skip-build
+
+echo "== replay examples are deterministic"
+for f in examples/*.jsonl; do
+  a=$(.build/debug/harbour replay "$f" 2>&1 >/dev/null | tail -n1)
+  b=$(.build/debug/harbour replay "$f" 2>&1 >/dev/null | tail -n1)
+  [ "$a" = "$b" ] || { echo "replay of $f not deterministic: $a vs $b"; exit 1; }
+  echo "$f: $a"
+done
+echo "all tests passed"
