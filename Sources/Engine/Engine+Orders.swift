@@ -345,6 +345,7 @@ extension Engine {
             } else if o.remaining > cap {
                 let cut = o.remaining - cap
                 _ = book.fill(slot: slot, quantity: cut)
+                book.setQuantity(slot: slot, quantity: o.quantity - cut)
                 if o.side == .buy {
                     accounts[a].positions[i].buyQuantity -= cut
                     accounts[a].positions[i].buyValue -= cut * o.price
