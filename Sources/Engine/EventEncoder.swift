@@ -101,6 +101,7 @@ struct JSONLine {
         if let v { str(k, v) } else { key(k); s += "null" }
     }
     mutating func int(_ k: String, _ v: Int64) { key(k); s += String(v) }
+    mutating func raw(_ k: String, _ v: String) { key(k); s += v }
     mutating func finish() -> String { s + "}" }
 
     static func escape(_ v: String, into s: inout String) {
