@@ -49,4 +49,19 @@ public struct JournalSegment: Sendable, Equatable, Comparable {
             }
         }.sorted()
     }
+
+    /// Deletes the segments in `directory` whose records all have sequence ≤ `sequence`
+    /// (typically the newest snapshot's), never the last segment, then fsyncs the directory.
+    /// Returns the deleted segments. Replay must afterwards start after `sequence`.
+    @discardableResult
+    public static func removeSegments(in directory: URL, coveredThrough sequence: UInt64) throws -> [JournalSegment] {
+        let segments = try list(in: directory)
+        var removed: [JournalSegment] = []
+        for (segment, next) in zip(segments, segments.dropFirst()) where next.firstSequence <= sequence &+ 1 {
+            try FileManager.default.removeItem(at: segment.url)
+            removed.append(segment)
+        }
+        if !removed.isEmpty { try POSIXFile.syncDirectory(directory.path) }
+        return removed
+    }
 }

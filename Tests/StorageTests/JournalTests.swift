@@ -247,3 +247,29 @@ import Testing
         #expect(Array(bytes[26..<30]) == [UInt8(crc & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 24)])
     }
 }
+
+@Suite struct JournalSegmentTests {
+    @Test func namesRoundTrip() {
+        #expect(JournalSegment.fileName(firstSequence: 42) == "journal-00000000000000000042.log")
+        #expect(JournalSegment.fileName(firstSequence: .max) == "journal-18446744073709551615.log")
+        #expect(JournalSegment.firstSequence(fromFileName: "journal-18446744073709551615.log") == .max)
+        #expect(JournalSegment.firstSequence(fromFileName: "journal-42.log") == nil)
+        #expect(JournalSegment.firstSequence(fromFileName: "snapshot-00000000000000000042.bin") == nil)
+    }
+
+    @Test func removesOnlySegmentsCoveredBySnapshot() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try JournalTests.write(directory.url, after: 0, through: 1000, segmentSize: 4 << 10)
+        let segments = try JournalSegment.list(in: directory.url)
+        let cut = segments[3].firstSequence + 1 // inside segment 3: segments 0...2 are covered
+        let removed = try JournalSegment.removeSegments(in: directory.url, coveredThrough: cut)
+        #expect(removed == Array(segments[0...2]))
+        let reader = JournalReader(directory: directory.url)
+        JournalTests.expectRecords(try reader.readAll(from: cut + 1).records, (cut + 1)...1000)
+        // The last segment is never removed, even when fully covered.
+        try JournalSegment.removeSegments(in: directory.url, coveredThrough: 5000)
+        #expect(try JournalSegment.list(in: directory.url) == [segments.last!])
+        #expect(try reader.forEach(from: 5001) { _, _, _ in }.lastSequence == 1000)
+    }
+}
