@@ -77,7 +77,7 @@ public struct SnapshotStore: Sendable {
         let fd = try POSIXFile.open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC)
         do {
             try bytes.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: temporary.path) }
-            if fsync(fd) != 0 { throw JournalError.io(operation: "fsync", path: temporary.path, errno: errno) }
+            try POSIXFile.syncData(fd, path: temporary.path)
         } catch {
             POSIXFile.closeQuietly(fd)
             try? FileManager.default.removeItem(at: temporary)
