@@ -45,7 +45,7 @@ public struct EWMAVolatility: Sendable, Hashable {
     }
 
     /// Volatility per period: `⌈√variance⌉` as a Rate.
-    public var volatility: Rate { Rate(raw: Int64(Self.ceilSqrt(UInt128(variance)))) }
+    public var volatility: Rate { Rate(raw: Self.ceilSqrt(UInt128(variance)).clampedInt64) }
 
     /// Volatility scaled by `√periodsPerYear` (e.g. 365 for daily samples), rounded up.
     public func annualised(periodsPerYear: Int64) -> Rate {

@@ -50,7 +50,8 @@ public struct MarkPriceCalculator: Sendable {
     @discardableResult
     public mutating func sampleIfDue(nowMs: Int64, index: Price, bestBid: Price?, bestAsk: Price?) -> Bool {
         if let due = nextSampleAtMs, nowMs < due { return false }
-        nextSampleAtMs = (nowMs / sampleIntervalMs + 1) * sampleIntervalMs
+        // Next interval boundary strictly after now (time arithmetic, floor of the period).
+        nextSampleAtMs = (Int128(nowMs).divided(by: Int128(sampleIntervalMs), rounding: .down) + 1).clampedInt64 * sampleIntervalMs
         let doubled: Int64
         if let b = bestBid, let a = bestAsk {
             doubled = b.raw + a.raw - 2 * index.raw

@@ -48,7 +48,8 @@ public struct PremiumIndex: Sendable, Hashable {
         case .simpleMean:
             return Rate(raw: Int64(sum.divided(by: Int128(count), rounding: .towardZero)))
         case .linearWeighted:
-            let weights = Int128(count) * Int128(count + 1) / 2
+            // n(n+1) is always even, so this division is exact.
+            let weights = (Int128(count) * Int128(count + 1)).divided(by: 2, rounding: .towardZero)
             return Rate(raw: Int64(weightedSum.divided(by: weights, rounding: .towardZero)))
         }
     }
