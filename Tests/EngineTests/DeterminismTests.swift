@@ -27,6 +27,7 @@ import Testing
             shadow.apply(c, timestamp: ts)
             let (dts, dc) = try CommandDecoder().decode(line: line, engine: replayed)
             #expect(dts == ts)
+            #expect(try CommandCodec.decode(CommandCodec.encode(c)) == c, "binary journal codec round trip")
             #expect(dc == c, "round trip of \(line)")
             replayed.apply(dc, timestamp: dts)
         }
