@@ -90,9 +90,10 @@ public enum CommandCodec {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Command {
-        do {
-            return try bytes.withUnsafeBytes { (p) throws(DecodeError) -> Command in try decode(p) }
+        let result: Result<Command, DecodeError> = bytes.withUnsafeBytes { p in
+            do throws(DecodeError) { return .success(try decode(p)) } catch { return .failure(error) }
         }
+        return try result.get()
     }
 }
 
