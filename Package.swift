@@ -3,9 +3,12 @@ import PackageDescription
 
 // Domain targets (HarbourCore, Matching, Ledger, Risk, Engine) import no server or
 // database library: everything that decides money is testable without a server.
+// Sequencer and Storage are plain Foundation (journal, snapshots, group commit);
+// ReadModel owns SQLite; Gateway owns HTTP. Benchmarks live in their own package
+// (Benchmarks/) so that building and testing the venue never builds package-benchmark.
 let package = Package(
     name: "Harbour",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "HarbourCore", targets: ["HarbourCore"]),
         .library(name: "Matching", targets: ["Matching"]),
@@ -13,11 +16,20 @@ let package = Package(
         .library(name: "Risk", targets: ["Risk"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Sequencer", targets: ["Sequencer"]),
+        .library(name: "ReadModel", targets: ["ReadModel"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
         .executable(name: "harbour", targets: ["harbour"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -33,10 +45,27 @@ let package = Package(
             ]
         ),
         .target(name: "Storage", dependencies: ["HarbourCore"]),
+        .target(name: "Sequencer", dependencies: ["Engine", "Storage"]),
+        .target(
+            name: "ReadModel",
+            dependencies: ["Engine", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "Engine", "Sequencer", "ReadModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "harbour",
             dependencies: [
-                "Engine", "Storage",
+                "Engine", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +77,16 @@ let package = Package(
             dependencies: [
                 "Engine",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
+        .testTarget(name: "ReadModelTests", dependencies: ["ReadModel"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ]
         ),
     ],

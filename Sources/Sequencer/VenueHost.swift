@@ -1,0 +1,260 @@
+import Engine
+import Foundation
+import Storage
+import Synchronization
+
+/// The sequencer and the engine's home (OPS-4): the one place commands enter the engine.
+///
+/// Every command gets the next journal sequence number and a timestamp (wall clock,
+/// never going backwards), is appended to the journal and applied to the engine on one
+/// dedicated thread. Commands are taken in batches: the whole batch is applied, the
+/// journal is flushed with one fsync (group commit), and only then are the callers
+/// answered and subscribers told — nothing is acknowledged before it is durable.
+/// Reads run on the same thread after the batch is durable, so they never see state
+/// that a crash could still take back.
+///
+/// Start-up recovers: the torn tail of the journal (a record cut by a crash, never
+/// acknowledged) is discarded, the journal is replayed into a fresh engine, and the
+/// state hash is checked against the last recorded checkpoint.
+public final class VenueHost: Sendable {
+    public struct Options: Sendable {
+        public var dataDirectory: URL
+        public var config: VenueConfig
+        /// Segment size before the journal rolls to a new file.
+        public var segmentSize: Int
+
+        public init(dataDirectory: URL, config: VenueConfig = .standard, segmentSize: Int = 256 << 20) {
+            self.dataDirectory = dataDirectory
+            self.config = config
+            self.segmentSize = segmentSize
+        }
+    }
+
+    /// What recovery found, for logs and `harbour verify`.
+    public struct RecoveryReport: Sendable {
+        public let recordsReplayed: Int
+        public let lastSequence: UInt64
+        public let tornTailBytesDiscarded: UInt64
+        public let checkpointVerified: Checkpoint?
+        public let stateHash: String
+        public let seconds: Double
+    }
+
+    private enum Request {
+        case command(Command, CheckedContinuation<CommandOutcome, any Error>)
+        case read(@Sendable (Engine) -> Void)
+    }
+
+    private struct Shared {
+        var queue: [Request] = []
+        var running = true
+        var subscribers: [UInt64: AsyncStream<CommandOutcome>.Continuation] = [:]
+        var nextSubscriber: UInt64 = 0
+        var commandsQueued = 0
+    }
+
+    private let shared = Mutex(Shared())
+    private let wake = NSConditionBox()
+    private let state: EngineState
+    public let recovery: RecoveryReport
+    public let options: Options
+    private let finished = NSConditionBox()
+    private let done = Mutex(false)
+
+    /// Opens (creating if needed) a data directory, recovers, and starts the engine thread.
+    public init(options: Options) throws {
+        self.options = options
+        let dirs = try DataDirectory(root: options.dataDirectory)
+        let start = Date()
+        let engine = Engine(config: options.config)
+        engine.emitPostings = false
+        let reader = JournalReader(directory: dirs.journal)
+        let torn = try reader.truncateTornTail()
+        let checkpoint = Checkpoint.read(from: dirs.root)
+        var verified: Checkpoint?
+        var count = 0
+        var decodeFailure: String?
+        var mismatch: VenueHostError?
+        let summary = try reader.forEach(from: 1) { seq, ts, payload in
+            if decodeFailure != nil || mismatch != nil { return }
+            do {
+                let c = try CommandCodec.decode(payload)
+                engine.applyInPlace(c, timestamp: ts)
+                count += 1
+            } catch {
+                decodeFailure = "record \(seq): \(error)"
+            }
+            if let cp = checkpoint, cp.sequence == seq {
+                let h = engine.stateHash()
+                if h != cp.stateHash { mismatch = .stateHashMismatch(sequence: seq, expected: cp.stateHash, found: h) }
+                else { verified = cp }
+            }
+        }
+        if let decodeFailure { throw VenueHostError.recovery(decodeFailure) }
+        if let mismatch { throw mismatch }
+        let last = summary.lastSequence ?? 0
+        if let cp = checkpoint, cp.sequence > last {
+            throw VenueHostError.recovery("checkpoint at sequence \(cp.sequence) but the journal ends at \(last): acknowledged records are missing")
+        }
+        engine.emitPostings = true
+        let writer = try JournalWriter(directory: dirs.journal, startingAfter: last, segmentSizeLimit: options.segmentSize)
+        state = EngineState(engine: engine, writer: writer, root: dirs.root)
+        recovery = RecoveryReport(recordsReplayed: count, lastSequence: last, tornTailBytesDiscarded: torn?.discardedBytes ?? 0,
+                                  checkpointVerified: verified, stateHash: engine.stateHash(),
+                                  seconds: Date().timeIntervalSince(start))
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "harbour-engine"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Sequences, journals and applies one command; returns once it is durable.
+    public func submit(_ command: Command) async throws -> CommandOutcome {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<CommandOutcome, any Error>) in
+            let accepted = shared.withLock { s -> Bool in
+                guard s.running else { return false }
+                s.queue.append(.command(command, c))
+                s.commandsQueued += 1
+                return true
+            }
+            if accepted { wake.signal() } else { c.resume(throwing: VenueHostError.stopped) }
+        }
+    }
+
+    /// Runs a read-only query on the engine thread, against durable state.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Engine) -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
+            let accepted = shared.withLock { s -> Bool in
+                guard s.running else { return false }
+                s.queue.append(.read({ engine in c.resume(returning: body(engine)) }))
+                return true
+            }
+            if accepted { wake.signal() } else { c.resume(throwing: VenueHostError.stopped) }
+        }
+    }
+
+    /// Every durable command outcome from now on, in sequence order.
+    public func subscribe() -> AsyncStream<CommandOutcome> {
+        let (stream, continuation) = AsyncStream<CommandOutcome>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+        let id = shared.withLock { s -> UInt64 in
+            let id = s.nextSubscriber
+            s.nextSubscriber += 1
+            s.subscribers[id] = continuation
+            return id
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.shared.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Commands waiting for the engine thread (a gauge for metrics).
+    public var queueDepth: Int { shared.withLock { $0.queue.count } }
+
+    /// Stops taking commands, finishes what is queued, writes a checkpoint and closes the journal.
+    public func shutdown() {
+        shared.withLock { $0.running = false }
+        wake.signal()
+        finished.wait(until: { self.done.withLock { $0 } })
+    }
+
+    private func loop() {
+        var batch: [Request] = []
+        var pending: [(CheckedContinuation<CommandOutcome, any Error>, CommandOutcome)] = []
+        var reads: [@Sendable (Engine) -> Void] = []
+        let encoder = EventEncoder()
+        var payload: [UInt8] = []
+        payload.reserveCapacity(256)
+        while true {
+            wake.wait(until: {
+                self.shared.withLock { s in
+                    if s.queue.isEmpty && s.running { return false }
+                    swap(&batch, &s.queue)
+                    return true
+                }
+            })
+            let running = shared.withLock { $0.running }
+            if batch.isEmpty && !running { break }
+            let engine = state.engine
+            for r in batch {
+                switch r {
+                case .read(let f): reads.append(f)
+                case .command(let command, let c):
+                    let ts = max(Self.nowMillis(), engine.lastTimestamp)
+                    payload.removeAll(keepingCapacity: true)
+                    CommandCodec.encode(command, into: &payload)
+                    let seq: UInt64
+                    do { seq = try payload.withUnsafeBytes { try state.writer.append(timestamp: ts, payload: $0) } } catch {
+                        fatalError("journal append failed, stopping before anything unjournaled is acknowledged: \(error)")
+                    }
+                    engine.applyInPlace(command, timestamp: ts)
+                    let events = engine.events
+                    let json = events.map { encoder.encode($0, seq: Int64(seq), engine: engine) }
+                    pending.append((c, CommandOutcome(sequence: seq, timestamp: ts, command: command, events: events, json: json)))
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            if !pending.isEmpty {
+                do { try state.writer.sync() } catch {
+                    fatalError("journal fsync failed, stopping before anything unjournaled is acknowledged: \(error)")
+                }
+                let subscribers = shared.withLock { Array($0.subscribers.values) }
+                for (c, outcome) in pending {
+                    for s in subscribers { s.yield(outcome) }
+                    c.resume(returning: outcome)
+                }
+                pending.removeAll(keepingCapacity: true)
+            }
+            for f in reads { f(engine) }
+            reads.removeAll(keepingCapacity: true)
+        }
+        // Clean shutdown: checkpoint the state hash so the next start can prove recovery.
+        let cp = Checkpoint(sequence: state.writer.lastDurableSequence, stateHash: state.engine.stateHash())
+        try? cp.write(to: state.root)
+        state.writer.close()
+        shared.withLock { s in
+            for c in s.subscribers.values { c.finish() }
+            s.subscribers.removeAll()
+        }
+        done.withLock { $0 = true }
+        finished.signal()
+    }
+
+    static func nowMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+/// The engine and journal writer, touched only by the engine thread.
+private final class EngineState: @unchecked Sendable {
+    let engine: Engine
+    let writer: JournalWriter
+    let root: URL
+    init(engine: Engine, writer: JournalWriter, root: URL) {
+        self.engine = engine
+        self.writer = writer
+        self.root = root
+    }
+}
+
+/// A condition variable for the engine thread to sleep on.
+final class NSConditionBox: @unchecked Sendable {
+    private let condition = NSCondition()
+
+    func signal() {
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until `ready()` returns true (checked under the lock).
+    @discardableResult
+    func wait(until ready: () -> Bool) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !ready() { condition.wait() }
+        return true
+    }
+}
