@@ -58,6 +58,8 @@ public enum Command: Sendable, Hashable {
     case cancelAll(account: AccountID, instrument: InstrumentID?)
     /// The mark price in force from this command on.
     case markPrice(instrument: InstrumentID, price: Int64)
+    /// Operator: enable, restrict to cancel-only (reduce-only orders still allowed), or disable.
+    case setInstrumentStatus(instrument: InstrumentID, status: InstrumentStatus)
     /// A command the edge could not even decode into the above (unknown account or
     /// symbol, malformed number): the engine answers it with a rejection and changes
     /// nothing, so the refusal is ordered and journaled like any other outcome.

@@ -36,6 +36,8 @@ public enum CommandCodec {
             w.u8(9); w.u32(a.index); w.u8(i == nil ? 0 : 1); w.u16(i?.index ?? 0)
         case let .markPrice(i, p):
             w.u8(10); w.u16(i.index); w.i64(p)
+        case let .setInstrumentStatus(i, status):
+            w.u8(12); w.u16(i.index); w.u8(status.rawValue)
         case let .invalid(r, coid):
             w.u8(11); w.str(r.code.rawValue); w.str(r.message); w.optStr(coid)
         }
@@ -83,6 +85,10 @@ public enum CommandCodec {
             let code = try r.str()
             guard let rc = RejectCode(rawValue: code) else { throw DecodeError(description: "unknown reject code \(code)") }
             c = .invalid(Rejection(rc, try r.str()), clientOrderId: try r.optStr())
+        case 12:
+            let i = InstrumentID(try r.u16())
+            guard let st = InstrumentStatus(rawValue: try r.u8()) else { throw DecodeError(description: "bad status") }
+            c = .setInstrumentStatus(instrument: i, status: st)
         default: throw DecodeError(description: "unknown command tag \(tag)")
         }
         guard r.atEnd else { throw DecodeError(description: "trailing bytes after command tag \(tag)") }

@@ -34,7 +34,7 @@ public struct CommandDecoder {
             throw Malformed(description: "missing integer field 'ts' (milliseconds since the epoch)")
         }
         let known = ["openAccount", "deposit", "withdraw", "setLeverage", "setMarginMode", "placeOrder",
-                     "amendOrder", "cancelOrder", "cancelAll", "markPrice"]
+                     "amendOrder", "cancelOrder", "cancelAll", "markPrice", "setInstrumentStatus"]
         guard known.contains(type) else { throw Malformed(description: "unknown command type '\(type)'") }
         let coid = obj["clientOrderId"] as? String
         do {
@@ -123,6 +123,11 @@ public struct CommandDecoder {
         case "markPrice":
             let (inst, spec) = try f.instrument()
             return .markPrice(instrument: inst, price: try f.decimal("price", spec.priceScale, offScale: .priceOffTick))
+        case "setInstrumentStatus":
+            let (inst, _) = try f.instrument()
+            let s = try f.string("status")
+            guard let st = InstrumentStatus(name: s) else { throw Rejection(.malformedCommand, "status must be enabled, cancelOnly or disabled") }
+            return .setInstrumentStatus(instrument: inst, status: st)
         default:
             throw Rejection(.malformedCommand, "unknown command type '\(type)'")
         }

@@ -53,6 +53,8 @@ public struct CommandEncoder {
             if let i { w.str("symbol", sym(i)) }
         case let .markPrice(i, p):
             w.str("type", "markPrice"); w.int("ts", ts); w.str("symbol", sym(i)); w.str("price", px(i, p))
+        case let .setInstrumentStatus(i, status):
+            w.str("type", "setInstrumentStatus"); w.int("ts", ts); w.str("symbol", sym(i)); w.str("status", status.name)
         case let .invalid(r, coid):
             // Not a replayable command: recorded as an unknown type so replay reports it.
             w.str("type", "invalid"); w.int("ts", ts); w.str("code", r.code.rawValue); w.str("message", r.message)

@@ -34,6 +34,7 @@ extension Engine {
                 return reject(.duplicateClientOrderId, "clientOrderId '\(c)' was already used by this account", account: o.account, clientOrderId: c)
             }
         }
+        if let r = statusCheck(i, reduceOnly: o.reduceOnly) { return reject(r.code, r.message, account: o.account, clientOrderId: coid) }
         if let r = validateShape(o, spec: spec) { return reject(r.code, r.message, account: o.account, clientOrderId: coid) }
         guard marks[i] > 0 else {
             return reject(.noMarkPrice, "\(spec.symbol) has no mark price yet; orders open when it does", account: o.account, clientOrderId: coid)
@@ -64,6 +65,16 @@ extension Engine {
         if let coid { accounts[a].clientOrderIds.open(coid, order: id); clientIdByOrder[id] = coid }
         events.append(.accepted(orderId: id, account: o.account, instrument: o.instrument, clientOrderId: coid))
         execute(o, orderId: id)
+    }
+
+    /// Whether the instrument's status admits a new order (cancels are always admitted).
+    func statusCheck(_ i: Int, reduceOnly: Bool) -> Rejection? {
+        switch statuses[i] {
+        case .enabled: return nil
+        case .cancelOnly:
+            return reduceOnly ? nil : Rejection(.instrumentCancelOnly, "\(specs[i].symbol) is cancel-only: only cancels and reduce-only orders are accepted")
+        case .disabled: return Rejection(.instrumentDisabled, "\(specs[i].symbol) is disabled: only cancels are accepted")
+        }
     }
 
     /// Static checks of an order against its contract: sizes, ticks, required fields.
@@ -469,6 +480,7 @@ extension Engine {
         }
         // Price change or size increase: the order loses its place. Check it as if new,
         // with its old self taken out; on refusal nothing changes.
+        if let r = statusCheck(i, reduceOnly: o.reduceOnly) { return reject(r.code, r.message, account: account, clientOrderId: coid, orderId: id) }
         let b = band(i)
         if newPrice < b.low || newPrice > b.high {
             return reject(.priceOutsideBand, "price \(spec.priceString(newPrice)) is outside the band \(spec.priceString(b.low))–\(spec.priceString(b.high)) around mark",
@@ -539,7 +551,7 @@ extension Engine {
         let o = PlaceOrder(account: account, instrument: instrument, side: c.side, type: type,
                            timeInForce: type == .limit ? c.timeInForce : .ioc, price: type == .limit ? c.limitPrice : 0,
                            quantity: c.quantity, reduceOnly: c.reduceOnly, stp: c.stp, clientOrderId: c.clientOrderId)
-        if let r = preTradeCheck(o, spec: specs[Int(instrument.index)]) {
+        if let r = statusCheck(Int(i), reduceOnly: c.reduceOnly) ?? preTradeCheck(o, spec: specs[Int(instrument.index)]) {
             reject(r.code, r.message, account: account, clientOrderId: c.clientOrderId, orderId: c.orderId)
             finishClientId(orderId: c.orderId, account: c.account)
             return

@@ -15,6 +15,7 @@ extension Engine {
             e.string(specs[i].symbol)
             e.int(marks[i])
             e.int(lastPrices[i])
+            e.int(Int64(statuses[i].rawValue))
             for side in [Side.buy, .sell] {
                 let orders = books[i].ordersInPriority(side)
                 e.int(orders.count)

@@ -23,6 +23,8 @@ public final class Engine {
     var conditionalLocation: [OrderID: (instrument: UInt16, source: TriggerSource)] = [:]
     /// Mark price per instrument (0 until the first `markPrice`).
     public internal(set) var marks: [Int64]
+    /// Trading status per instrument.
+    public internal(set) var statuses: [InstrumentStatus]
     /// Last trade price per instrument (0 until the first trade).
     public internal(set) var lastPrices: [Int64]
     var accounts: ContiguousArray<AccountState> = []
@@ -56,6 +58,7 @@ public final class Engine {
         conditionals = config.instruments.map { _ in [ConditionalOrderBook(), ConditionalOrderBook()] }
         marks = Array(repeating: 0, count: config.instruments.count)
         lastPrices = Array(repeating: 0, count: config.instruments.count)
+        statuses = Array(repeating: .enabled, count: config.instruments.count)
         let asset = config.settlementAsset.code
         poolBook = ledger.book(.positionsPool(asset: asset))
         feesBook = ledger.book(.houseFees(asset: asset))
@@ -104,6 +107,13 @@ public final class Engine {
             cancelAll(account: account, instrument: instrument)
         case let .markPrice(instrument, price):
             setMark(instrument: instrument, price: price)
+        case let .setInstrumentStatus(instrument, status):
+            if validInstrument(instrument) {
+                statuses[Int(instrument.index)] = status
+                events.append(.instrumentStatus(instrument: instrument, status: status))
+            } else {
+                reject(.unknownSymbol, "unknown symbol", account: nil, clientOrderId: nil)
+            }
         case let .invalid(rejection, clientOrderId):
             events.append(.rejected(rejection, account: nil, orderId: nil, clientOrderId: clientOrderId))
         }

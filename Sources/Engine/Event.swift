@@ -47,6 +47,7 @@ public enum Event: Sendable, Hashable {
     case leverage(account: AccountID, instrument: InstrumentID, leverage: Int64)
     case marginMode(account: AccountID, instrument: InstrumentID, isolated: Bool)
     case mark(instrument: InstrumentID, price: Int64)
+    case instrumentStatus(instrument: InstrumentID, status: InstrumentStatus)
     /// One double-entry movement on the ledger.
     case posting(Posting)
 }

@@ -61,6 +61,8 @@ public struct EventEncoder {
             w.str("marginMode", isolated ? "isolated" : "cross")
         case let .mark(instrument, price):
             w.str("type", "markPrice"); w.int("seq", seq); w.str("symbol", sym(instrument)); w.str("price", px(instrument, price))
+        case let .instrumentStatus(instrument, status):
+            w.str("type", "instrumentStatus"); w.int("seq", seq); w.str("symbol", sym(instrument)); w.str("status", status.name)
         case let .posting(p):
             w.str("type", "posting"); w.int("seq", seq); w.str("from", Self.bookName(p.from, engine: engine))
             w.str("to", Self.bookName(p.to, engine: engine)); w.str("amount", money(p.amount)); w.str("reason", p.reason.name)

@@ -198,3 +198,22 @@ import Testing
         #expect(v.place(b, .sell, "1", at: "50001", coid: "k1").acceptedId != nil)
     }
 }
+
+@Suite struct InstrumentStatusTests {
+    @Test func cancelOnlyAdmitsReduceOnlyAndDisabledAdmitsOnlyCancels() {
+        let v = TestVenue()
+        let a = v.open("a"), b = v.open("b")
+        v.mark("50000")
+        v.place(a, .sell, "1", at: "50000")
+        v.place(b, .buy, "1", at: "50000")
+        let resting = v.place(a, .sell, "1", at: "50100").acceptedId!
+        v.run(.setInstrumentStatus(instrument: v.btc, status: .cancelOnly))
+        #expect(v.place(b, .buy, "0.1", at: "49000").rejection?.code == .instrumentCancelOnly)
+        #expect(v.place(b, .sell, "0.1", at: "50100", reduceOnly: true).rejection == nil)
+        v.run(.setInstrumentStatus(instrument: v.btc, status: .disabled))
+        #expect(v.place(b, .sell, "0.1", at: "50100", reduceOnly: true).rejection?.code == .instrumentDisabled)
+        #expect(v.run(.cancelOrder(account: a, instrument: v.btc, order: .id(resting))).cancels.count == 1)
+        v.run(.setInstrumentStatus(instrument: v.btc, status: .enabled))
+        #expect(v.place(b, .buy, "0.1", at: "49000").rejection == nil)
+    }
+}
