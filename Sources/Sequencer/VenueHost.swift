@@ -212,10 +212,12 @@ public final class VenueHost: Sendable {
         let cp = Checkpoint(sequence: state.writer.lastDurableSequence, stateHash: state.engine.stateHash())
         try? cp.write(to: state.root)
         state.writer.close()
-        shared.withLock { s in
-            for c in s.subscribers.values { c.finish() }
-            s.subscribers.removeAll()
+        let subscribers = shared.withLock { s in
+            defer { s.subscribers.removeAll() }
+            return Array(s.subscribers.values)
         }
+        // Finished outside the lock: finishing runs onTermination, which takes it.
+        for c in subscribers { c.finish() }
         done.withLock { $0 = true }
         finished.signal()
     }
