@@ -20,7 +20,7 @@ public struct Checkpoint: Sendable, Equatable {
         try FileManager.default.moveItem(at: tmp, to: Self.url(in: dir))
     }
 
-    static func read(from dir: URL) -> Checkpoint? {
+    public static func read(from dir: URL) -> Checkpoint? {
         guard let text = try? String(contentsOf: url(in: dir), encoding: .utf8) else { return nil }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard parts.count == 2, let seq = UInt64(parts[0]), parts[1].count == 64 else { return nil }

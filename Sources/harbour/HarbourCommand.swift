@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// The `harbour` command-line tool: replay, bench, serve, verify.
 @main
-struct HarbourCommand: ParsableCommand {
+struct HarbourCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "harbour",
         abstract: "Harbour: a regulated perpetual-futures venue for professional investors.",
-        subcommands: [ReplayCommand.self]
+        subcommands: [ReplayCommand.self, VerifyCommand.self, CrashLoadCommand.self]
     )
 }
