@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "harbour",
             dependencies: [
-                "Engine", "Storage",
+                "Engine", "Matching", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

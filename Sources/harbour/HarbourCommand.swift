@@ -6,6 +6,6 @@ struct HarbourCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "harbour",
         abstract: "Harbour: a regulated perpetual-futures venue for professional investors.",
-        subcommands: [ReplayCommand.self]
+        subcommands: [ReplayCommand.self, BenchCommand.self]
     )
 }
