@@ -14,15 +14,22 @@ public final class BasicMatcher {
         public var makerAccount: UInt32
         public var price: Int64
         public var quantity: Int64
+
+        public init(makerOrderId: Int64, makerAccount: UInt32, price: Int64, quantity: Int64) {
+            self.makerOrderId = makerOrderId
+            self.makerAccount = makerAccount
+            self.price = price
+            self.quantity = quantity
+        }
     }
 
     public let book: OrderBook
     /// Head slot of each account's resting orders (the book's owner list), -1 when none.
-    private var ownerHeads: ContiguousArray<Int32>
+    @exclusivity(unchecked) private var ownerHeads: ContiguousArray<Int32>
     /// The fills of the last `submit`, in matching order (a reused buffer).
-    public private(set) var fills: [Fill] = []
+    @exclusivity(unchecked) public private(set) var fills: [Fill] = []
     /// Fills since creation.
-    public private(set) var fillCount: Int64 = 0
+    @exclusivity(unchecked) public private(set) var fillCount: Int64 = 0
 
     /// `accounts` only pre-sizes the owner-head table; larger account numbers grow it.
     public init(instrument: InstrumentID = InstrumentID(0), accounts: Int = 16) {
@@ -37,7 +44,7 @@ public final class BasicMatcher {
     @discardableResult
     public func submit(orderId: Int64, account: UInt32, group: UInt32, side: Side, price: Int64, quantity: Int64) -> Int64 {
         precondition(quantity > 0, "quantity must be positive")
-        fills.removeAll(keepingCapacity: true)
+        if !fills.isEmpty { fills.removeAll(keepingCapacity: true) }
         if Int(account) >= ownerHeads.count {
             ownerHeads.append(contentsOf: repeatElement(-1, count: Int(account) + 1 - ownerHeads.count))
         }
