@@ -26,6 +26,14 @@ func monotonicNanos() -> UInt64 {
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
+/// CPU time of this process (user + system), in seconds: on a shared machine it shows
+/// how much of the wall time the bench really had a core.
+func processCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
 /// Liquibook's classic insert workload on `BasicMatcher`.
 struct InsertBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,6 +63,7 @@ struct InsertBench: ParsableCommand {
         let matcher = BasicMatcher(accounts: 1)
         var inserted: Int64 = 0
         var filled: Int64 = 0
+        let cpuStart = processCPUSeconds()
         let start = monotonicNanos()
         let deadline = start + UInt64(seconds * 1e9)
         var now = start
@@ -73,9 +82,11 @@ struct InsertBench: ParsableCommand {
             }
         }
         let elapsed = Double(now - start) / 1e9
+        let cpu = processCPUSeconds() - cpuStart
         print("workload: Liquibook insert (buy 1880-1889, sell 1884-1893, qty 100-1000), BasicMatcher, 1 book")
         print("inserted: \(inserted) in \(format2(elapsed)) s; fills: \(matcher.fillCount); quantity filled: \(filled)")
         print("resting at end: \(matcher.book.orderCount) orders, \(matcher.book.bids.levels.count) bid and \(matcher.book.asks.levels.count) ask levels")
+        print("cpu time: \(format2(cpu)) s of \(format2(elapsed)) s wall; inserts per CPU second: \(Int(Double(inserted) / cpu))")
         print("inserts_per_sec: \(Int(Double(inserted) / elapsed))")
     }
 }
@@ -114,11 +125,13 @@ struct EngineBench: ParsableCommand {
         var events = 0
         var timestamp = EngineMixWorkload.firstTimestamp
         let target = UInt64(seconds * 1e9)
+        var cpuMeasured = 0.0
         var round = 0
         // Chunks alternate: odd ones clock every command (latency), even ones only the
         // chunk (throughput without the clock's own cost).
         while sampledNs + plainNs < target || round < 2 {
             workload.fill(&batch, count: chunk)
+            let cpu0 = processCPUSeconds()
             if round & 1 == 1 && sampled + chunk <= capacity {
                 samples.withUnsafeMutableBufferPointer { s in
                     let start = monotonicNanos()
@@ -144,6 +157,7 @@ struct EngineBench: ParsableCommand {
                 plainNs += monotonicNanos() - start
                 plainCommands += chunk
             }
+            cpuMeasured += processCPUSeconds() - cpu0
             round += 1
         }
         samples.withUnsafeMutableBufferPointer { s in
@@ -158,6 +172,7 @@ struct EngineBench: ParsableCommand {
         print("commands: \(total) (\(sampled) clocked per command); events: \(events); resting at end: \(workload.restingOrders)")
         print("commands_per_sec (chunk-timed): \(Int(Double(plainCommands) / (Double(plainNs) / 1e9)))")
         print("commands_per_sec (clocked per command): \(Int(Double(sampled) / (Double(sampledNs) / 1e9)))")
+        print("cpu time while measuring: \(format2(cpuMeasured)) s of \(format2(Double(sampledNs + plainNs) / 1e9)) s wall; commands per CPU second: \(Int(Double(total) / cpuMeasured))")
         print("latency_ns p50: \(pct(0.50)) p90: \(pct(0.90)) p99: \(pct(0.99)) p99.9: \(pct(0.999)) p99.99: \(pct(0.9999)) max: \(samples[sampled - 1])")
     }
 }
