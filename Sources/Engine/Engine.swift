@@ -17,36 +17,36 @@ public final class Engine {
     let specs: [InstrumentSpec]
     /// Per instrument: asset units per raw product unit (price raw × size raw).
     let productToAsset: [Int64]
-    var books: [OrderBook]
+    @exclusivity(unchecked) var books: [OrderBook]
     /// Per instrument, per trigger source (mark = 0, last = 1).
-    var conditionals: [[ConditionalOrderBook]]
-    var conditionalLocation: [OrderID: (instrument: UInt16, source: TriggerSource)] = [:]
+    @exclusivity(unchecked) var conditionals: [[ConditionalOrderBook]]
+    @exclusivity(unchecked) var conditionalLocation: [OrderID: (instrument: UInt16, source: TriggerSource)] = [:]
     /// Mark price per instrument (0 until the first `markPrice`).
-    public internal(set) var marks: [Int64]
+    @exclusivity(unchecked) public internal(set) var marks: [Int64]
     /// Trading status per instrument.
     public internal(set) var statuses: [InstrumentStatus]
     /// Last trade price per instrument (0 until the first trade).
-    public internal(set) var lastPrices: [Int64]
-    var accounts: ContiguousArray<AccountState> = []
+    @exclusivity(unchecked) public internal(set) var lastPrices: [Int64]
+    @exclusivity(unchecked) var accounts: ContiguousArray<AccountState> = []
     var accountIndex: [String: UInt32] = [:]
     var groupIndex: [String: UInt32] = [:]
     var nextGroup: UInt32 = 0
-    public internal(set) var ledger = Ledger()
+    @exclusivity(unchecked) public internal(set) var ledger = Ledger()
     let poolBook: Int32
     let feesBook: Int32
     let externalBook: Int32
     let roundingBook: Int32
     let insuranceBook: Int32
-    var nextOrderId: OrderID = 1
-    public internal(set) var lastTimestamp: Int64 = .min
+    @exclusivity(unchecked) var nextOrderId: OrderID = 1
+    @exclusivity(unchecked) public internal(set) var lastTimestamp: Int64 = .min
     /// Commands applied so far (including refused ones).
-    public internal(set) var commandCount: Int64 = 0
+    @exclusivity(unchecked) public internal(set) var commandCount: Int64 = 0
     /// Events of the last command applied.
-    public internal(set) var events: [Event] = []
-    var clientIdByOrder: [OrderID: String] = [:]
-    var touchedPositions: [(account: UInt32, instrument: UInt16)] = []
-    var touchedBalances: [UInt32] = []
-    var lastPriceMoved: [UInt16] = []
+    @exclusivity(unchecked) public internal(set) var events: [Event] = []
+    @exclusivity(unchecked) var clientIdByOrder: [OrderID: String] = [:]
+    @exclusivity(unchecked) var touchedPositions: [(account: UInt32, instrument: UInt16)] = []
+    @exclusivity(unchecked) var touchedBalances: [UInt32] = []
+    @exclusivity(unchecked) var lastPriceMoved: [UInt16] = []
     /// Whether ledger postings are published as `posting` events.
     public var emitPostings = true
 

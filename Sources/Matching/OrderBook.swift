@@ -13,16 +13,15 @@ import HarbourCore
 /// `bestSlot(of:)`, `fill(slot:quantity:)` and `remove(slot:ownerHead:)`.
 public final class OrderBook {
     public let instrument: InstrumentID
-    public private(set) var orders: ContiguousArray<RestingOrder> = []
-    private var free: [Int32] = []
-    public private(set) var bids = BookSide(side: .buy)
-    public private(set) var asks = BookSide(side: .sell)
-    private var slotById: [Int64: Int32] = [:]
+    @exclusivity(unchecked) public private(set) var orders: ContiguousArray<RestingOrder> = []
+    @exclusivity(unchecked) private var free: [Int32] = []
+    @exclusivity(unchecked) public private(set) var bids = BookSide(side: .buy)
+    @exclusivity(unchecked) public private(set) var asks = BookSide(side: .sell)
+    @exclusivity(unchecked) private var slotById = SlotIndex(minimumCapacity: 1024)
 
     public init(instrument: InstrumentID) {
         self.instrument = instrument
         orders.reserveCapacity(1024)
-        slotById.reserveCapacity(1024)
     }
 
     /// Number of resting orders.
@@ -33,7 +32,7 @@ public final class OrderBook {
     @inlinable public subscript(slot: Int32) -> RestingOrder { orders[Int(slot)] }
 
     /// The slot of a resting order, by engine order id.
-    public func slot(of orderId: Int64) -> Int32? { slotById[orderId] }
+    public func slot(of orderId: Int64) -> Int32? { slotById.find(orderId) }
 
     /// The side of the book that holds orders of `side`.
     @inlinable public func bookSide(_ side: Side) -> BookSide { side == .buy ? bids : asks }
@@ -67,7 +66,7 @@ public final class OrderBook {
         orders[Int(slot)].ownerPrev = -1
         if ownerHead >= 0 { orders[Int(ownerHead)].ownerPrev = slot }
         ownerHead = slot
-        slotById[order.orderId] = slot
+        slotById.set(order.orderId, slot)
         if order.side == .buy {
             Self.link(slot, into: &bids, orders: &orders)
         } else {
@@ -113,7 +112,7 @@ public final class OrderBook {
         }
         if o.ownerPrev >= 0 { orders[Int(o.ownerPrev)].ownerNext = o.ownerNext } else { ownerHead = o.ownerNext }
         if o.ownerNext >= 0 { orders[Int(o.ownerNext)].ownerPrev = o.ownerPrev }
-        slotById.removeValue(forKey: o.orderId)
+        slotById.remove(o.orderId)
         orders[Int(slot)].remaining = 0
         free.append(slot)
         return o

@@ -6,6 +6,6 @@ struct HarbourCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "harbour",
         abstract: "Harbour: a regulated perpetual-futures venue for professional investors.",
-        subcommands: [ReplayCommand.self, VerifyCommand.self, CrashLoadCommand.self]
+        subcommands: [ReplayCommand.self, VerifyCommand.self, BenchCommand.self, CrashLoadCommand.self]
     )
 }
