@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Sequencer", targets: ["Sequencer"]),
         .library(name: "ReadModel", targets: ["ReadModel"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "Simulator", targets: ["Simulator"]),
         .executable(name: "harbour", targets: ["harbour"]),
     ],
     dependencies: [
@@ -62,10 +63,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .target(name: "Simulator", dependencies: ["Engine", "Sequencer"]),
         .executableTarget(
             name: "harbour",
             dependencies: [
-                "Engine", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway",
+                "Engine", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,85 @@
+import Engine
+import HarbourCore
+import Matching
+import Sequencer
+
+/// The demo venue's live market (OPS-3): a simulated index feed that moves each
+/// instrument's mark price, and a market maker that keeps a two-sided ladder of quotes
+/// around it. Both act only through `VenueHost.submit`, the one command path every
+/// client uses — the bot has no private way into the engine (MM-2).
+public final class DemoMarket: Sendable {
+    public struct Plan: Sendable {
+        /// Market-maker account name (opened and funded if missing).
+        public var makerAccount = "demo-mm"
+        /// Start prices per symbol, raw price units.
+        public var startPrices: [String: Int64] = ["BTC-PERP": 600_000, "ETH-PERP": 300_000]
+        /// Quote levels per side and spacing in ticks.
+        public var levels = 5
+        public var spacingTicks: Int64 = 5
+        /// Quantity per quote in lots.
+        public var lotsPerQuote: Int64 = 50
+        /// Milliseconds between feed updates.
+        public var intervalMs: UInt64 = 500
+        public var seed: UInt64 = 42
+
+        public init() {}
+    }
+
+    let host: VenueHost
+    let plan: Plan
+
+    public init(host: VenueHost, plan: Plan = Plan()) {
+        self.host = host
+        self.plan = plan
+    }
+
+    /// Opens and funds the demo accounts the first time the venue starts.
+    public func prepare() async throws {
+        let maker = plan.makerAccount
+        if try await host.read({ $0.accountID(named: maker) }) == nil {
+            _ = try await host.submit(.openAccount(name: maker, group: "demo-house", feeTier: "maker-rebate"))
+            let id = try await host.read { $0.accountID(named: maker)! }
+            _ = try await host.submit(.deposit(account: id, asset: "USD", amount: 50_000_000 * 1_000_000))
+            for (symbol, _) in plan.startPrices.sorted(by: { $0.key < $1.key }) {
+                if let inst = try await host.read({ $0.instrumentID(symbol: symbol) }) {
+                    _ = try await host.submit(.setLeverage(account: id, instrument: inst, leverage: 5))
+                }
+            }
+        }
+    }
+
+    /// Runs the feed and the quotes until the task is cancelled.
+    public func run() async throws {
+        let maker = try await host.read { $0.accountID(named: self.plan.makerAccount)! }
+        var walks: [(InstrumentID, PriceWalk, InstrumentSpec)] = []
+        for (k, (symbol, start)) in plan.startPrices.sorted(by: { $0.key < $1.key }).enumerated() {
+            guard let inst = try await host.read({ $0.instrumentID(symbol: symbol) }) else { continue }
+            let spec = try await host.read { $0.spec(inst) }
+            let current = try await host.read { $0.marks[Int(inst.index)] }
+            walks.append((inst, PriceWalk(seed: plan.seed &+ UInt64(k), start: current > 0 ? current : start,
+                                          tick: spec.tickSize, maxStepTicks: 20), spec))
+        }
+        var round: UInt64 = 0
+        while !Task.isCancelled {
+            round += 1
+            for k in walks.indices {
+                let (inst, _, spec) = walks[k]
+                let mark = walks[k].1.next()
+                _ = try await host.submit(.markPrice(instrument: inst, price: mark))
+                // Replace the ladder: cancel the old quotes, then quote around the new mark.
+                _ = try await host.submit(.cancelAll(account: maker, instrument: inst))
+                for level in 1...Int64(plan.levels) {
+                    let offset = level * plan.spacingTicks * spec.tickSize
+                    let qty = plan.lotsPerQuote * spec.lotSize * level
+                    _ = try await host.submit(.placeOrder(PlaceOrder(account: maker, instrument: inst, side: .buy,
+                                                                     timeInForce: .postOnly, price: mark - offset, quantity: qty,
+                                                                     stp: .expireMaker)))
+                    _ = try await host.submit(.placeOrder(PlaceOrder(account: maker, instrument: inst, side: .sell,
+                                                                     timeInForce: .postOnly, price: mark + offset, quantity: qty,
+                                                                     stp: .expireMaker)))
+                }
+            }
+            try await Task.sleep(nanoseconds: plan.intervalMs * 1_000_000)
+        }
+    }
+}
