@@ -10,6 +10,16 @@ struct ClientOrderIdRegistry: Sendable {
     private var finishedSet: Set<String> = []
     private var finishedStart = 0
 
+    init() {}
+
+    /// A registry restored from a snapshot: the open ids and the remembered finished ids,
+    /// oldest first (the caller checks they are distinct and disjoint).
+    init(live: [String: OrderID], finished: [String]) {
+        self.live = live
+        self.finished = finished
+        finishedSet = Set(finished)
+    }
+
     func contains(_ id: String) -> Bool { live[id] != nil || finishedSet.contains(id) }
     func order(for id: String) -> OrderID? { live[id] }
 

@@ -108,6 +108,7 @@ struct ByteWriter {
     mutating func u8(_ v: UInt8) { out.append(v) }
     mutating func u16(_ v: UInt16) { out.append(UInt8(v & 0xff)); out.append(UInt8(v >> 8)) }
     mutating func u32(_ v: UInt32) { for s in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
+    mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
     mutating func i64(_ v: Int64) {
         let u = UInt64(bitPattern: v)
         for s in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: u >> UInt64(s))) }

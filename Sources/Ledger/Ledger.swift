@@ -15,6 +15,19 @@ public struct Ledger: Sendable {
 
     public init() {}
 
+    /// A ledger restored from a snapshot: books in id order with their balances. Nil when
+    /// the lists differ in length or a key repeats. `pending` starts empty.
+    package init?(restoring keys: [BookKey], balances: [Int64], postingCount: Int64) {
+        guard keys.count == balances.count, keys.count <= Int(Int32.max) else { return nil }
+        var ids: [BookKey: Int32] = [:]
+        ids.reserveCapacity(keys.count)
+        for (i, k) in keys.enumerated() where ids.updateValue(Int32(i), forKey: k) != nil { return nil }
+        self.keys = keys
+        self.balances = ContiguousArray(balances)
+        self.ids = ids
+        self.postingCount = postingCount
+    }
+
     /// The id of `key`'s book, creating the book (balance 0) on first use.
     public mutating func book(_ key: BookKey) -> Int32 {
         if let id = ids[key] { return id }

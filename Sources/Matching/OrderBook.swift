@@ -162,6 +162,19 @@ public final class OrderBook {
         return out
     }
 
+    /// Relinks one owner's list so that it runs through `slots` in exactly this order
+    /// (first = head = newest) and returns the new head. For restoring a snapshot, where
+    /// orders are inserted level by level (keeping FIFO) and the owner order is then set
+    /// apart: the slots must be resting, distinct and all of one owner; their old owner
+    /// links are overwritten.
+    package func relinkOwnerList(_ slots: [Int32]) -> Int32 {
+        for (k, s) in slots.enumerated() {
+            orders[Int(s)].ownerPrev = k == 0 ? -1 : slots[k - 1]
+            orders[Int(s)].ownerNext = k + 1 < slots.count ? slots[k + 1] : -1
+        }
+        return slots.first ?? -1
+    }
+
     /// Aggregated depth: up to `limit` levels of `side`, best first.
     public func depth(_ side: Side, limit: Int) -> [(price: Int64, quantity: Int64)] {
         let levels = side == .buy ? bids.levels : asks.levels
