@@ -22,16 +22,22 @@ public final class VenueHost: Sendable {
         public var config: VenueConfig
         /// Segment size before the journal rolls to a new file.
         public var segmentSize: Int
+        /// A snapshot is taken after this many commands (0: never).
+        public var snapshotEvery: Int
 
-        public init(dataDirectory: URL, config: VenueConfig = .standard, segmentSize: Int = 256 << 20) {
+        public init(dataDirectory: URL, config: VenueConfig = .standard, segmentSize: Int = 256 << 20,
+                    snapshotEvery: Int = 100_000) {
             self.dataDirectory = dataDirectory
             self.config = config
             self.segmentSize = segmentSize
+            self.snapshotEvery = snapshotEvery
         }
     }
 
     /// What recovery found, for logs and `harbour verify`.
     public struct RecoveryReport: Sendable {
+        /// Sequence of the snapshot recovery started from (0: none, full replay).
+        public let snapshotSequence: UInt64
         public let recordsReplayed: Int
         public let lastSequence: UInt64
         public let tornTailBytesDiscarded: UInt64
@@ -66,16 +72,27 @@ public final class VenueHost: Sendable {
         self.options = options
         let dirs = try DataDirectory(root: options.dataDirectory)
         let start = Date()
-        let engine = Engine(config: options.config)
-        engine.emitPostings = false
         let reader = JournalReader(directory: dirs.journal)
         let torn = try reader.truncateTornTail()
+        // Start from the newest snapshot whose state proves itself; else from nothing.
+        let store = SnapshotStore(directory: dirs.snapshots)
+        var engine = Engine(config: options.config)
+        var snapshotSequence: UInt64 = 0
+        if let snap = try store.loadNewest() {
+            let restored = try Engine(snapshot: snap.payload, config: options.config)
+            guard Self.hex(snap.stateHash) == restored.stateHash() else {
+                throw VenueHostError.recovery("snapshot \(snap.sequence) does not match its recorded state hash")
+            }
+            engine = restored
+            snapshotSequence = snap.sequence
+        }
+        engine.emitPostings = false
         let checkpoint = Checkpoint.read(from: dirs.root)
         var verified: Checkpoint?
         var count = 0
         var decodeFailure: String?
         var mismatch: VenueHostError?
-        let summary = try reader.forEach(from: 1) { seq, ts, payload in
+        let summary = try reader.forEach(from: snapshotSequence + 1) { seq, ts, payload in
             if decodeFailure != nil || mismatch != nil { return }
             do {
                 let c = try CommandCodec.decode(payload)
@@ -92,14 +109,14 @@ public final class VenueHost: Sendable {
         }
         if let decodeFailure { throw VenueHostError.recovery(decodeFailure) }
         if let mismatch { throw mismatch }
-        let last = summary.lastSequence ?? 0
+        let last = summary.lastSequence ?? snapshotSequence
         if let cp = checkpoint, cp.sequence > last {
             throw VenueHostError.recovery("checkpoint at sequence \(cp.sequence) but the journal ends at \(last): acknowledged records are missing")
         }
         engine.emitPostings = true
         let writer = try JournalWriter(directory: dirs.journal, startingAfter: last, segmentSizeLimit: options.segmentSize)
-        state = EngineState(engine: engine, writer: writer, root: dirs.root)
-        recovery = RecoveryReport(recordsReplayed: count, lastSequence: last, tornTailBytesDiscarded: torn?.discardedBytes ?? 0,
+        state = EngineState(engine: engine, writer: writer, root: dirs.root, snapshots: store)
+        recovery = RecoveryReport(snapshotSequence: snapshotSequence, recordsReplayed: count, lastSequence: last, tornTailBytesDiscarded: torn?.discardedBytes ?? 0,
                                   checkpointVerified: verified, stateHash: engine.stateHash(),
                                   seconds: Date().timeIntervalSince(start))
         let thread = Thread { [self] in self.loop() }
@@ -203,7 +220,11 @@ public final class VenueHost: Sendable {
                     for s in subscribers { s.yield(outcome) }
                     c.resume(returning: outcome)
                 }
+                state.commandsSinceSnapshot += pending.count
                 pending.removeAll(keepingCapacity: true)
+                if options.snapshotEvery > 0 && state.commandsSinceSnapshot >= options.snapshotEvery {
+                    takeSnapshot()
+                }
             }
             for f in reads { f(engine) }
             reads.removeAll(keepingCapacity: true)
@@ -212,6 +233,7 @@ public final class VenueHost: Sendable {
         let cp = Checkpoint(sequence: state.writer.lastDurableSequence, stateHash: state.engine.stateHash())
         try? cp.write(to: state.root)
         state.writer.close()
+        state.snapshotWrites.wait()
         let subscribers = shared.withLock { s in
             defer { s.subscribers.removeAll() }
             return Array(s.subscribers.values)
@@ -220,6 +242,37 @@ public final class VenueHost: Sendable {
         for c in subscribers { c.finish() }
         done.withLock { $0 = true }
         finished.signal()
+    }
+
+    /// Serialises the engine here (consistent with the durable journal position) and
+    /// writes it on a background thread, so the engine only pauses for the encoding.
+    private func takeSnapshot() {
+        state.commandsSinceSnapshot = 0
+        let snap = Snapshot(sequence: state.writer.lastDurableSequence, stateHash: Self.bytes(hex: state.engine.stateHash()),
+                            payload: state.engine.snapshot())
+        let store = state.snapshots
+        let writes = state.snapshotWrites
+        writes.enter()
+        let t = Thread {
+            defer { writes.leave() }
+            do { _ = try store.write(snap) } catch {
+                FileHandle.standardError.write(Data("snapshot \(snap.sequence) not written: \(error)\n".utf8))
+            }
+        }
+        t.start()
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { b in let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s }.joined()
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var it = hex.utf8.makeIterator()
+        while let a = it.next(), let b = it.next() {
+            out.append(UInt8(String(decoding: [a, b], as: UTF8.self), radix: 16) ?? 0)
+        }
+        return out
     }
 
     static func nowMillis() -> Int64 {
@@ -234,10 +287,15 @@ private final class EngineState: @unchecked Sendable {
     let engine: Engine
     let writer: JournalWriter
     let root: URL
-    init(engine: Engine, writer: JournalWriter, root: URL) {
+    let snapshots: SnapshotStore
+    var commandsSinceSnapshot = 0
+    /// Snapshot files being written; shutdown waits for them.
+    let snapshotWrites = DispatchGroup()
+    init(engine: Engine, writer: JournalWriter, root: URL, snapshots: SnapshotStore) {
         self.engine = engine
         self.writer = writer
         self.root = root
+        self.snapshots = snapshots
     }
 }
 
