@@ -69,13 +69,13 @@ public final class ReadModelProjector: Sendable {
 
     private func write(_ batch: [ProjectedOutcome]) async {
         do {
-            let n = try await store.apply(batch: batch)
+            let n = try await store.applyAsync(batch: batch)
             counters.withLock { $0.applied += n; $0.batches += 1 }
         } catch {
             log("batch of \(batch.count) from sequence \(batch[0].sequence) failed (\(error)); retrying one by one")
             for o in batch {
                 do {
-                    let n = try await store.apply(batch: [o])
+                    let n = try await store.applyAsync(batch: [o])
                     counters.withLock { $0.applied += n; $0.batches += 1 }
                 } catch {
                     log("skipping outcome \(o.sequence): \(error)")

@@ -45,9 +45,10 @@ public final class ReadModelStore: Sendable {
         try writer.write { db in try OutcomeProjection(db: db).apply(batch) }
     }
 
-    /// `apply(batch:)` without blocking the caller's thread.
+    /// `apply(batch:)` without blocking the caller's thread (named apart so that async
+    /// callers can still use the synchronous form).
     @discardableResult
-    public func apply(batch: [ProjectedOutcome]) async throws -> Int {
+    public func applyAsync(batch: [ProjectedOutcome]) async throws -> Int {
         try await writer.write { db in try OutcomeProjection(db: db).apply(batch) }
     }
 }
