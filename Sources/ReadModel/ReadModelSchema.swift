@@ -1,0 +1,152 @@
+import GRDB
+
+/// The SQLite schema of the read models, as GRDB migrations. Money, prices and sizes are
+/// TEXT holding plain decimal strings exactly as the events carry them — never REAL.
+/// Sequence numbers, order ids and millisecond timestamps are INTEGER.
+enum ReadModelSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    last_sequence INTEGER NOT NULL
+                );
+                INSERT INTO meta (id, last_sequence) VALUES (1, 0);
+
+                CREATE TABLE accounts (
+                    account TEXT PRIMARY KEY,
+                    opened_seq INTEGER NOT NULL,
+                    opened_ts INTEGER NOT NULL
+                );
+
+                CREATE TABLE orders (
+                    order_id INTEGER PRIMARY KEY,
+                    account TEXT NOT NULL,
+                    symbol TEXT NOT NULL,
+                    side TEXT,
+                    order_type TEXT,
+                    time_in_force TEXT,
+                    client_order_id TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('open','filled','canceled','expired','rejected')),
+                    reason TEXT,
+                    price TEXT,
+                    stop_price TEXT,
+                    qty TEXT,
+                    filled_qty TEXT NOT NULL DEFAULT '0',
+                    reduce_only INTEGER NOT NULL DEFAULT 0,
+                    triggered_seq INTEGER,
+                    created_seq INTEGER NOT NULL,
+                    created_ts INTEGER NOT NULL,
+                    updated_seq INTEGER NOT NULL,
+                    updated_ts INTEGER NOT NULL
+                );
+                CREATE INDEX orders_by_account ON orders (account, order_id);
+                CREATE INDEX orders_by_account_symbol_status ON orders (account, symbol, status, order_id);
+
+                CREATE TABLE trades (
+                    seq INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    ts INTEGER NOT NULL,
+                    symbol TEXT NOT NULL,
+                    price TEXT NOT NULL,
+                    qty TEXT NOT NULL,
+                    maker_order_id INTEGER NOT NULL,
+                    taker_order_id INTEGER NOT NULL,
+                    maker_account TEXT NOT NULL,
+                    taker_account TEXT NOT NULL,
+                    taker_side TEXT NOT NULL,
+                    maker_fee TEXT NOT NULL,
+                    taker_fee TEXT NOT NULL,
+                    PRIMARY KEY (seq, idx)
+                ) WITHOUT ROWID;
+                CREATE INDEX trades_by_symbol ON trades (symbol, seq, idx);
+                CREATE INDEX trades_by_maker ON trades (maker_account, seq, idx);
+                CREATE INDEX trades_by_taker ON trades (taker_account, seq, idx);
+                CREATE INDEX trades_by_ts ON trades (ts);
+
+                CREATE TABLE postings (
+                    seq INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    ts INTEGER NOT NULL,
+                    from_book TEXT NOT NULL,
+                    to_book TEXT NOT NULL,
+                    from_account TEXT,
+                    to_account TEXT,
+                    amount TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    PRIMARY KEY (seq, idx)
+                ) WITHOUT ROWID;
+                CREATE INDEX postings_from_account ON postings (from_account, seq, idx);
+                CREATE INDEX postings_to_account ON postings (to_account, seq, idx);
+
+                CREATE TABLE positions (
+                    account TEXT NOT NULL,
+                    symbol TEXT NOT NULL,
+                    size TEXT NOT NULL,
+                    entry_price TEXT NOT NULL,
+                    isolated_margin TEXT,
+                    updated_seq INTEGER NOT NULL,
+                    updated_ts INTEGER NOT NULL,
+                    PRIMARY KEY (account, symbol)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE balances (
+                    account TEXT NOT NULL,
+                    asset TEXT NOT NULL,
+                    amount TEXT NOT NULL,
+                    updated_seq INTEGER NOT NULL,
+                    updated_ts INTEGER NOT NULL,
+                    PRIMARY KEY (account, asset)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE balance_history (
+                    account TEXT NOT NULL,
+                    asset TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    ts INTEGER NOT NULL,
+                    amount TEXT NOT NULL,
+                    PRIMARY KEY (account, asset, seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX balance_history_by_ts ON balance_history (account, asset, ts, seq);
+
+                CREATE TABLE marks (
+                    symbol TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    ts INTEGER NOT NULL,
+                    price TEXT NOT NULL,
+                    PRIMARY KEY (symbol, seq)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE rejections (
+                    seq INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    ts INTEGER NOT NULL,
+                    account TEXT,
+                    code TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    client_order_id TEXT,
+                    order_id INTEGER,
+                    PRIMARY KEY (seq, idx)
+                ) WITHOUT ROWID;
+                CREATE INDEX rejections_by_account ON rejections (account, seq);
+
+                CREATE TABLE settings (
+                    account TEXT NOT NULL,
+                    symbol TEXT NOT NULL,
+                    leverage TEXT,
+                    margin_mode TEXT,
+                    updated_seq INTEGER NOT NULL,
+                    PRIMARY KEY (account, symbol)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE instruments (
+                    symbol TEXT PRIMARY KEY,
+                    status TEXT NOT NULL,
+                    updated_seq INTEGER NOT NULL
+                );
+                """)
+        }
+        return m
+    }
+}

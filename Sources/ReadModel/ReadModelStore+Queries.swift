@@ -1,0 +1,122 @@
+import GRDB
+
+/// History queries. Lists are newest first unless stated; every money, price and size
+/// field is a decimal string.
+extension ReadModelStore {
+    /// Orders of `account`, optionally of one `symbol` and `status`, newest (highest id)
+    /// first; `beforeOrderId` pages backwards.
+    public func orders(account: String, symbol: String? = nil, status: OrderStatus? = nil,
+                       limit: Int = 100, beforeOrderId: Int64? = nil) throws -> [OrderRecord] {
+        var sql = "SELECT * FROM orders WHERE account = ?"
+        var args: StatementArguments = [account]
+        if let symbol { sql += " AND symbol = ?"; args += [symbol] }
+        if let status { sql += " AND status = ?"; args += [status.rawValue] }
+        if let beforeOrderId { sql += " AND order_id < ?"; args += [beforeOrderId] }
+        sql += " ORDER BY order_id DESC LIMIT ?"
+        args += [limit]
+        return try writer.read { try OrderRecord.fetchAll($0, sql: sql, arguments: args) }
+    }
+
+    /// One order by id.
+    public func order(id: Int64) throws -> OrderRecord? {
+        try writer.read { try OrderRecord.fetchOne($0, sql: "SELECT * FROM orders WHERE order_id = ?", arguments: [id]) }
+    }
+
+    /// Trades of `account` (as maker or taker), or with `account` nil the public trades;
+    /// optionally of one `symbol`. Newest first.
+    public func trades(account: String? = nil, symbol: String? = nil, limit: Int = 100) throws -> [TradeRecord] {
+        var sql: String
+        var args: StatementArguments = []
+        if let account {
+            // Two indexed halves; a self-trade appears once.
+            sql = "SELECT * FROM trades WHERE maker_account = ?" + (symbol == nil ? "" : " AND symbol = ?")
+            sql += " UNION SELECT * FROM trades WHERE taker_account = ?" + (symbol == nil ? "" : " AND symbol = ?")
+            args += [account]
+            if let symbol { args += [symbol] }
+            args += [account]
+            if let symbol { args += [symbol] }
+        } else {
+            sql = "SELECT * FROM trades" + (symbol == nil ? "" : " WHERE symbol = ?")
+            if let symbol { args += [symbol] }
+        }
+        sql += " ORDER BY seq DESC, idx DESC LIMIT ?"
+        args += [limit]
+        return try writer.read { try TradeRecord.fetchAll($0, sql: sql, arguments: args) }
+    }
+
+    /// Postings into or out of any book of `account` (cash or isolated margin), newest first.
+    public func postings(account: String, limit: Int = 100) throws -> [PostingRecord] {
+        try writer.read {
+            try PostingRecord.fetchAll($0, sql: """
+                SELECT * FROM postings WHERE from_account = ?
+                UNION SELECT * FROM postings WHERE to_account = ?
+                ORDER BY seq DESC, idx DESC LIMIT ?
+                """, arguments: [account, account, limit])
+        }
+    }
+
+    /// Positions of `account` (including flat ones it has held), by symbol.
+    public func positions(account: String) throws -> [PositionRecord] {
+        try writer.read {
+            try PositionRecord.fetchAll($0, sql: "SELECT * FROM positions WHERE account = ? ORDER BY symbol", arguments: [account])
+        }
+    }
+
+    /// Rejections of `account`'s commands, newest first.
+    public func rejections(account: String, limit: Int = 100) throws -> [RejectionRecord] {
+        try writer.read {
+            try RejectionRecord.fetchAll($0, sql: "SELECT * FROM rejections WHERE account = ? ORDER BY seq DESC, idx DESC LIMIT ?",
+                                        arguments: [account, limit])
+        }
+    }
+
+    /// The cash balance of `account` in `asset` after the last command that changed it.
+    public func balance(account: String, asset: String = "USD") throws -> String? {
+        try writer.read {
+            try String.fetchOne($0, sql: "SELECT amount FROM balances WHERE account = ? AND asset = ?", arguments: [account, asset])
+        }
+    }
+
+    /// A statement of `account`'s cash in `asset` over [`fromTs`, `toTs`).
+    public func statement(account: String, fromTs: Int64, toTs: Int64, asset: String = "USD") throws -> StatementRecord {
+        let cash = BookName.cash(account: account, asset: asset)
+        return try writer.read { db in
+            func balance(before ts: Int64) throws -> String {
+                try String.fetchOne(db, sql: """
+                    SELECT amount FROM balance_history WHERE account = ? AND asset = ? AND ts < ?
+                    ORDER BY ts DESC, seq DESC LIMIT 1
+                    """, arguments: [account, asset, ts]) ?? "0"
+            }
+            var deposits = DecimalText.zero, withdrawals = DecimalText.zero, fees = DecimalText.zero
+            var pnl = DecimalText.zero, funding = DecimalText.zero, other = DecimalText.zero
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT from_book, to_book, amount, reason FROM postings
+                WHERE (from_account = ? OR to_account = ?) AND ts >= ? AND ts < ? ORDER BY seq, idx
+                """, arguments: [account, account, fromTs, toTs])
+            for row in rows {
+                let from: String = row["from_book"], to: String = row["to_book"]
+                guard from == cash || to == cash, from != to else { continue }
+                guard let amount = DecimalText(row["amount"] as String) else { continue }
+                let signed = to == cash ? amount : -amount // into the account's cash is positive
+                switch row["reason"] as String {
+                case "deposit": deposits += signed
+                case "withdrawal": withdrawals -= signed
+                case "fee", "rebate": fees -= signed
+                case "realizedPnl": pnl += signed
+                case "funding": funding += signed
+                default: other += signed
+                }
+            }
+            let trades = try TradeRecord.fetchAll(db, sql: """
+                SELECT * FROM trades WHERE maker_account = ? AND ts >= ? AND ts < ?
+                UNION SELECT * FROM trades WHERE taker_account = ? AND ts >= ? AND ts < ?
+                ORDER BY seq, idx
+                """, arguments: [account, fromTs, toTs, account, fromTs, toTs])
+            return StatementRecord(account: account, asset: asset, fromTs: fromTs, toTs: toTs,
+                                   openingBalance: try balance(before: fromTs), closingBalance: try balance(before: toTs),
+                                   deposits: deposits.description, withdrawals: withdrawals.description,
+                                   fees: fees.description, realizedPnl: pnl.description, funding: funding.description,
+                                   otherNet: other.description, trades: trades)
+        }
+    }
+}
