@@ -44,6 +44,17 @@ public struct ApiKey: Sendable, CustomStringConvertible {
     public let rateLimit: RateLimitPolicy
     public let createdAt: Int64
 
+    public init(key: String, secret: String, role: Role, account: String?, permissions: Set<Permission>,
+                rateLimit: RateLimitPolicy, createdAt: Int64) {
+        self.key = key
+        self.secret = secret
+        self.role = role
+        self.account = account
+        self.permissions = permissions
+        self.rateLimit = rateLimit
+        self.createdAt = createdAt
+    }
+
     public var description: String {
         "ApiKey(\(key), role: \(role.rawValue), account: \(account ?? "-"), permissions: \(permissions.map(\.rawValue).sorted()))"
     }

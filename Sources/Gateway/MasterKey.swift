@@ -9,6 +9,9 @@ public struct MasterKey: Sendable {
 
     public init(key: SymmetricKey) { self.key = key }
 
+    /// A fresh random key (tests, throw-away venues).
+    public static func random() -> MasterKey { MasterKey(key: SymmetricKey(size: .bits256)) }
+
     /// Errors reading or creating the master key.
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
