@@ -17,7 +17,7 @@ extension GatewayCore {
             try Self.allowOnly([], caller)
             let asset = self.asset
             let rows = try await host.read { engine -> [JSON] in
-                (0..<engine.accountCount).map { i in
+                (0..<engine.accountCount).map { i -> JSON in
                     let a = AccountID(UInt32(i))
                     let m = engine.marginSummary(a)
                     return .object([

@@ -16,7 +16,7 @@ enum Fmt {
         return FixedDecimal.format(clamped, scale: asset.scale)
     }
 
-    static func levels(_ levels: [(price: Int64, quantity: Int64)], _ spec: InstrumentSpec) -> JSON {
-        .array(levels.map { .array([.string(price($0.price, spec)), .string(size($0.quantity, spec))]) })
+    static func levels(_ levels: [(Int64, Int64)], _ spec: InstrumentSpec) -> JSON {
+        .array(levels.map { l -> JSON in .array([.string(price(l.0, spec)), .string(size(l.1, spec))]) })
     }
 }

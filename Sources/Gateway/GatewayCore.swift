@@ -60,7 +60,7 @@ final class GatewayCore: Sendable {
         let body: [UInt8]
         do {
             body = Array(buffer: try await request.collectBody(upTo: GatewayRequestContext.bodyLimit))
-        } catch let e as HTTPError where e.status == .contentTooLarge {
+        } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
             context.annotations.rateLimitHeaders = limiter.check("ip:" + context.remoteIP, policy: configuration.publicRateLimit).headers
             throw ApiError.bodyTooLarge(GatewayRequestContext.bodyLimit)
         }
@@ -125,7 +125,7 @@ final class GatewayCore: Sendable {
                 if case .invalid(let r, _) = c { return .failure(ApiError.rejection(r)) }
                 return .success(c)
             } catch {
-                return .failure(ApiError.invalidField(error.description))
+                return .failure(ApiError.invalidField(String(describing: error)))
             }
         }
         return try result.get()

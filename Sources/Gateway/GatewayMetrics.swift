@@ -19,18 +19,23 @@ public final class GatewayMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        submitLatency = registry.makeDurationHistogram(name: "harbour_engine_submit_seconds", buckets: Self.buckets,
-                                                       help: "Time from submit to durable outcome")
-        queueDepth = registry.makeGauge(name: "harbour_sequencer_queue_depth", help: "Commands waiting for the engine thread")
-        trades = registry.makeCounter(name: "harbour_trades_total", help: "Trades executed")
+        submitLatency = registry.makeDurationHistogram(descriptor: Self.name("harbour_engine_submit", "seconds", "Time from submit to durable outcome"),
+                                                       buckets: Self.buckets)
+        queueDepth = registry.makeGauge(descriptor: Self.name("harbour_sequencer_queue_depth", "", "Commands waiting for the engine thread"))
+        trades = registry.makeCounter(descriptor: Self.name("harbour_trades", "total", "Trades executed"))
         ordersByResult = Mutex([:])
         latencyByRoute = Mutex([:])
+    }
+
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: metric, unitName: unit, helpText: help)
     }
 
     func order(result: String) {
         let c = ordersByResult.withLock { m in
             if let c = m[result] { return c }
-            let c = registry.makeCounter(name: "harbour_orders_total", labels: [("result", result)], help: "Orders placed through the gateway")
+            let c = registry.makeCounter(descriptor: Self.name("harbour_orders", "total", "Orders placed through the gateway"),
+                                         labels: [("result", result)])
             m[result] = c
             return c
         }
@@ -41,9 +46,9 @@ public final class GatewayMetrics: Sendable {
         let key = "\(method) \(route) \(status)"
         let h = latencyByRoute.withLock { m in
             if let h = m[key] { return h }
-            let h = registry.makeDurationHistogram(name: "harbour_http_request_seconds",
+            let h = registry.makeDurationHistogram(descriptor: Self.name("harbour_http_request", "seconds", "HTTP request latency"),
                                                    labels: [("route", route), ("method", method), ("status", String(status))],
-                                                   buckets: Self.buckets, help: "HTTP request latency")
+                                                   buckets: Self.buckets)
             m[key] = h
             return h
         }

@@ -19,7 +19,9 @@ struct GatewayMiddleware: RouterMiddleware {
         } catch let e as ApiError {
             response = Self.render(e)
         } catch let e as HTTPError {
-            response = Self.render(Self.map(e, request))
+            response = Self.render(Self.map(e.status, e.body, request))
+        } catch let e as any HTTPResponseError {
+            response = Self.render(Self.map(e.status, nil, request))
         } catch {
             core.logger.error("unhandled error", metadata: ["path": .string(request.uri.path), "error": .string(String(describing: error))])
             response = Self.render(ApiError.internalError)
@@ -54,13 +56,13 @@ struct GatewayMiddleware: RouterMiddleware {
         return r
     }
 
-    static func map(_ e: HTTPError, _ request: Request) -> ApiError {
-        switch e.status {
+    static func map(_ status: HTTPResponse.Status, _ body: String?, _ request: Request) -> ApiError {
+        switch status {
         case .notFound: return ApiError.notFound("no route \(request.method.rawValue) \(request.uri.path)")
         case .contentTooLarge: return ApiError.bodyTooLarge(GatewayRequestContext.bodyLimit)
         case .methodNotAllowed: return ApiError(.methodNotAllowed, "METHOD_NOT_ALLOWED", "method not allowed here")
-        case .badRequest: return ApiError(.badRequest, "BAD_REQUEST", e.body ?? "bad request")
-        default: return ApiError(e.status, "HTTP_\(e.status.code)", e.body ?? e.status.reasonPhrase)
+        case .badRequest: return ApiError(.badRequest, "BAD_REQUEST", body ?? "bad request")
+        default: return ApiError(status, "HTTP_\(status.code)", body ?? status.reasonPhrase)
         }
     }
 }

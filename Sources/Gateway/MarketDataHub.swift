@@ -219,7 +219,8 @@ public final class MarketDataHub: Sendable {
                 if s.trades[i].count > Self.ringSize { s.trades[i].removeFirst(s.trades[i].count - Self.ringSize) }
             }
             var bookMessages: [Int: String] = [:]
-            if let (seq, books) = fresh {
+            if let fresh {
+                let (seq, books) = fresh
                 for (i, levels) in books where s.books[i].sequence < seq {
                     let bids = Dictionary(levels.0, uniquingKeysWith: +), asks = Dictionary(levels.1, uniquingKeysWith: +)
                     let old = s.books[i]

@@ -5,9 +5,10 @@ import Foundation
 /// variable `HARBOUR_MASTER_KEY` (64 hex digits) when set, else from `master.key` in the
 /// data directory, which is created with fresh random bytes and mode 0600 on first use.
 public struct MasterKey: Sendable {
-    let key: SymmetricKey
+    private let bytes: [UInt8]
+    var key: SymmetricKey { SymmetricKey(data: bytes) }
 
-    public init(key: SymmetricKey) { self.key = key }
+    public init(key: SymmetricKey) { bytes = key.withUnsafeBytes { Array($0) } }
 
     /// A fresh random key (tests, throw-away venues).
     public static func random() -> MasterKey { MasterKey(key: SymmetricKey(size: .bits256)) }

@@ -63,13 +63,15 @@ extension GatewayCore {
         }
         route(router, .get, "/v1/orders/open", .account(.read)) { [self] _, _, caller in
             try Self.allowOnly(["symbol"], caller)
-            let only = try caller.query["symbol"].map { s throws(ApiError) in try instrument(s) }
+            var only: Int?
+            if let s = caller.query["symbol"] { only = try instrument(s) }
             let account = try await accountID(caller.accountName)
             return try await openOrders(account: account, instrument: only)
         }
         route(router, .get, "/v1/positions", .account(.read)) { [self] _, _, caller in
             try Self.allowOnly(["symbol"], caller)
-            let only = try caller.query["symbol"].map { s throws(ApiError) in try instrument(s) }
+            var only: Int?
+            if let s = caller.query["symbol"] { only = try instrument(s) }
             let account = try await accountID(caller.accountName)
             return try await positions(account: account, instrument: only)
         }
@@ -92,15 +94,18 @@ extension GatewayCore {
         }
         route(router, .get, "/v1/orders/history", .account(.read)) { [self] _, _, caller in
             let q = try historyQuery(caller)
-            return try Self.encodeRows(await history.orders(account: caller.accountName, query: q))
+            let rows = try await history.orders(account: caller.accountName, query: q)
+            return try Self.encodeRows(rows)
         }
         route(router, .get, "/v1/trades/history", .account(.read)) { [self] _, _, caller in
             let q = try historyQuery(caller)
-            return try Self.encodeRows(await history.trades(account: caller.accountName, query: q))
+            let rows = try await history.trades(account: caller.accountName, query: q)
+            return try Self.encodeRows(rows)
         }
         route(router, .get, "/v1/ledger", .account(.read)) { [self] _, _, caller in
             let q = try historyQuery(caller)
-            return try Self.encodeRows(await history.ledger(account: caller.accountName, query: q))
+            let rows = try await history.ledger(account: caller.accountName, query: q)
+            return try Self.encodeRows(rows)
         }
     }
 

@@ -24,7 +24,7 @@ extension GatewayCore {
         route(router, .get, "/v1/instruments", .open) { [self] _, _, caller in
             try Self.allowOnly([], caller)
             let (statuses, marks) = try await host.read { ($0.statuses, $0.marks) }
-            return .array(specs.enumerated().map { i, s in
+            return .array(specs.enumerated().map { i, s -> JSON in
                 .object([
                     ("symbol", .string(s.symbol)), ("underlying", .string(s.underlying)),
                     ("settlementAsset", .string(s.settlementAsset.code)), ("status", .string(statuses[i].name)),
@@ -36,7 +36,7 @@ extension GatewayCore {
                     ("positionLimit", .string(Fmt.size(s.positionLimit, s))), ("maxOpenOrders", .int(Int64(s.maxOpenOrders))),
                     ("fundingIntervalMs", .int(s.fundingIntervalMs)),
                     ("markPrice", marks[i] > 0 ? .string(Fmt.price(marks[i], s)) : .null),
-                    ("riskTiers", .array(s.tiers.map { t in
+                    ("riskTiers", .array(s.tiers.map { t -> JSON in
                         .object([("notionalCap", .string(Fmt.money(t.notionalCap, s.settlementAsset))),
                                  ("maintenanceRate", .string(t.maintenanceRate.formatted)),
                                  ("maxLeverage", .string(String(t.maxLeverage)))])
@@ -61,7 +61,7 @@ extension GatewayCore {
             try Self.allowOnly(["limit"], caller)
             let i = try instrument(context.parameters.get("symbol"))
             let limit = try Self.intParameter(caller, "limit", default: 100, max: MarketDataHub.ringSize)
-            return .array(hub.recentTrades(i, limit: limit).map { MarketDataHub.render($0, specs[i]) })
+            return .array(hub.recentTrades(i, limit: limit).map { t -> JSON in MarketDataHub.render(t, specs[i]) })
         }
         route(router, .get, "/v1/ticker/{symbol}", .open) { [self] _, context, caller in
             try Self.allowOnly([], caller)
@@ -72,7 +72,10 @@ extension GatewayCore {
                         engine.marks[i], engine.lastPrices[i])
             }
             let s = specs[i]
-            func opt(_ p: Int64?) -> JSON { p.map { $0 > 0 ? .string(Fmt.price($0, s)) : .null } ?? .null }
+            func opt(_ p: Int64?) -> JSON {
+                guard let p, p > 0 else { return .null }
+                return .string(Fmt.price(p, s))
+            }
             return .object([
                 ("symbol", .string(s.symbol)), ("sequence", .int(seq)), ("lastPrice", opt(last)),
                 ("bestBid", opt(bid?.price)), ("bestBidQty", bid.map { .string(Fmt.size($0.quantity, s)) } ?? .null),

@@ -42,7 +42,8 @@ public struct RequestAuthenticator: Sendable {
         }
         guard let ts = Int64(timestamp) else { throw ApiError.missingAuth("X-Harbour-Timestamp must be integer milliseconds") }
         let now = clock.nowMillis()
-        guard abs(now - ts) <= windowMillis else { throw ApiError.timestampOutsideWindow(windowMillis) }
+        let (distance, overflow) = now.subtractingReportingOverflow(ts)
+        guard !overflow, distance.magnitude <= UInt64(windowMillis) else { throw ApiError.timestampOutsideWindow(windowMillis) }
         // Unknown keys still cost a MAC so timing does not say which keys exist.
         let apiKey = keys.key(key)
         let secret = apiKey?.secret ?? String(repeating: "0", count: 64)

@@ -106,7 +106,7 @@ struct WebSocketSession {
             case "auth":
                 let body = try RequestBody(object: fields, schema: BodySchema(["key": .string, "timestamp": .integer, "signature": .string],
                                                                               required: ["key", "timestamp", "signature"]))
-                let ts = body.int("timestamp").map(String.init)
+                let ts = body.int("timestamp").map { String($0) }
                 let k: ApiKey
                 do {
                     k = try core.auth.authenticate(key: body.string("key"), timestamp: ts, signature: body.string("signature"),

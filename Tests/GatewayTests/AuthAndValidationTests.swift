@@ -1,5 +1,8 @@
 import Foundation
 import Gateway
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Every refusal: the right status and code, and the venue state unchanged.
