@@ -38,10 +38,13 @@ public final class MarketDataHub: Sendable {
     struct State {
         var trades: [[PublicTrade]]
         var books: [BookState]
+        var marks: [Int64]
         var subscribers: [UInt64: Subscriber] = [:]
         var nextId: UInt64 = 0
         var lastSequence: UInt64 = 0
         var started = false
+        var stopped = false
+        var waiters: [(UInt64, CheckedContinuation<Void, Never>)] = []
     }
 
     static let ringSize = 1000
@@ -52,14 +55,13 @@ public final class MarketDataHub: Sendable {
     let asset: Asset
     let metrics: GatewayMetrics?
     private let state: Mutex<State>
-    private let task = Mutex<Task<Void, Never>?>(nil)
 
     init(host: VenueHost, metrics: GatewayMetrics?) {
         self.host = host
         self.specs = host.options.config.instruments
         self.asset = host.options.config.settlementAsset
         self.metrics = metrics
-        state = Mutex(State(trades: specs.map { _ in [] }, books: specs.map { _ in BookState() }))
+        state = Mutex(State(trades: specs.map { _ in [] }, books: specs.map { _ in BookState() }, marks: specs.map { _ in 0 }))
     }
 
     func symbolIndex(_ symbol: String) -> Int? { specs.firstIndex { $0.symbol == symbol } }
@@ -68,11 +70,12 @@ public final class MarketDataHub: Sendable {
     func start() async throws {
         let stream = host.subscribe()
         let count = specs.count
-        let initial = try await host.read { engine -> (UInt64, [[(Int64, Int64)]], [[(Int64, Int64)]]) in
+        let initial = try await host.read { engine -> (UInt64, [[(Int64, Int64)]], [[(Int64, Int64)]], [Int64]) in
             let ids = (0..<count).map { InstrumentID(UInt16($0)) }
             return (UInt64(engine.commandCount),
                     ids.map { engine.book($0).depth(.buy, limit: Self.bookLevels).map { ($0.price, $0.quantity) } },
-                    ids.map { engine.book($0).depth(.sell, limit: Self.bookLevels).map { ($0.price, $0.quantity) } })
+                    ids.map { engine.book($0).depth(.sell, limit: Self.bookLevels).map { ($0.price, $0.quantity) } },
+                    engine.marks)
         }
         state.withLock { s in
             for i in 0..<count {
@@ -80,29 +83,46 @@ public final class MarketDataHub: Sendable {
                                        asks: Dictionary(initial.2[i], uniquingKeysWith: +))
             }
             s.lastSequence = initial.0
+            s.marks = initial.3
             s.started = true
         }
-        let t = Task { [self] in
+        Task { [self] in
             for await outcome in stream {
                 await self.process(outcome)
             }
-            self.state.withLock { s in
+            let waiting = self.state.withLock { s in
                 for sub in s.subscribers.values { sub.continuation.finish() }
                 s.subscribers.removeAll()
+                s.stopped = true
+                return self.releaseWaiters(&s)
             }
-        }
-        task.withLock { $0 = t }
-    }
-
-    func stop() {
-        task.withLock { $0?.cancel(); $0 = nil }
-        state.withLock { s in
-            for sub in s.subscribers.values { sub.continuation.finish() }
-            s.subscribers.removeAll()
+            for w in waiting { w.resume() }
         }
     }
 
     var isStarted: Bool { state.withLock { $0.started } }
+
+    /// Returns once every outcome up to `sequence` has been taken in (or the hub stopped),
+    /// so a REST read of the trade ring right after an order sees that order's trades.
+    func waitUntilProcessed(_ sequence: UInt64) async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { s -> Bool in
+                if s.stopped || s.lastSequence >= sequence { return true }
+                s.waiters.append((sequence, c))
+                return false
+            }
+            if ready { c.resume() }
+        }
+    }
+
+    private func releaseWaiters(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
+        var ready: [CheckedContinuation<Void, Never>] = []
+        s.waiters.removeAll { w in
+            if s.stopped || w.0 <= s.lastSequence { ready.append(w.1); return true }
+            return false
+        }
+        return ready
+    }
 
     /// Recent trades, newest first.
     func recentTrades(_ index: Int, limit: Int) -> [PublicTrade] {
@@ -212,8 +232,9 @@ public final class MarketDataHub: Sendable {
             }
         }
 
-        state.withLock { s in
+        let waiting = state.withLock { s in
             s.lastSequence = max(s.lastSequence, outcome.sequence)
+            for (i, price) in marks { s.marks[i] = price }
             for (i, list) in newTrades {
                 s.trades[i].append(contentsOf: list)
                 if s.trades[i].count > Self.ringSize { s.trades[i].removeFirst(s.trades[i].count - Self.ringSize) }
@@ -264,7 +285,7 @@ public final class MarketDataHub: Sendable {
                         ("lastPrice", last.map { .string(Fmt.price($0.price, spec)) } ?? .null),
                         ("bestBid", b.bids.keys.max().map { .string(Fmt.price($0, spec)) } ?? .null),
                         ("bestAsk", b.asks.keys.min().map { .string(Fmt.price($0, spec)) } ?? .null),
-                        ("markPrice", marks[i].map { .string(Fmt.price($0, spec)) } ?? .null),
+                        ("markPrice", s.marks[i] > 0 ? .string(Fmt.price(s.marks[i], spec)) : .null),
                     ]).rendered)
                 }
                 if let account = sub.account, sub.channels.contains("private") {
@@ -275,7 +296,9 @@ public final class MarketDataHub: Sendable {
                     }
                 }
             }
+            return releaseWaiters(&s)
         }
+        for w in waiting { w.resume() }
     }
 
     private func privateMessage(_ e: Event, json: String, account: AccountID, outcome: CommandOutcome) -> String? {

@@ -61,6 +61,7 @@ extension GatewayCore {
             try Self.allowOnly(["limit"], caller)
             let i = try instrument(context.parameters.get("symbol"))
             let limit = try Self.intParameter(caller, "limit", default: 100, max: MarketDataHub.ringSize)
+            await hub.waitUntilProcessed(UInt64(try await host.read { $0.commandCount }))
             return .array(hub.recentTrades(i, limit: limit).map { t -> JSON in MarketDataHub.render(t, specs[i]) })
         }
         route(router, .get, "/v1/ticker/{symbol}", .open) { [self] _, context, caller in
@@ -71,6 +72,7 @@ extension GatewayCore {
                 return (engine.commandCount, b.depth(.buy, limit: 1).first, b.depth(.sell, limit: 1).first,
                         engine.marks[i], engine.lastPrices[i])
             }
+            await hub.waitUntilProcessed(UInt64(seq))
             let s = specs[i]
             func opt(_ p: Int64?) -> JSON {
                 guard let p, p > 0 else { return .null }

@@ -5,15 +5,27 @@ import HummingbirdWSTesting
 import Sequencer
 import Testing
 
-/// Reads text frames as JSON objects until one satisfies `match`.
-func waitFor(_ iterator: inout WebSocketInboundMessageStream.AsyncIterator, _ match: ([String: Any]) -> Bool,
-             seen: inout [String]) async throws -> [String: Any] {
-    while let message = try await iterator.next() {
-        guard case .text(let text) = message else { continue }
-        seen.append(text)
-        if let obj = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], match(obj) { return obj }
+/// The messages a test socket received, taken out in any order: `next` returns the
+/// first message (already received or still to come) that satisfies `match`, so a
+/// message that arrives before the one a test waits for is kept, not lost.
+struct Inbox {
+    var iterator: WebSocketInboundMessageStream.AsyncIterator
+    var pending: [[String: Any]] = []
+    var all: [String] = []
+
+    init(_ inbound: WebSocketInboundStream) { iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator() }
+
+    mutating func next(_ match: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        if let i = pending.firstIndex(where: match) { return pending.remove(at: i) }
+        while let message = try await iterator.next() {
+            guard case .text(let text) = message else { continue }
+            all.append(text)
+            guard let obj = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { continue }
+            if match(obj) { return obj }
+            pending.append(obj)
+        }
+        throw WSTestError(description: "socket closed before the expected message; saw \(all)")
     }
-    throw WSTestError(description: "socket closed before the expected message; saw \(seen)")
 }
 
 struct WSTestError: Error, CustomStringConvertible {
@@ -32,27 +44,26 @@ func wsAuth(_ key: ApiKey, _ clock: ManualClock) -> String {
     func publicBook() async throws {
         try await TestVenue.withLive { v, client in
             try await client.ws("/v1/ws") { inbound, outbound, _ in
-                var it = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                var seen: [String] = []
+                var inbox = Inbox(inbound)
                 try await outbound.write(.text(#"{"op":"subscribe","channels":["book.BTC-PERP","trades.BTC-PERP"]}"#))
-                let snapshot = try await waitFor(&it, { $0["type"] as? String == "snapshot" }, seen: &seen)
+                let snapshot = try await inbox.next({ $0["type"] as? String == "snapshot" })
                 let s0 = try #require(snapshot["sequence"] as? Int)
                 #expect((snapshot["asks"] as? [Any])?.isEmpty == true)
                 let placed = try await v.send(client, .post, "/v1/orders", key: v.bob, body: limitOrder("sell", price: "50100", qty: "0.2"))
                 #expect(placed.status == 200)
-                let update = try await waitFor(&it, { $0["type"] as? String == "update" }, seen: &seen)
+                let update = try await inbox.next({ $0["type"] as? String == "update" })
                 #expect(update["channel"] as? String == "book.BTC-PERP")
                 #expect((update["sequence"] as? Int ?? 0) > s0)
                 #expect(update["sequence"] as? Int == placed.object["sequence"] as? Int)
                 #expect(update["asks"] as? [[String]] == [["50100", "0.2"]])
                 // A fill: the trades channel carries it without accounts, the book drops the level.
                 _ = try await v.send(client, .post, "/v1/orders", key: v.alice, body: limitOrder("buy", price: "50100", qty: "0.2"))
-                let trade = try await waitFor(&it, { $0["channel"] as? String == "trades.BTC-PERP" }, seen: &seen)
+                let trade = try await inbox.next({ $0["channel"] as? String == "trades.BTC-PERP" })
                 let data = trade["data"] as? [[String: Any]]
                 #expect(data?.first?["qty"] as? String == "0.2")
-                let removal = try await waitFor(&it, { $0["type"] as? String == "update" }, seen: &seen)
+                let removal = try await inbox.next({ $0["type"] as? String == "update" })
                 #expect(removal["asks"] as? [[String]] == [["50100", "0"]])
-                #expect(!seen.joined().contains("alice") && !seen.joined().contains("bob"))
+                #expect(!inbox.all.joined().contains("alice") && !inbox.all.joined().contains("bob"))
                 try await outbound.close(.normalClosure, reason: nil)
             }
         }
@@ -63,31 +74,30 @@ func wsAuth(_ key: ApiKey, _ clock: ManualClock) -> String {
         try await TestVenue.withLive { v, client in
             _ = try await v.send(client, .post, "/v1/orders", key: v.bob, body: limitOrder("sell", price: "50000", qty: "0.3"))
             try await client.ws("/v1/ws") { inbound, outbound, _ in
-                var it = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                var seen: [String] = []
+                var inbox = Inbox(inbound)
                 try await outbound.write(.text(#"{"op":"subscribe","channels":["private"]}"#))
-                let early = try await waitFor(&it, { $0["op"] as? String == "error" }, seen: &seen)
+                let early = try await inbox.next({ $0["op"] as? String == "error" })
                 #expect(early["code"] as? String == "MISSING_AUTH")
                 try await outbound.write(.text(wsAuth(v.alice, v.clock)))
-                let ok = try await waitFor(&it, { $0["op"] as? String == "auth" }, seen: &seen)
+                let ok = try await inbox.next({ $0["op"] as? String == "auth" })
                 #expect(ok["success"] as? Bool == true)
                 try await outbound.write(.text(#"{"op":"subscribe","channels":["private"]}"#))
-                _ = try await waitFor(&it, { $0["op"] as? String == "subscribed" }, seen: &seen)
+                _ = try await inbox.next({ $0["op"] as? String == "subscribed" })
                 try await outbound.write(.text(#"{"op":"order","id":42,"symbol":"BTC-PERP","side":"buy","orderType":"limit","price":"50000","qty":"0.1"}"#))
-                let answer = try await waitFor(&it, { $0["op"] as? String == "order" }, seen: &seen)
+                let answer = try await inbox.next({ $0["op"] as? String == "order" })
                 #expect(answer["id"] as? Int == 42)
                 #expect((answer["result"] as? [String: Any])?["status"] as? String == "filled")
-                let fill = try await waitFor(&it, { ($0["data"] as? [String: Any])?["type"] as? String == "fill" }, seen: &seen)
+                let fill = try await inbox.next({ ($0["data"] as? [String: Any])?["type"] as? String == "fill" })
                 let d = try #require(fill["data"] as? [String: Any])
                 #expect(d["qty"] as? String == "0.1")
                 #expect(d["side"] as? String == "buy")
-                _ = try await waitFor(&it, { ($0["data"] as? [String: Any])?["type"] as? String == "position" }, seen: &seen)
+                _ = try await inbox.next({ ($0["data"] as? [String: Any])?["type"] as? String == "position" })
                 // Bad input on the socket is an error message, not a crash.
                 try await outbound.write(.text(#"{"op":"order","id":"x","symbol":"BTC-PERP","side":"buy","orderType":"limit","price":50000,"qty":"0.1"}"#))
-                let bad = try await waitFor(&it, { $0["op"] as? String == "error" }, seen: &seen)
+                let bad = try await inbox.next({ $0["op"] as? String == "error" })
                 #expect(bad["id"] as? String == "x")
                 #expect(bad["code"] as? String == "INVALID_FIELD")
-                #expect(!seen.joined().contains("bob"))
+                #expect(!inbox.all.joined().contains("bob"))
                 try await outbound.close(.normalClosure, reason: nil)
             }
         }
@@ -98,16 +108,15 @@ func wsAuth(_ key: ApiKey, _ clock: ManualClock) -> String {
         try await TestVenue.withLive { v, client in
             let outcomes = v.host.subscribe()
             try await client.ws("/v1/ws") { inbound, outbound, _ in
-                var it = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                var seen: [String] = []
+                var inbox = Inbox(inbound)
                 try await outbound.write(.text(wsAuth(v.alice, v.clock)))
-                _ = try await waitFor(&it, { $0["op"] as? String == "auth" }, seen: &seen)
+                _ = try await inbox.next({ $0["op"] as? String == "auth" })
                 try await outbound.write(.text(#"{"op":"cancelOnDisconnect","enabled":true}"#))
-                let ack = try await waitFor(&it, { $0["op"] as? String == "cancelOnDisconnect" }, seen: &seen)
+                let ack = try await inbox.next({ $0["op"] as? String == "cancelOnDisconnect" })
                 #expect(ack["enabled"] as? Bool == true)
                 for (i, price) in ["49000", "48000"].enumerated() {
                     try await outbound.write(.text(#"{"op":"order","id":\#(i),"symbol":"BTC-PERP","side":"buy","orderType":"limit","price":"\#(price)","qty":"0.1"}"#))
-                    let a = try await waitFor(&it, { $0["op"] as? String == "order" }, seen: &seen)
+                    let a = try await inbox.next({ $0["op"] as? String == "order" })
                     #expect((a["result"] as? [String: Any])?["status"] as? String == "new")
                 }
                 try await outbound.close(.normalClosure, reason: nil)
