@@ -1,7 +1,9 @@
 import Engine
 import Foundation
 import Gateway
+import HarbourCore
 import HummingbirdWSTesting
+import WSCore
 import Sequencer
 import Testing
 
