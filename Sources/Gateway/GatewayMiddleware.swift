@@ -13,6 +13,8 @@ struct GatewayMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
+        // Set by the router before route middleware runs; nil means no route matched.
+        let matched = context.endpointPath
         var response: Response
         do {
             response = try await next(request, context)
@@ -26,8 +28,8 @@ struct GatewayMiddleware: RouterMiddleware {
             core.logger.error("unhandled error", metadata: ["path": .string(request.uri.path), "error": .string(String(describing: error))])
             response = Self.render(ApiError.internalError)
         }
-        let route = context.endpointPath ?? "unmatched"
-        if context.endpointPath == nil {
+        let route = matched ?? "unmatched"
+        if matched == nil {
             let d = core.limiter.check("ip:" + context.remoteIP, policy: core.configuration.publicRateLimit)
             if !d.allowed {
                 response = Self.render(ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit exceeded"))

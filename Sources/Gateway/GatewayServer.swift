@@ -68,6 +68,7 @@ public final class GatewayServer: Sendable {
             server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketSession.maxMessage))),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: configuration.serverName),
+            services: [core.hub],
             logger: logger
         )
         return (app, core)

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import HarbourCore
 import Sequencer
+import ServiceLifecycle
 import Synchronization
 
 /// Follows the host's durable outcomes (`VenueHost.subscribe()`) and serves market data:
@@ -13,7 +14,11 @@ import Synchronization
 /// `{"type":"update","sequence":T,...}` messages with T > S whose `bids`/`asks` list the
 /// levels that changed (size "0" = level gone). The sequence is the last journal record
 /// applied when the book was read, the same number REST `/v1/book` returns.
-public final class MarketDataHub: Sendable {
+///
+/// It runs as a service of the gateway application: `start()` subscribes and loads the
+/// books, `run()` follows outcomes until graceful shutdown, and then drops its host
+/// subscription so the host can shut down cleanly.
+public final class MarketDataHub: Service {
     /// A public trade: no account, no order ids of others.
     struct PublicTrade: Sendable {
         let sequence: UInt64
@@ -55,6 +60,7 @@ public final class MarketDataHub: Sendable {
     let asset: Asset
     let metrics: GatewayMetrics?
     private let state: Mutex<State>
+    private let outcomes = Mutex<AsyncStream<CommandOutcome>?>(nil)
 
     init(host: VenueHost, metrics: GatewayMetrics?) {
         self.host = host
@@ -66,9 +72,10 @@ public final class MarketDataHub: Sendable {
 
     func symbolIndex(_ symbol: String) -> Int? { specs.firstIndex { $0.symbol == symbol } }
 
-    /// Starts following the host. Returns once the initial books are loaded.
+    /// Subscribes to the host and loads the books; `run()` then follows the outcomes.
     func start() async throws {
         let stream = host.subscribe()
+        outcomes.withLock { $0 = stream }
         let count = specs.count
         let initial = try await host.read { engine -> (UInt64, [[(Int64, Int64)]], [[(Int64, Int64)]], [Int64]) in
             let ids = (0..<count).map { InstrumentID(UInt16($0)) }
@@ -86,21 +93,28 @@ public final class MarketDataHub: Sendable {
             s.marks = initial.3
             s.started = true
         }
-        Task { [self] in
-            for await outcome in stream {
-                await self.process(outcome)
-            }
-            let waiting = self.state.withLock { s in
-                for sub in s.subscribers.values { sub.continuation.finish() }
-                s.subscribers.removeAll()
-                s.stopped = true
-                return self.releaseWaiters(&s)
-            }
-            for w in waiting { w.resume() }
-        }
     }
 
-    var isStarted: Bool { state.withLock { $0.started } }
+    /// Follows the host's outcomes until graceful shutdown (or the host stops).
+    public func run() async throws {
+        guard let stream = outcomes.withLock({ s -> AsyncStream<CommandOutcome>? in
+            defer { s = nil }
+            return s
+        }) else { return }
+        for await outcome in stream.cancelOnGracefulShutdown() {
+            await process(outcome)
+        }
+        let waiting = state.withLock { s in
+            for sub in s.subscribers.values { sub.continuation.finish() }
+            s.subscribers.removeAll()
+            s.stopped = true
+            return releaseWaiters(&s)
+        }
+        for w in waiting { w.resume() }
+    }
+
+    /// Loaded and following the host (false before `start()` and after shutdown).
+    var isRunning: Bool { state.withLock { $0.started && !$0.stopped } }
 
     /// Returns once every outcome up to `sequence` has been taken in (or the hub stopped),
     /// so a REST read of the trade ring right after an order sees that order's trades.

@@ -15,7 +15,7 @@ extension GatewayCore {
         }
         route(router, .get, "/v1/ready", .open) { [self] _, _, caller in
             try Self.allowOnly([], caller)
-            guard hub.isStarted else { throw ApiError.notReady("market data is still loading") }
+            guard hub.isRunning else { throw ApiError.notReady("market data is not being followed (starting or stopping)") }
             let sequence: Int64
             do { sequence = try await host.read { $0.commandCount } } catch { throw ApiError.notReady("the venue host is not running") }
             return .object([("status", "ready"), ("sequence", .int(sequence)),

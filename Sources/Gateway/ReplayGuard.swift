@@ -6,7 +6,7 @@ import Synchronization
 final class ReplayGuard: Sendable {
     private struct State {
         var seen: [String: Int64] = [:]
-        var lastPrune: Int64 = .min
+        var lastPrune: Int64 = 0
     }
 
     private let state = Mutex(State())

@@ -28,7 +28,9 @@ final class TestVenue: Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         host = try VenueHost(options: .init(dataDirectory: dir.appendingPathComponent("venue")))
         keys = try ApiKeyStore(dataDirectory: dir, masterKey: MasterKey.random())
-        clock = ManualClock(millis: 1_800_000_000_000)
+        // Starts at the real time (trade timestamps come from the host's wall clock) and then
+        // only moves when a test moves it.
+        clock = ManualClock(millis: SystemClock().nowMillis())
         let btc = InstrumentID(0)
         for name in ["alice", "bob", "mm"] {
             _ = try await host.submit(.openAccount(name: name, group: nil, feeTier: nil))
