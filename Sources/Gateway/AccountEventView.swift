@@ -1,0 +1,36 @@
+import Engine
+import HarbourCore
+
+/// An engine event as one account may see it (MM-3): its own order updates, fills,
+/// positions and balances, and nothing of any other account. A trade becomes a `fill`
+/// naming only this account's side; the counterparty never appears.
+struct AccountEventView {
+    let specs: [InstrumentSpec]
+    let asset: Asset
+
+    func view(_ e: Event, json: String, account: AccountID) -> JSON? {
+        switch e {
+        case .trade(let t):
+            guard t.makerAccount == account || t.takerAccount == account else { return nil }
+            let spec = specs[Int(t.instrument.index)]
+            let maker = t.makerAccount == account
+            let side = maker ? t.takerSide.opposite : t.takerSide
+            return .object([
+                ("type", "fill"), ("symbol", .string(spec.symbol)),
+                ("orderId", .int(maker ? t.makerOrderId : t.takerOrderId)), ("side", .string(side.description)),
+                ("price", .string(Fmt.price(t.price, spec))), ("qty", .string(Fmt.size(t.quantity, spec))),
+                ("fee", .string(Fmt.money(maker ? t.makerFee : t.takerFee, asset))),
+                ("liquidity", .string(maker ? "maker" : "taker")),
+            ])
+        case .accepted(_, let a, _, _), .amended(_, let a, _, _, _, _), .triggered(_, let a, _, _),
+             .position(let a, _, _, _, _), .balance(let a, _, _), .leverage(let a, _, _), .marginMode(let a, _, _):
+            return a == account ? .raw(json) : nil
+        case .rejected(_, let a, _, _):
+            return a == account ? .raw(json) : nil
+        case .canceled(let end), .expired(let end):
+            return end.account == account ? .raw(json) : nil
+        default:
+            return nil
+        }
+    }
+}

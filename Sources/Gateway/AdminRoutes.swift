@@ -1,0 +1,108 @@
+import Engine
+import HarbourCore
+import Hummingbird
+
+/// Operator routes (REG-4): open accounts, issue API keys, move money, set instrument
+/// status. The supervisor may read the account list and nothing else here.
+extension GatewayCore {
+    func addAdminRoutes(_ router: Router<GatewayRequestContext>) {
+        route(router, .post, "/v1/admin/accounts", .operatorWrite) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let body = try RequestBody(caller.body, schema: BodySchema(["account": .string, "group": .string, "feeTier": .string],
+                                                                       required: ["account"]))
+            let command = try await command("openAccount", body.object, account: nil)
+            return try await adminSubmit(command)
+        }
+        route(router, .get, "/v1/admin/accounts", .oversightRead) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let asset = self.asset
+            let rows = try await host.read { engine -> [JSON] in
+                (0..<engine.accountCount).map { i -> JSON in
+                    let a = AccountID(UInt32(i))
+                    let m = engine.marginSummary(a)
+                    return .object([
+                        ("account", .string(engine.accountName(a))), ("cash", .string(Fmt.money(engine.cash(a), asset))),
+                        ("equity", .string(Fmt.money(m.equity, asset))), ("initialMargin", .string(Fmt.money(m.initialRequired, asset))),
+                        ("maintenanceMargin", .string(Fmt.money(m.maintenanceRequired, asset))),
+                        ("available", .string(Fmt.money(m.available, asset))),
+                    ])
+                }
+            }
+            return .array(rows)
+        }
+        route(router, .post, "/v1/admin/api-keys", .operatorWrite) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let body = try RequestBody(caller.body, schema: BodySchema(
+                ["account": .string, "role": .string, "permissions": .stringArray, "rateLimit": .object],
+                required: ["role", "permissions"]))
+            guard let role = Role(rawValue: body.string("role") ?? "") else {
+                throw ApiError.invalidField("role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var permissions = Set<Permission>()
+            for p in body.strings("permissions") ?? [] {
+                guard let v = Permission(rawValue: p) else { throw ApiError.invalidField("permission '\(p)' is not read or trade") }
+                permissions.insert(v)
+            }
+            if role == .supervisor && permissions.contains(.trade) {
+                throw ApiError.invalidField("a supervisor key is read-only: it cannot have the trade permission")
+            }
+            let account = body.string("account")
+            if role.hasAccount {
+                guard let account else { throw ApiError.missingField("account") }
+                _ = try await accountID(account)
+            } else if account != nil {
+                throw ApiError.invalidField("\(role.rawValue) keys are not bound to an account")
+            }
+            var limit = RateLimitPolicy.standard
+            if let rl = body.object["rateLimit"] as? [String: Any] {
+                let inner = try RequestBody(object: rl, schema: BodySchema(["requests": .integer, "perSeconds": .integer],
+                                                                           required: ["requests", "perSeconds"]))
+                guard let r = inner.int("requests"), let s = inner.int("perSeconds"), r > 0, r <= 100_000, s > 0, s <= 86_400 else {
+                    throw ApiError.invalidField("rateLimit needs requests 1...100000 and perSeconds 1...86400")
+                }
+                limit = RateLimitPolicy(requests: Int(r), perSeconds: Int(s))
+            }
+            let key: ApiKey
+            do {
+                key = try keys.create(role: role, account: account, permissions: permissions, rateLimit: limit, now: clock.nowMillis())
+            } catch let p as ApiKeyStore.Problem {
+                throw ApiError.invalidField(p.description)
+            }
+            logger.notice("api key created", metadata: ["key": .string(key.key), "role": .string(role.rawValue),
+                                                        "account": .string(account ?? "-"), "by": .string(caller.key?.key ?? "-")])
+            return .object([
+                ("key", .string(key.key)), ("secret", .string(key.secret)), ("role", .string(role.rawValue)),
+                ("account", account.map { .string($0) } ?? .null),
+                ("permissions", .array(Permission.allCases.filter { permissions.contains($0) }.map { .string($0.rawValue) })),
+                ("rateLimit", .object([("requests", .int(Int64(limit.requests))), ("perSeconds", .int(Int64(limit.perSeconds)))])),
+            ])
+        }
+        for (path, type) in [("/v1/admin/deposits", "deposit"), ("/v1/admin/withdrawals", "withdraw")] {
+            route(router, .post, path, .operatorWrite) { [self] _, _, caller in
+                try Self.allowOnly([], caller)
+                let body = try RequestBody(caller.body, schema: BodySchema(["account": .string, "asset": .string, "amount": .decimal],
+                                                                           required: ["account", "asset", "amount"]))
+                let command = try await command(type, body.object, account: nil)
+                return try await adminSubmit(command)
+            }
+        }
+        route(router, .post, "/v1/admin/instruments/{symbol}/status", .operatorWrite) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            let symbol = context.parameters.get("symbol")
+            _ = try instrument(symbol)
+            let body = try RequestBody(caller.body, schema: BodySchema(["status": .string], required: ["status"]))
+            var fields = body.object
+            fields["symbol"] = symbol
+            let command = try await command("setInstrumentStatus", fields, account: nil)
+            return try await adminSubmit(command)
+        }
+    }
+
+    /// Submits an operator command and answers with all its events (operators see the venue).
+    func adminSubmit(_ command: Command) async throws -> JSON {
+        let outcome = try await submit(command)
+        if let r = Self.rejection(in: outcome) { throw ApiError.rejection(r) }
+        logger.notice("operator command", metadata: ["sequence": .stringConvertible(outcome.sequence)])
+        return .object([("sequence", .int(Int64(outcome.sequence))), ("events", .array(outcome.json.map { .raw($0) }))])
+    }
+}

@@ -1,0 +1,190 @@
+import Engine
+import Foundation
+import HarbourCore
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+import Sequencer
+
+/// What every route shares: the host, credentials, limiter, market-data hub, history,
+/// metrics; plus the route wrapper that reads the body, authenticates, rate-limits and
+/// checks the role before a handler runs, and the one path from a request to a command.
+final class GatewayCore: Sendable {
+    let host: VenueHost
+    let keys: ApiKeyStore
+    let auth: RequestAuthenticator
+    let limiter: RateLimiter
+    let hub: MarketDataHub
+    let history: any HistoryProvider
+    let metrics: GatewayMetrics
+    let configuration: GatewayConfiguration
+    let clock: any GatewayClock
+    let logger: Logger
+    let specs: [InstrumentSpec]
+    let asset: Asset
+    let eventView: AccountEventView
+
+    init(host: VenueHost, keys: ApiKeyStore, history: any HistoryProvider, configuration: GatewayConfiguration,
+         clock: any GatewayClock, metrics: GatewayMetrics, logger: Logger) {
+        self.host = host
+        self.keys = keys
+        self.auth = RequestAuthenticator(keys: keys, clock: clock, windowMillis: configuration.signatureWindowMillis)
+        self.limiter = RateLimiter(clock: clock)
+        self.hub = MarketDataHub(host: host, metrics: metrics)
+        self.history = history
+        self.metrics = metrics
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.specs = host.options.config.instruments
+        self.asset = host.options.config.settlementAsset
+        self.eventView = AccountEventView(specs: specs, asset: asset)
+    }
+
+    typealias Handler = @Sendable (Request, GatewayRequestContext, Caller) async throws -> JSON
+
+    /// Registers a route behind the gateway's checks.
+    func route(_ router: Router<GatewayRequestContext>, _ method: HTTPRequest.Method, _ path: String,
+               _ access: AccessPolicy, _ handler: @escaping Handler) {
+        router.on(RouterPath(path), method: method) { [self] request, context in
+            let caller = try await self.admit(request, context, access)
+            let json = try await handler(request, context, caller)
+            return Self.response(.ok, json)
+        }
+    }
+
+    /// Body, authentication, rate limit, role and permission — in that order.
+    func admit(_ request: Request, _ context: GatewayRequestContext, _ access: AccessPolicy) async throws -> Caller {
+        var request = request
+        let body: [UInt8]
+        do {
+            body = Array(buffer: try await request.collectBody(upTo: GatewayRequestContext.bodyLimit))
+        } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
+            context.annotations.rateLimitHeaders = limiter.check("ip:" + context.remoteIP, policy: configuration.publicRateLimit).headers
+            throw ApiError.bodyTooLarge(GatewayRequestContext.bodyLimit)
+        }
+        var query: [String: String] = [:]
+        for (k, v) in request.uri.queryParameters { query[String(k)] = String(v) }
+        switch access {
+        case .open:
+            try limit("ip:" + context.remoteIP, configuration.publicRateLimit, context)
+            return Caller(key: nil, body: body, query: query)
+        case .signed(let roles, let permission):
+            let key: ApiKey
+            do {
+                key = try auth.authenticate(key: request.headers[.harbourKey], timestamp: request.headers[.harbourTimestamp],
+                                            signature: request.headers[.harbourSignature], method: request.method.rawValue,
+                                            target: Self.target(request), body: body)
+            } catch {
+                try limit("ip:" + context.remoteIP, configuration.publicRateLimit, context)
+                throw error
+            }
+            context.annotations.keyId = key.key
+            try limit(key.key, key.rateLimit, context)
+            guard roles.contains(key.role) else {
+                throw ApiError.forbiddenRole("a \(key.role.rawValue) key may not call \(request.method.rawValue) \(request.uri.path)")
+            }
+            guard key.permissions.contains(permission) else { throw ApiError.missingPermission(permission.rawValue) }
+            return Caller(key: key, body: body, query: query)
+        }
+    }
+
+    func limit(_ caller: String, _ policy: RateLimitPolicy, _ context: GatewayRequestContext) throws(ApiError) {
+        let d = limiter.check(caller, policy: policy)
+        context.annotations.rateLimitHeaders = d.headers
+        guard d.allowed else {
+            throw ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit of \(policy.requests) requests per \(policy.perSeconds) s exceeded")
+        }
+    }
+
+    /// The request target as sent: path plus `?query` when there is one.
+    static func target(_ request: Request) -> String {
+        request.head.path ?? request.uri.description
+    }
+
+    static func response(_ status: HTTPResponse.Status, _ json: JSON) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: json.rendered)))
+    }
+
+    // MARK: - From request to command
+
+    /// Builds an engine command from request fields with the engine's own decoder (same
+    /// rules as the replay format). Decoding problems are answered here and never
+    /// sequenced: nothing reaches the journal that the edge could already refuse.
+    func command(_ type: String, _ fields: [String: Any], account: String?) async throws -> Command {
+        var obj = fields
+        obj["type"] = type
+        obj["ts"] = NSNumber(value: Int64(0))
+        if let account { obj["account"] = account }
+        let handoff = Handoff(value: obj)
+        let result = try await host.read { engine -> Result<Command, ApiError> in
+            do {
+                let (_, c) = try CommandDecoder().decode(object: handoff.value, engine: engine)
+                if case .invalid(let r, _) = c { return .failure(ApiError.rejection(r)) }
+                return .success(c)
+            } catch {
+                return .failure(ApiError.invalidField(String(describing: error)))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Sequences a command, timing it.
+    func submit(_ command: Command) async throws -> CommandOutcome {
+        let start = ContinuousClock.now
+        let outcome = try await host.submit(command)
+        metrics.submitLatency.record(ContinuousClock.now - start)
+        return outcome
+    }
+
+    /// The rejection of a command, if the engine refused it.
+    static func rejection(in outcome: CommandOutcome) -> Rejection? {
+        for e in outcome.events { if case .rejected(let r, _, _, _) = e { return r } }
+        return nil
+    }
+
+    /// The events of an outcome that `account` may see.
+    func visibleEvents(_ outcome: CommandOutcome, account: AccountID) -> JSON {
+        var out: [JSON] = []
+        for (i, e) in outcome.events.enumerated() {
+            if let v = eventView.view(e, json: outcome.json[i], account: account) { out.append(v) }
+        }
+        return .array(out)
+    }
+
+    /// The engine id of an account by name (404 when unknown).
+    func accountID(_ name: String) async throws -> AccountID {
+        guard let id = try await host.read({ $0.accountID(named: name) }) else { throw ApiError.unknownAccount(name) }
+        return id
+    }
+
+    /// The instrument index of a symbol (404 when unknown).
+    func instrument(_ symbol: String?) throws(ApiError) -> Int {
+        guard let symbol else { throw ApiError.invalidParameter("missing parameter 'symbol'") }
+        guard let i = specs.firstIndex(where: { $0.symbol == symbol }) else { throw ApiError.unknownSymbol(symbol) }
+        return i
+    }
+
+    /// Refuses query parameters a route does not define (so a caller cannot believe it
+    /// asked for, say, another account's data and got an answer).
+    static func allowOnly(_ names: Set<String>, _ caller: Caller) throws(ApiError) {
+        for k in caller.query.keys where !names.contains(k) {
+            throw ApiError(.badRequest, "UNKNOWN_PARAMETER", "query parameter '\(k)' is not accepted here")
+        }
+    }
+
+    /// An optional positive integer query parameter bounded by `max`.
+    static func intParameter(_ caller: Caller, _ name: String, default value: Int, max: Int) throws(ApiError) -> Int {
+        guard let text = caller.query[name] else { return value }
+        guard let n = Int(text), n > 0, n <= max else { throw ApiError.invalidParameter("'\(name)' must be an integer from 1 to \(max)") }
+        return n
+    }
+}
+
+extension HTTPField.Name {
+    static let harbourKey = HTTPField.Name("X-Harbour-Key")!
+    static let harbourTimestamp = HTTPField.Name("X-Harbour-Timestamp")!
+    static let harbourSignature = HTTPField.Name("X-Harbour-Signature")!
+}

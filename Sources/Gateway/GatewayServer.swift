@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Sequencer
+
+/// The client API gateway (OPS-1, OPS-5): REST and WebSocket under `/v1`, HMAC-signed
+/// private routes, per-key rate limits, Prometheus metrics at `/metrics`, structured
+/// request logs. It owns no venue state: every change goes through `VenueHost.submit`,
+/// every query through `VenueHost.read`.
+///
+/// ```swift
+/// let host = try VenueHost(options: .init(dataDirectory: dir))
+/// let keys = try ApiKeyStore(dataDirectory: dir)
+/// let server = try await GatewayServer(host: host, keys: keys, configuration: .init(port: 8080))
+/// try await server.run()
+/// ```
+public final class GatewayServer: Sendable {
+    let core: GatewayCore
+    let application: Application<RouterResponder<GatewayRequestContext>>
+
+    /// Builds the application and starts following the host's outcomes.
+    public init(host: VenueHost, keys: ApiKeyStore, history: any HistoryProvider = EmptyHistoryProvider(),
+                configuration: GatewayConfiguration = GatewayConfiguration(), clock: any GatewayClock = SystemClock(),
+                metrics: GatewayMetrics = GatewayMetrics(), logger: Logger = Logger(label: "harbour.gateway")) async throws {
+        let (app, core) = try await Self.build(host: host, keys: keys, history: history, configuration: configuration,
+                                               clock: clock, metrics: metrics, logger: logger)
+        self.application = app
+        self.core = core
+    }
+
+    /// Serves until the task is cancelled or the process is signalled.
+    public func run() async throws {
+        try await application.runService()
+    }
+
+    /// The Hummingbird application (for `app.test(.live)` in tests, or to run inside a
+    /// larger service group).
+    public static func makeApplication(host: VenueHost, keys: ApiKeyStore, history: any HistoryProvider = EmptyHistoryProvider(),
+                                       configuration: GatewayConfiguration = GatewayConfiguration(),
+                                       clock: any GatewayClock = SystemClock(), metrics: GatewayMetrics = GatewayMetrics(),
+                                       logger: Logger = Logger(label: "harbour.gateway")) async throws
+        -> Application<RouterResponder<GatewayRequestContext>> {
+        try await build(host: host, keys: keys, history: history, configuration: configuration, clock: clock,
+                        metrics: metrics, logger: logger).0
+    }
+
+    /// The router alone, with every route registered (the OpenAPI check lists it).
+    public static func makeRouter(host: VenueHost, keys: ApiKeyStore, history: any HistoryProvider = EmptyHistoryProvider(),
+                                  configuration: GatewayConfiguration = GatewayConfiguration(),
+                                  clock: any GatewayClock = SystemClock(), metrics: GatewayMetrics = GatewayMetrics(),
+                                  logger: Logger = Logger(label: "harbour.gateway")) -> Router<GatewayRequestContext> {
+        let core = GatewayCore(host: host, keys: keys, history: history, configuration: configuration, clock: clock,
+                               metrics: metrics, logger: logger)
+        return router(core)
+    }
+
+    static func build(host: VenueHost, keys: ApiKeyStore, history: any HistoryProvider, configuration: GatewayConfiguration,
+                      clock: any GatewayClock, metrics: GatewayMetrics, logger: Logger) async throws
+        -> (Application<RouterResponder<GatewayRequestContext>>, GatewayCore) {
+        let core = GatewayCore(host: host, keys: keys, history: history, configuration: configuration, clock: clock,
+                               metrics: metrics, logger: logger)
+        try await core.hub.start()
+        let router = router(core)
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketSession.maxMessage))),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
+                                                    serverName: configuration.serverName),
+            services: [core.hub],
+            logger: logger
+        )
+        return (app, core)
+    }
+
+    static func router(_ core: GatewayCore) -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: GatewayMiddleware(core: core))
+        core.addPublicRoutes(router)
+        core.addPrivateRoutes(router)
+        core.addAdminRoutes(router)
+        router.get("/metrics") { request, context in
+            _ = try await core.admit(request, context, .open)
+            core.metrics.queueDepth.set(Int64(core.host.queueDepth))
+            var text: [UInt8] = []
+            core.metrics.registry.emit(into: &text)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+        }
+        router.ws("/v1/ws", shouldUpgrade: { _, context in
+            let d = core.limiter.check("ip:" + context.remoteIP, policy: core.configuration.publicRateLimit)
+            guard d.allowed else { throw ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit exceeded") }
+            return .upgrade([:])
+        }, onUpgrade: { inbound, outbound, context in
+            var session = WebSocketSession(core: core, remoteIP: context.requestContext.remoteIP)
+            await session.run(inbound: inbound, outbound: outbound)
+        })
+        return router
+    }
+}

@@ -1,0 +1,276 @@
+import Foundation
+import Engine
+import HarbourCore
+import Hummingbird
+import Matching
+import Sequencer
+
+/// Body fields of a new order (the replay `placeOrder` minus account and ts).
+let placeOrderSchema = BodySchema([
+    "symbol": .string, "side": .string, "orderType": .string, "timeInForce": .string, "price": .decimal,
+    "qty": .decimal, "clientOrderId": .string, "reduceOnly": .bool, "stopPrice": .decimal, "trigger": .string, "stp": .string,
+], required: ["symbol", "side", "orderType", "qty"])
+
+/// A client's or market maker's own orders, positions and balances. The account is
+/// always the key's: no route takes an account parameter (MM-3).
+extension GatewayCore {
+    func addPrivateRoutes(_ router: Router<GatewayRequestContext>) {
+        route(router, .post, "/v1/orders", .account(.trade)) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let body = try RequestBody(caller.body, schema: placeOrderSchema)
+            return try await placeOrder(body, account: caller.accountName)
+        }
+        route(router, .patch, "/v1/orders", .account(.trade)) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let body = try RequestBody(caller.body, schema: BodySchema(
+                ["symbol": .string, "orderId": .integer, "clientOrderId": .string, "price": .decimal, "qty": .decimal],
+                required: ["symbol"]))
+            guard body.has("orderId") || body.has("clientOrderId") else { throw ApiError.missingField("orderId or clientOrderId") }
+            guard body.has("price") || body.has("qty") else { throw ApiError.missingField("price or qty") }
+            let command = try await command("amendOrder", body.object, account: caller.accountName)
+            return try await orderChange(command, status: "amended")
+        }
+        route(router, .delete, "/v1/orders", .account(.trade)) { [self] _, _, caller in
+            try Self.allowOnly(["symbol", "orderId", "clientOrderId"], caller)
+            var fields: [String: Any] = ["symbol": caller.query["symbol"] ?? ""]
+            _ = try instrument(caller.query["symbol"])
+            if let id = caller.query["orderId"] {
+                guard Int64(id) != nil else { throw ApiError.invalidParameter("'orderId' must be an integer") }
+                fields["orderId"] = id
+            } else if let c = caller.query["clientOrderId"] {
+                fields["clientOrderId"] = c
+            } else {
+                throw ApiError.invalidParameter("name the order with 'orderId' or 'clientOrderId'")
+            }
+            let command = try await command("cancelOrder", fields, account: caller.accountName)
+            return try await orderChange(command, status: "canceled")
+        }
+        route(router, .delete, "/v1/orders/all", .account(.trade)) { [self] _, _, caller in
+            try Self.allowOnly(["symbol"], caller)
+            var fields: [String: Any] = [:]
+            if let s = caller.query["symbol"] {
+                _ = try instrument(s)
+                fields["symbol"] = s
+            }
+            let command = try await command("cancelAll", fields, account: caller.accountName)
+            let outcome = try await submit(command)
+            if let r = Self.rejection(in: outcome) { throw ApiError.rejection(r) }
+            let account = try await accountID(caller.accountName)
+            var canceled: [JSON] = []
+            for e in outcome.events { if case .canceled(let end) = e, end.account == account { canceled.append(.int(end.orderId)) } }
+            return .object([("sequence", .int(Int64(outcome.sequence))), ("canceled", .array(canceled)),
+                            ("events", visibleEvents(outcome, account: account))])
+        }
+        route(router, .get, "/v1/orders/open", .account(.read)) { [self] _, _, caller in
+            try Self.allowOnly(["symbol"], caller)
+            var only: Int?
+            if let s = caller.query["symbol"] { only = try instrument(s) }
+            let account = try await accountID(caller.accountName)
+            return try await openOrders(account: account, instrument: only)
+        }
+        route(router, .get, "/v1/positions", .account(.read)) { [self] _, _, caller in
+            try Self.allowOnly(["symbol"], caller)
+            var only: Int?
+            if let s = caller.query["symbol"] { only = try instrument(s) }
+            let account = try await accountID(caller.accountName)
+            return try await positions(account: account, instrument: only)
+        }
+        route(router, .get, "/v1/balances", .account(.read)) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let account = try await accountID(caller.accountName)
+            return try await balances(account: account)
+        }
+        route(router, .post, "/v1/leverage", .account(.trade)) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let body = try RequestBody(caller.body, schema: BodySchema(["symbol": .string, "leverage": .integer], required: ["symbol", "leverage"]))
+            let command = try await command("setLeverage", body.object, account: caller.accountName)
+            return try await settingChange(command, account: caller.accountName)
+        }
+        route(router, .post, "/v1/margin-mode", .account(.trade)) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let body = try RequestBody(caller.body, schema: BodySchema(["symbol": .string, "marginMode": .string], required: ["symbol", "marginMode"]))
+            let command = try await command("setMarginMode", body.object, account: caller.accountName)
+            return try await settingChange(command, account: caller.accountName)
+        }
+        route(router, .get, "/v1/orders/history", .account(.read)) { [self] _, _, caller in
+            let q = try historyQuery(caller)
+            let rows = try await history.orders(account: caller.accountName, query: q)
+            return try Self.encodeRows(rows)
+        }
+        route(router, .get, "/v1/trades/history", .account(.read)) { [self] _, _, caller in
+            let q = try historyQuery(caller)
+            let rows = try await history.trades(account: caller.accountName, query: q)
+            return try Self.encodeRows(rows)
+        }
+        route(router, .get, "/v1/ledger", .account(.read)) { [self] _, _, caller in
+            let q = try historyQuery(caller)
+            let rows = try await history.ledger(account: caller.accountName, query: q)
+            return try Self.encodeRows(rows)
+        }
+    }
+
+    // MARK: - Orders
+
+    /// Places an order for `account`; shared by REST and WebSocket.
+    func placeOrder(_ body: RequestBody, account: String) async throws -> JSON {
+        if let s = body.string("symbol") { _ = try instrument(s) }
+        let command = try await command("placeOrder", body.object, account: account)
+        guard case .placeOrder(let order) = command else { throw ApiError.internalError }
+        let outcome = try await submit(command)
+        if let r = Self.rejection(in: outcome) {
+            metrics.order(result: "rejected")
+            throw ApiError.rejection(r)
+        }
+        metrics.order(result: "accepted")
+        var orderId: Int64?
+        var filled: Int64 = 0
+        var ended: String?
+        for e in outcome.events {
+            switch e {
+            case .accepted(let id, let a, _, _) where a == order.account && orderId == nil: orderId = id
+            case .trade(let t):
+                if t.takerOrderId == orderId || (t.makerOrderId == orderId && t.makerAccount == order.account) { filled += t.quantity }
+            case .canceled(let end) where end.orderId == orderId: ended = "canceled"
+            case .expired(let end) where end.orderId == orderId: ended = "expired"
+            default: break
+            }
+        }
+        let spec = specs[Int(order.instrument.index)]
+        let status: String
+        if filled == order.quantity { status = "filled" } else if let ended { status = ended }
+        else if filled > 0 { status = "partiallyFilled" } else { status = "new" }
+        return .object([
+            ("orderId", orderId.map { .int($0) } ?? .null),
+            ("clientOrderId", order.clientOrderId.map { .string($0) } ?? .null),
+            ("symbol", .string(spec.symbol)), ("status", .string(status)),
+            ("filledQty", .string(Fmt.size(filled, spec))), ("sequence", .int(Int64(outcome.sequence))),
+            ("timestamp", .int(outcome.timestamp)),
+            ("events", visibleEvents(outcome, account: order.account)),
+        ])
+    }
+
+    /// Submits an amend or cancel; unknown orders (including other accounts' orders,
+    /// which the engine does not let anyone else name) are 404.
+    func orderChange(_ command: Command, status: String) async throws -> JSON {
+        let account: AccountID
+        switch command {
+        case .amendOrder(let a, _, _, _, _), .cancelOrder(let a, _, _): account = a
+        default: throw ApiError.internalError
+        }
+        let outcome = try await submit(command)
+        if let r = Self.rejection(in: outcome) {
+            if r.code == .unknownOrder { throw ApiError.unknownOrder(r.message) }
+            throw ApiError.rejection(r)
+        }
+        var orderId: JSON = .null
+        for e in outcome.events {
+            switch e {
+            case .canceled(let end) where end.account == account: orderId = .int(end.orderId)
+            case .amended(let id, let a, _, _, _, _) where a == account: orderId = .int(id)
+            default: break
+            }
+        }
+        return .object([("orderId", orderId), ("status", .string(status)), ("sequence", .int(Int64(outcome.sequence))),
+                        ("events", visibleEvents(outcome, account: account))])
+    }
+
+    func settingChange(_ command: Command, account name: String) async throws -> JSON {
+        let outcome = try await submit(command)
+        if let r = Self.rejection(in: outcome) { throw ApiError.rejection(r) }
+        let account = try await accountID(name)
+        return .object([("sequence", .int(Int64(outcome.sequence))), ("events", visibleEvents(outcome, account: account))])
+    }
+
+    func openOrders(account: AccountID, instrument only: Int?) async throws -> JSON {
+        let specs = self.specs
+        let rows = try await host.read { engine -> [JSON] in
+            var rows: [JSON] = []
+            for i in specs.indices where only == nil || only == i {
+                let spec = specs[i]
+                let inst = InstrumentID(UInt16(i))
+                for o in engine.restingOrders(account: account, instrument: inst) {
+                    rows.append(.object([
+                        ("orderId", .int(o.orderId)), ("clientOrderId", engine.clientOrderId(of: o.orderId).map { .string($0) } ?? .null),
+                        ("symbol", .string(spec.symbol)), ("side", .string(o.side.description)), ("orderType", "limit"),
+                        ("price", .string(Fmt.price(o.price, spec))), ("qty", .string(Fmt.size(o.quantity, spec))),
+                        ("remainingQty", .string(Fmt.size(o.remaining, spec))), ("reduceOnly", .bool(o.reduceOnly)),
+                        ("status", .string(o.remaining < o.quantity ? "partiallyFilled" : "new")),
+                    ]))
+                }
+                for c in engine.conditionalsOf(account: account.index, instrument: inst.index) {
+                    rows.append(.object([
+                        ("orderId", .int(c.orderId)), ("clientOrderId", c.clientOrderId.map { .string($0) } ?? .null),
+                        ("symbol", .string(spec.symbol)), ("side", .string(c.side.description)), ("orderType", .string(c.type.name)),
+                        ("price", c.type.hasLimitPrice ? .string(Fmt.price(c.limitPrice, spec)) : .null),
+                        ("stopPrice", .string(Fmt.price(c.stopPrice, spec))), ("trigger", .string(c.source.name)),
+                        ("qty", .string(Fmt.size(c.quantity, spec))), ("remainingQty", .string(Fmt.size(c.quantity, spec))),
+                        ("reduceOnly", .bool(c.reduceOnly)), ("status", "untriggered"),
+                    ]))
+                }
+            }
+            return rows
+        }
+        return .array(rows)
+    }
+
+    func positions(account: AccountID, instrument only: Int?) async throws -> JSON {
+        let specs = self.specs, asset = self.asset
+        let rows = try await host.read { engine -> [JSON] in
+            var rows: [JSON] = []
+            for i in specs.indices where only == nil || only == i {
+                let spec = specs[i]
+                let p = engine.position(account, InstrumentID(UInt16(i)))
+                if p.size == 0 && p.openOrders == 0 && only == nil { continue }
+                let mark = engine.marks[i]
+                let pnl = mark > 0 ? (Int128(p.size) * Int128(mark) - Int128(p.cost)) * Int128(spec.productToAsset) : 0
+                rows.append(.object([
+                    ("symbol", .string(spec.symbol)), ("size", .string(Fmt.size(p.size, spec))),
+                    ("side", .string(p.size > 0 ? "long" : p.size < 0 ? "short" : "flat")),
+                    ("entryPrice", .string(EventEncoder.entryPrice(cost: p.cost, size: p.size, spec: spec))),
+                    ("markPrice", mark > 0 ? .string(Fmt.price(mark, spec)) : .null),
+                    ("unrealizedPnl", .string(Fmt.money(pnl, asset))),
+                    ("leverage", .string(String(p.leverage))), ("marginMode", .string(p.isolated ? "isolated" : "cross")),
+                    ("isolatedMargin", .string(Fmt.money(p.isolatedMargin, asset))),
+                    ("openBuyQty", .string(Fmt.size(p.openBuyQuantity, spec))), ("openSellQty", .string(Fmt.size(p.openSellQuantity, spec))),
+                    ("openOrders", .int(Int64(p.openOrders))),
+                ]))
+            }
+            return rows
+        }
+        return .array(rows)
+    }
+
+    func balances(account: AccountID) async throws -> JSON {
+        let asset = self.asset
+        return try await host.read { engine in
+            let m = engine.marginSummary(account)
+            return .object([
+                ("account", .string(engine.accountName(account))), ("asset", .string(asset.code)),
+                ("cash", .string(Fmt.money(engine.cash(account), asset))), ("equity", .string(Fmt.money(m.equity, asset))),
+                ("initialMargin", .string(Fmt.money(m.initialRequired, asset))),
+                ("maintenanceMargin", .string(Fmt.money(m.maintenanceRequired, asset))),
+                ("available", .string(Fmt.money(m.available, asset))),
+            ])
+        }
+    }
+
+    // MARK: - History
+
+    func historyQuery(_ caller: Caller) throws(ApiError) -> HistoryQuery {
+        try Self.allowOnly(["symbol", "from", "to", "limit"], caller)
+        if let s = caller.query["symbol"] { _ = try instrument(s) }
+        func ms(_ k: String) throws(ApiError) -> Int64? {
+            guard let t = caller.query[k] else { return nil }
+            guard let v = Int64(t) else { throw ApiError.invalidParameter("'\(k)' must be milliseconds since the epoch") }
+            return v
+        }
+        return HistoryQuery(symbol: caller.query["symbol"], from: try ms("from"), to: try ms("to"),
+                            limit: try Self.intParameter(caller, "limit", default: 100, max: 1000))
+    }
+
+    static func encodeRows<T: Encodable>(_ rows: [T]) throws -> JSON {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return .raw(String(decoding: try encoder.encode(rows), as: UTF8.self))
+    }
+}

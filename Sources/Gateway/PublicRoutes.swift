@@ -1,0 +1,108 @@
+import Engine
+import HarbourCore
+import Hummingbird
+
+/// Public market data (OPS-1): no signature, rate-limited per IP.
+extension GatewayCore {
+    func addPublicRoutes(_ router: Router<GatewayRequestContext>) {
+        route(router, .get, "/v1/time", .open) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            return .object([("serverTime", .int(clock.nowMillis()))])
+        }
+        route(router, .get, "/v1/health", .open) { _, _, caller in
+            try Self.allowOnly([], caller)
+            return .object([("status", "ok")])
+        }
+        route(router, .get, "/v1/ready", .open) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            guard hub.isRunning else { throw ApiError.notReady("market data is not being followed (starting or stopping)") }
+            let sequence: Int64
+            do { sequence = try await host.read { $0.commandCount } } catch { throw ApiError.notReady("the venue host is not running") }
+            return .object([("status", "ready"), ("sequence", .int(sequence)),
+                            ("recoveredRecords", .int(Int64(host.recovery.recordsReplayed)))])
+        }
+        route(router, .get, "/v1/instruments", .open) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let (statuses, marks) = try await host.read { ($0.statuses, $0.marks) }
+            return .array(specs.enumerated().map { i, s -> JSON in
+                .object([
+                    ("symbol", .string(s.symbol)), ("underlying", .string(s.underlying)),
+                    ("settlementAsset", .string(s.settlementAsset.code)), ("status", .string(statuses[i].name)),
+                    ("priceDecimals", .int(Int64(s.priceScale.decimals))), ("sizeDecimals", .int(Int64(s.sizeScale.decimals))),
+                    ("tickSize", .string(Fmt.price(s.tickSize, s))), ("lotSize", .string(Fmt.size(s.lotSize, s))),
+                    ("minQty", .string(Fmt.size(s.minQuantity, s))), ("maxQty", .string(Fmt.size(s.maxQuantity, s))),
+                    ("maxPrice", .string(Fmt.price(s.maxPrice, s))), ("maxLeverage", .string(String(s.maxLeverage))),
+                    ("priceBand", .string(s.priceBand.formatted)), ("marketProtection", .string(s.marketProtection.formatted)),
+                    ("positionLimit", .string(Fmt.size(s.positionLimit, s))), ("maxOpenOrders", .int(Int64(s.maxOpenOrders))),
+                    ("fundingIntervalMs", .int(s.fundingIntervalMs)),
+                    ("markPrice", marks[i] > 0 ? .string(Fmt.price(marks[i], s)) : .null),
+                    ("riskTiers", .array(s.tiers.map { t -> JSON in
+                        .object([("notionalCap", .string(Fmt.money(t.notionalCap, s.settlementAsset))),
+                                 ("maintenanceRate", .string(t.maintenanceRate.formatted)),
+                                 ("maxLeverage", .string(String(t.maxLeverage)))])
+                    })),
+                ])
+            })
+        }
+        route(router, .get, "/v1/book/{symbol}", .open) { [self] _, context, caller in
+            try Self.allowOnly(["depth"], caller)
+            let i = try instrument(context.parameters.get("symbol"))
+            let depth = try Self.intParameter(caller, "depth", default: 50, max: 1000)
+            let (seq, bids, asks) = try await host.read { engine in
+                let b = engine.book(InstrumentID(UInt16(i)))
+                return (engine.commandCount, b.depth(.buy, limit: depth).map { ($0.price, $0.quantity) },
+                        b.depth(.sell, limit: depth).map { ($0.price, $0.quantity) })
+            }
+            let s = specs[i]
+            return .object([("symbol", .string(s.symbol)), ("sequence", .int(seq)),
+                            ("bids", Fmt.levels(bids, s)), ("asks", Fmt.levels(asks, s))])
+        }
+        route(router, .get, "/v1/trades/{symbol}", .open) { [self] _, context, caller in
+            try Self.allowOnly(["limit"], caller)
+            let i = try instrument(context.parameters.get("symbol"))
+            let limit = try Self.intParameter(caller, "limit", default: 100, max: MarketDataHub.ringSize)
+            await hub.waitUntilProcessed(UInt64(try await host.read { $0.commandCount }))
+            return .array(hub.recentTrades(i, limit: limit).map { t -> JSON in MarketDataHub.render(t, specs[i]) })
+        }
+        route(router, .get, "/v1/ticker/{symbol}", .open) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            let i = try instrument(context.parameters.get("symbol"))
+            let (seq, bid, ask, mark, last) = try await host.read { engine in
+                let b = engine.book(InstrumentID(UInt16(i)))
+                return (engine.commandCount, b.depth(.buy, limit: 1).first, b.depth(.sell, limit: 1).first,
+                        engine.marks[i], engine.lastPrices[i])
+            }
+            await hub.waitUntilProcessed(UInt64(seq))
+            let s = specs[i]
+            func opt(_ p: Int64?) -> JSON {
+                guard let p, p > 0 else { return .null }
+                return .string(Fmt.price(p, s))
+            }
+            return .object([
+                ("symbol", .string(s.symbol)), ("sequence", .int(seq)), ("lastPrice", opt(last)),
+                ("bestBid", opt(bid?.price)), ("bestBidQty", bid.map { .string(Fmt.size($0.quantity, s)) } ?? .null),
+                ("bestAsk", opt(ask?.price)), ("bestAskQty", ask.map { .string(Fmt.size($0.quantity, s)) } ?? .null),
+                ("markPrice", opt(mark)), ("volume24h", .string(Fmt.size(hub.volume24h(i, now: clock.nowMillis()), s))),
+            ])
+        }
+        route(router, .get, "/v1/mark/{symbol}", .open) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            let i = try instrument(context.parameters.get("symbol"))
+            let (seq, mark) = try await host.read { ($0.commandCount, $0.marks[i]) }
+            let s = specs[i]
+            let m: JSON = mark > 0 ? .string(Fmt.price(mark, s)) : .null
+            // The index feed is not wired yet: the index is reported equal to the mark.
+            return .object([("symbol", .string(s.symbol)), ("sequence", .int(seq)), ("markPrice", m), ("indexPrice", m)])
+        }
+        route(router, .get, "/v1/funding/{symbol}", .open) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            let i = try instrument(context.parameters.get("symbol"))
+            let s = specs[i]
+            let now = clock.nowMillis()
+            let next = (now / s.fundingIntervalMs + 1) * s.fundingIntervalMs
+            // Placeholder until funding settlement is wired to the engine: rate 0.
+            return .object([("symbol", .string(s.symbol)), ("fundingRate", "0"), ("fundingIntervalMs", .int(s.fundingIntervalMs)),
+                            ("nextFundingTime", .int(next)), ("placeholder", true)])
+        }
+    }
+}

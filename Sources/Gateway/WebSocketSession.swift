@@ -1,0 +1,155 @@
+import Engine
+import Foundation
+import HarbourCore
+import HummingbirdWebSocket
+import Logging
+
+/// One WebSocket connection at `/v1/ws` (OPS-1). Text frames carry JSON objects with an
+/// `op`:
+/// - `subscribe` / `unsubscribe` with `channels`: `book.SYM`, `trades.SYM`, `ticker.SYM`,
+///   `mark.SYM`, and `private` (after `auth`);
+/// - `auth` with `key`, `timestamp` (ms) and `signature` = hex HMAC-SHA256(secret,
+///   timestamp + "GET/v1/ws");
+/// - `order` with the body of `POST /v1/orders` and an `id`, answered with the same id;
+/// - `cancelOnDisconnect` with `enabled`: when the socket closes, all the account's
+///   orders are cancelled (one `cancelAll`);
+/// - `ping`.
+/// Errors are `{"op":"error","code":...,"message":...}` (with the request's `id` if any).
+struct WebSocketSession {
+    let core: GatewayCore
+    let remoteIP: String
+    var key: ApiKey?
+    var account: AccountID?
+    var cancelOnDisconnect = false
+
+    init(core: GatewayCore, remoteIP: String) {
+        self.core = core
+        self.remoteIP = remoteIP
+    }
+
+    static let maxMessage = 64 * 1024
+
+    mutating func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        let (id, stream) = core.hub.register()
+        let writer = Task {
+            for await message in stream {
+                do { try await outbound.write(.text(message)) } catch { break }
+            }
+        }
+        do {
+            for try await message in inbound.messages(maxSize: Self.maxMessage) {
+                let reply: JSON?
+                switch message {
+                case .text(let text): reply = await handle(text, session: id)
+                case .binary: reply = Self.error(nil, ApiError.malformedJSON("send JSON text frames"))
+                }
+                if let reply { try await outbound.write(.text(reply.rendered)) }
+            }
+        } catch {
+            core.logger.debug("websocket closed with error", metadata: ["error": .string(String(describing: error))])
+        }
+        core.hub.unregister(id)
+        writer.cancel()
+        if cancelOnDisconnect, let account {
+            do {
+                let outcome = try await core.submit(.cancelAll(account: account, instrument: nil))
+                core.logger.info("cancel-on-disconnect", metadata: ["key": .string(key?.key ?? "-"),
+                                                                    "sequence": .stringConvertible(outcome.sequence)])
+            } catch {
+                core.logger.error("cancel-on-disconnect failed", metadata: ["error": .string(String(describing: error))])
+            }
+        }
+    }
+
+    static func error(_ id: JSON?, _ e: ApiError) -> JSON {
+        var fields: [(String, JSON)] = [("op", "error")]
+        if let id { fields.append(("id", id)) }
+        fields.append(("code", .string(e.code)))
+        fields.append(("message", .string(e.message)))
+        return .object(fields)
+    }
+
+    mutating func handle(_ text: String, session: UInt64) async -> JSON? {
+        guard let data = text.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data),
+              let obj = parsed as? [String: Any] else {
+            return Self.error(nil, ApiError.malformedJSON("a message must be a JSON object"))
+        }
+        var requestId: JSON?
+        if let raw = obj["id"] {
+            if let s = raw as? String { requestId = .string(s) } else if let i = RequestBody.integer(raw) { requestId = .int(i) }
+            else { return Self.error(nil, ApiError.invalidField("id must be a string or an integer")) }
+        }
+        guard let op = obj["op"] as? String else { return Self.error(requestId, ApiError.missingField("op")) }
+        var fields = obj
+        fields.removeValue(forKey: "op")
+        fields.removeValue(forKey: "id")
+        do {
+            switch op {
+            case "ping":
+                return .object([("op", "pong")])
+            case "subscribe", "unsubscribe":
+                let body = try RequestBody(object: fields, schema: BodySchema(["channels": .stringArray], required: ["channels"]))
+                let channels = body.strings("channels") ?? []
+                for ch in channels where !core.hub.isValidChannel(ch) {
+                    throw ApiError(.badRequest, "UNKNOWN_CHANNEL", "unknown channel '\(ch)'")
+                }
+                if op == "subscribe" {
+                    if channels.contains("private") && account == nil {
+                        throw ApiError.missingAuth("authenticate with op \"auth\" before subscribing to private")
+                    }
+                    let reply = JSON.object([("op", "subscribed"), ("channels", .array(channels.map { .string($0) }))])
+                    core.hub.subscribe(session, channels: channels)
+                    return reply
+                }
+                core.hub.unsubscribe(session, channels: channels)
+                return .object([("op", "unsubscribed"), ("channels", .array(channels.map { .string($0) }))])
+            case "auth":
+                let body = try RequestBody(object: fields, schema: BodySchema(["key": .string, "timestamp": .integer, "signature": .string],
+                                                                              required: ["key", "timestamp", "signature"]))
+                let ts = body.int("timestamp").map { String($0) }
+                let k: ApiKey
+                do {
+                    k = try core.auth.authenticate(key: body.string("key"), timestamp: ts, signature: body.string("signature"),
+                                                   method: "GET", target: "/v1/ws", body: [])
+                } catch {
+                    _ = core.limiter.check("ip:" + remoteIP, policy: core.configuration.publicRateLimit)
+                    throw error
+                }
+                guard k.role.hasAccount, let name = k.account else {
+                    throw ApiError.forbiddenRole("only client and market-maker keys have a private stream")
+                }
+                guard k.permissions.contains(.read) else { throw ApiError.missingPermission("read") }
+                let id = try await core.accountID(name)
+                key = k
+                account = id
+                core.hub.setAccount(session, id)
+                return .object([("op", "auth"), ("success", true), ("account", .string(name))])
+            case "order":
+                guard let k = key, let name = k.account else { throw ApiError.missingAuth("authenticate with op \"auth\" first") }
+                guard k.permissions.contains(.trade) else { throw ApiError.missingPermission("trade") }
+                let d = core.limiter.check(k.key, policy: k.rateLimit)
+                guard d.allowed else {
+                    throw ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit of \(k.rateLimit.requests) requests per \(k.rateLimit.perSeconds) s exceeded")
+                }
+                let body = try RequestBody(object: fields, schema: placeOrderSchema)
+                let result = try await core.placeOrder(body, account: name)
+                var reply: [(String, JSON)] = [("op", "order")]
+                if let requestId { reply.append(("id", requestId)) }
+                reply.append(("result", result))
+                return .object(reply)
+            case "cancelOnDisconnect":
+                guard account != nil else { throw ApiError.missingAuth("authenticate with op \"auth\" first") }
+                let body = try RequestBody(object: fields, schema: BodySchema(["enabled": .bool], required: ["enabled"]))
+                cancelOnDisconnect = body.bool("enabled") ?? false
+                return .object([("op", "cancelOnDisconnect"), ("enabled", .bool(cancelOnDisconnect))])
+            default:
+                throw ApiError(.badRequest, "UNKNOWN_OP", "unknown op '\(op)'")
+            }
+        } catch let e as ApiError {
+            return Self.error(requestId, e)
+        } catch {
+            core.logger.error("websocket op failed", metadata: ["op": .string(op), "error": .string(String(describing: error))])
+            return Self.error(requestId, ApiError.internalError)
+        }
+    }
+}

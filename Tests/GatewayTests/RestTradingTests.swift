@@ -1,0 +1,187 @@
+import Foundation
+import Gateway
+import HarbourCore
+import Synchronization
+import Testing
+
+@Suite("REST trading") struct RestTradingTests {
+    @Test("signed place, fill, cancel, then positions and balances reflect the fill")
+    func placeFillCancel() async throws {
+        try await TestVenue.withLive { v, client in
+            let ask = try await v.send(client, .post, "/v1/orders", key: v.bob, body: limitOrder("sell", price: "50000", qty: "0.1", clientOrderId: "b1"))
+            #expect(ask.status == 200, "\(ask.text)")
+            #expect(ask.object["status"] as? String == "new")
+            let askId = try #require(ask.object["orderId"] as? Int)
+
+            let take = try await v.send(client, .post, "/v1/orders", key: v.alice, body: limitOrder("buy", price: "50000", qty: "0.1"))
+            #expect(take.status == 200, "\(take.text)")
+            #expect(take.object["status"] as? String == "filled")
+            #expect(take.object["filledQty"] as? String == "0.1")
+            let events = take.object["events"] as? [[String: Any]] ?? []
+            let fill = try #require(events.first { $0["type"] as? String == "fill" })
+            #expect(fill["liquidity"] as? String == "taker")
+            #expect(fill["price"] as? String == "50000")
+            // The taker never learns who the maker was.
+            #expect(!take.text.contains("bob"))
+            #expect(events.allSatisfy { ($0["orderId"] as? Int) != askId })
+
+            let rest = try await v.send(client, .post, "/v1/orders", key: v.alice, body: limitOrder("buy", price: "49000", qty: "0.05", clientOrderId: "a2"))
+            #expect(rest.object["status"] as? String == "new")
+            let open = try await v.send(client, .get, "/v1/orders/open?symbol=BTC-PERP", key: v.alice)
+            #expect(open.status == 200)
+            #expect(open.array.map { $0["clientOrderId"] as? String } == ["a2"])
+            #expect(open.array.first?["price"] as? String == "49000")
+
+            let cancel = try await v.send(client, .delete, "/v1/orders?symbol=BTC-PERP&clientOrderId=a2", key: v.alice)
+            #expect(cancel.status == 200, "\(cancel.text)")
+            #expect(cancel.object["status"] as? String == "canceled")
+            let after = try await v.send(client, .get, "/v1/orders/open", key: v.alice)
+            #expect(after.array.isEmpty)
+            let again = try await v.send(client, .delete, "/v1/orders?symbol=BTC-PERP&clientOrderId=a2", key: v.alice)
+            #expect(again.status == 404)
+            #expect(again.code == "UNKNOWN_ORDER")
+
+            let pos = try await v.send(client, .get, "/v1/positions", key: v.alice)
+            #expect(pos.status == 200)
+            let btc = try #require(pos.array.first { $0["symbol"] as? String == "BTC-PERP" })
+            #expect(btc["size"] as? String == "0.1")
+            #expect(btc["side"] as? String == "long")
+            let bobPos = try await v.send(client, .get, "/v1/positions?symbol=BTC-PERP", key: v.bob)
+            #expect(bobPos.array.first?["size"] as? String == "-0.1")
+
+            // Taker fee 0.05% of 5000 USD notional = 2.5 USD.
+            let bal = try await v.send(client, .get, "/v1/balances", key: v.alice)
+            #expect(bal.status == 200)
+            #expect(bal.object["cash"] as? String == "999997.5")
+            #expect(bal.object["asset"] as? String == "USD")
+            let initial = try #require(bal.object["initialMargin"] as? String)
+            #expect(initial != "0")
+
+            // Public data saw the trade.
+            let trades = try await v.send(client, .get, "/v1/trades/BTC-PERP?limit=10")
+            #expect(trades.array.count == 1)
+            #expect(trades.array.first?["qty"] as? String == "0.1")
+            #expect(!trades.text.contains("alice") && !trades.text.contains("bob"))
+            let ticker = try await v.send(client, .get, "/v1/ticker/BTC-PERP")
+            #expect(ticker.object["lastPrice"] as? String == "50000")
+            #expect(ticker.object["volume24h"] as? String == "0.1")
+        }
+    }
+
+    @Test("engine refusals are 422 with the engine's reject code")
+    func engineRejection() async throws {
+        try await TestVenue.withLive { v, client in
+            let offTick = try await v.send(client, .post, "/v1/orders", key: v.alice, body: limitOrder("buy", price: "50000.05", qty: "0.1"))
+            #expect(offTick.status == 422)
+            #expect(offTick.code == "PRICE_OFF_TICK")
+            let band = try await v.send(client, .post, "/v1/orders", key: v.alice, body: limitOrder("buy", price: "70000", qty: "0.1"))
+            #expect(band.status == 422)
+            #expect(band.code == "PRICE_OUTSIDE_BAND")
+        }
+    }
+
+    @Test("public routes: instruments with decimal strings, book with journal sequence, health, ready, funding placeholder")
+    func publicRoutes() async throws {
+        try await TestVenue.withLive { v, client in
+            let inst = try await v.send(client, .get, "/v1/instruments")
+            let btc = try #require(inst.array.first { $0["symbol"] as? String == "BTC-PERP" })
+            #expect(btc["tickSize"] as? String == "0.1")
+            #expect(btc["status"] as? String == "enabled")
+            #expect(btc["markPrice"] as? String == "50000")
+            _ = try await v.send(client, .post, "/v1/orders", key: v.bob, body: limitOrder("sell", price: "50100", qty: "0.2"))
+            let book = try await v.send(client, .get, "/v1/book/BTC-PERP?depth=5")
+            let asks = book.object["asks"] as? [[String]]
+            #expect(asks == [["50100", "0.2"]])
+            let seq = try await v.host.read { $0.commandCount }
+            #expect(book.object["sequence"] as? Int == Int(seq))
+            #expect(try await v.send(client, .get, "/v1/health").status == 200)
+            let ready = try await v.send(client, .get, "/v1/ready")
+            #expect(ready.object["status"] as? String == "ready")
+            let funding = try await v.send(client, .get, "/v1/funding/BTC-PERP")
+            #expect(funding.object["fundingRate"] as? String == "0")
+            #expect((funding.object["nextFundingTime"] as? Int ?? 0) > Int(v.clock.nowMillis()))
+            let mark = try await v.send(client, .get, "/v1/mark/BTC-PERP")
+            #expect(mark.object["indexPrice"] as? String == "50000")
+            let metrics = try await v.send(client, .get, "/metrics")
+            #expect(metrics.text.contains("harbour_http_request_seconds"))
+            #expect(metrics.text.contains("harbour_engine_submit_seconds"))
+            #expect(metrics.text.contains("harbour_orders_total"))
+            #expect(!metrics.text.contains(v.bob.secret))
+        }
+    }
+
+    @Test("operator opens an account, funds it and issues a key that works; supervisor reads only")
+    func operatorFlow() async throws {
+        try await TestVenue.withLive { v, client in
+            let open = try await v.send(client, .post, "/v1/admin/accounts", key: v.op, body: #"{"account":"carol"}"#)
+            #expect(open.status == 200, "\(open.text)")
+            let dep = try await v.send(client, .post, "/v1/admin/deposits", key: v.op, body: #"{"account":"carol","asset":"USD","amount":"1000.5"}"#)
+            #expect(dep.status == 200, "\(dep.text)")
+            let issued = try await v.send(client, .post, "/v1/admin/api-keys", key: v.op,
+                                          body: #"{"account":"carol","role":"client","permissions":["read","trade"]}"#)
+            #expect(issued.status == 200, "\(issued.text)")
+            let keyId = try #require(issued.object["key"] as? String)
+            let secret = try #require(issued.object["secret"] as? String)
+            #expect(secret.count == 64)
+            let carol = try #require(v.keys.key(keyId))
+            #expect(carol.secret == secret)
+            let bal = try await v.send(client, .get, "/v1/balances", key: carol)
+            #expect(bal.object["cash"] as? String == "1000.5")
+            let list = try await v.send(client, .get, "/v1/admin/accounts", key: v.supervisor)
+            #expect(list.status == 200)
+            #expect(list.array.contains { $0["account"] as? String == "carol" })
+            let status = try await v.send(client, .post, "/v1/admin/instruments/BTC-PERP/status", key: v.op, body: #"{"status":"disabled"}"#)
+            #expect(status.status == 200, "\(status.text)")
+            let refused = try await v.send(client, .post, "/v1/orders", key: v.alice, body: limitOrder("buy", price: "50000", qty: "0.1"))
+            #expect(refused.status == 422)
+            #expect(refused.code == "INSTRUMENT_DISABLED")
+        }
+    }
+
+    @Test("history routes read the account's own rows from the history provider")
+    func history() async throws {
+        let venue = try await TestVenue()
+        defer { venue.close() }
+        let fake = FakeHistory()
+        let app = try await GatewayServer.makeApplication(host: venue.host, keys: venue.keys, history: fake,
+                                                          configuration: GatewayConfiguration(port: 0), clock: venue.clock)
+        try await app.test(.live) { client in
+            let orders = try await venue.send(client, .get, "/v1/orders/history?symbol=BTC-PERP&limit=5", key: venue.alice)
+            #expect(orders.status == 200, "\(orders.text)")
+            #expect(orders.array.first?["orderId"] as? String == "7")
+            #expect(orders.array.first?["clientOrderId"] as? String == "alice-order")
+            let trades = try await venue.send(client, .get, "/v1/trades/history", key: venue.alice)
+            #expect(trades.array.first?["price"] as? String == "50000")
+            let ledger = try await venue.send(client, .get, "/v1/ledger", key: venue.alice)
+            #expect(ledger.array.first?["amount"] as? String == "-2.5")
+            let bad = try await venue.send(client, .get, "/v1/ledger?from=yesterday", key: venue.alice)
+            #expect(bad.status == 400)
+        }
+        #expect(fake.accountsAsked() == ["alice", "alice", "alice"])
+        #expect(fake.lastQuery()?.limit == 100)
+    }
+}
+
+/// A history provider that answers with one row per kind, named after the account.
+final class FakeHistory: HistoryProvider {
+    private let calls = Mutex<([String], HistoryQuery?)>(([], nil))
+
+    func accountsAsked() -> [String] { calls.withLock { $0.0 } }
+    func lastQuery() -> HistoryQuery? { calls.withLock { $0.1 } }
+    private func note(_ a: String, _ q: HistoryQuery) { calls.withLock { $0.0.append(a); $0.1 = q } }
+
+    func orders(account: String, query: HistoryQuery) async throws -> [OrderHistoryRecord] {
+        note(account, query)
+        return [OrderHistoryRecord(orderId: "7", clientOrderId: "\(account)-order", symbol: "BTC-PERP", side: "buy", orderType: "limit",
+                                   price: "50000", qty: "0.1", filledQty: "0.1", status: "filled", createdAt: "1", updatedAt: "2")]
+    }
+    func trades(account: String, query: HistoryQuery) async throws -> [TradeHistoryRecord] {
+        note(account, query)
+        return [TradeHistoryRecord(sequence: "9", orderId: "7", symbol: "BTC-PERP", side: "buy", price: "50000", qty: "0.1",
+                                   fee: "2.5", liquidity: "taker", timestamp: "2")]
+    }
+    func ledger(account: String, query: HistoryQuery) async throws -> [LedgerRecord] {
+        note(account, query)
+        return [LedgerRecord(sequence: "9", asset: "USD", amount: "-2.5", reason: "fee", balanceAfter: "999997.5", timestamp: "2")]
+    }
+}
