@@ -69,6 +69,8 @@ let package = Package(
             dependencies: [
                 "Engine", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "HarbourCoreTests", dependencies: ["HarbourCore"]),

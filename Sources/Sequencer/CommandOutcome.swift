@@ -6,6 +6,8 @@ public struct CommandOutcome: Sendable {
     public let sequence: UInt64
     public let timestamp: Int64
     public let command: Command
+    /// The command in the replay format (names resolved), for read models and audit.
+    public let commandLine: String
     public let events: [Event]
     public let json: [String]
 }

@@ -180,6 +180,7 @@ public final class VenueHost: Sendable {
         var pending: [(CheckedContinuation<CommandOutcome, any Error>, CommandOutcome)] = []
         var reads: [@Sendable (Engine) -> Void] = []
         let encoder = EventEncoder()
+        let commandEncoder = CommandEncoder()
         var payload: [UInt8] = []
         payload.reserveCapacity(256)
         while true {
@@ -204,10 +205,11 @@ public final class VenueHost: Sendable {
                     do { seq = try payload.withUnsafeBytes { try state.writer.append(timestamp: ts, payload: $0) } } catch {
                         fatalError("journal append failed, stopping before anything unjournaled is acknowledged: \(error)")
                     }
+                    let commandLine = commandEncoder.encode(command, timestamp: ts, engine: engine)
                     engine.applyInPlace(command, timestamp: ts)
                     let events = engine.events
                     let json = events.map { encoder.encode($0, seq: Int64(seq), engine: engine) }
-                    pending.append((c, CommandOutcome(sequence: seq, timestamp: ts, command: command, events: events, json: json)))
+                    pending.append((c, CommandOutcome(sequence: seq, timestamp: ts, command: command, commandLine: commandLine, events: events, json: json)))
                 }
             }
             batch.removeAll(keepingCapacity: true)

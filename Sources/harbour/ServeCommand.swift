@@ -1,0 +1,118 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Gateway
+import HarbourCore
+import Logging
+import Sequencer
+import Simulator
+
+/// `harbour serve`: recovers the data directory and serves the client API (OPS-3, OPS-4).
+/// With `--demo`, it also opens demo accounts with API keys (printed at start), a
+/// simulated index feed and a market-maker bot, so the book is live within seconds.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the venue: recover the journal and serve REST + WebSocket on 127.0.0.1."
+    )
+
+    @Option(help: "Data directory (journal, snapshots, read model, API keys).")
+    var data: String = "./harbour-data"
+
+    @Option(help: "Address to listen on (loopback by default).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port: Int = 8080
+
+    @Option(help: "Venue configuration file (default: the built-in demo venue, same as config/venue.json).")
+    var config: String?
+
+    @Flag(help: "Open demo accounts and keys, and run a simulated index feed and market maker.")
+    var demo = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = .info
+            return h
+        }
+        let logger = Logger(label: "harbour")
+        let venue = try config.map { try VenueConfig.load(path: $0) } ?? .standard
+        let dir = URL(fileURLWithPath: data)
+        let venueHost = try VenueHost(options: .init(dataDirectory: dir, config: venue))
+        let r = venueHost.recovery
+        logger.info("recovered", metadata: [
+            "records": "\(r.recordsReplayed)", "lastSequence": "\(r.lastSequence)",
+            "tornTailBytes": "\(r.tornTailBytesDiscarded)", "checkpoint": "\(r.checkpointVerified.map { "verified at \($0.sequence)" } ?? "none")",
+            "stateHash": "\(r.stateHash)", "seconds": "\(r.seconds)",
+        ])
+        let keys = try ApiKeyStore(dataDirectory: dir)
+        let history = try ServeSupport.openHistory(dataDirectory: dir, host: venueHost, logger: logger)
+        if demo { try await DemoSetup.prepare(host: venueHost, keys: keys, port: port) }
+        let server = try await GatewayServer(host: venueHost, keys: keys, history: history,
+                                             configuration: GatewayConfiguration(host: host, port: port),
+                                             logger: Logger(label: "harbour.gateway"))
+        let market = demo ? DemoMarket(host: venueHost) : nil
+        if let market { try await market.prepare() }
+        logger.info("listening", metadata: ["url": "http://\(host):\(port)", "demo": "\(demo)"])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do { try await server.run() } catch { logger.error("server stopped: \(error)") }
+            }
+            if let market {
+                group.addTask {
+                    do { try await market.run() } catch is CancellationError {} catch {
+                        logger.error("demo market stopped: \(error)")
+                    }
+                }
+            }
+            group.addTask {
+                // Time passes in the engine only through commands: one tick a second.
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: 1_000_000_000)
+                    _ = try? await ServeSupport.tick(venueHost)
+                }
+            }
+            // The server returns on SIGINT / SIGTERM (graceful shutdown); stop the rest.
+            _ = await group.next()
+            group.cancelAll()
+        }
+        venueHost.shutdown()
+        logger.info("stopped cleanly; journal flushed and checkpoint written", metadata: ["data": "\(dir.path)"])
+    }
+}
+
+/// Opens demo accounts and their API keys once, and prints how to use them.
+enum DemoSetup {
+    static let clients = ["alice", "bob", "loadtest"]
+
+    static func prepare(host: VenueHost, keys: ApiKeyStore, port: Int) async throws {
+        for name in clients where try await host.read({ $0.accountID(named: name) }) == nil {
+            _ = try await host.submit(.openAccount(name: name, group: nil, feeTier: nil))
+            let id = try await host.read { $0.accountID(named: name)! }
+            _ = try await host.submit(.deposit(account: id, asset: "USD", amount: 1_000_000 * 1_000_000))
+        }
+        var lines: [String] = []
+        func ensure(_ role: Role, _ account: String?, _ permissions: Set<Permission>) throws {
+            let existing = keys.all.first { $0.role == role && $0.account == account }
+            // The load-test key is not throttled, so `harbour load` measures the venue.
+            let limit = account == "loadtest" ? RateLimitPolicy(requests: 10_000_000, perSeconds: 1) : .standard
+            let k = try existing ?? keys.create(role: role, account: account, permissions: permissions, rateLimit: limit)
+            lines.append("  \(role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \((account ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)) key=\(k.key) secret=\(k.secret)")
+        }
+        for c in clients { try ensure(.client, c, [.read, .trade]) }
+        try ensure(.operator, nil, [.read, .trade])
+        try ensure(.supervisor, nil, [.read])
+        FileHandle.standardOutput.write(Data("""
+
+        Harbour demo venue on http://127.0.0.1:\(port)  (Ctrl-C stops it cleanly)
+        Demo API keys (secrets are stored encrypted; shown here because this is a demo):
+        \(lines.joined(separator: "\n"))
+          Public:  curl http://127.0.0.1:\(port)/v1/book/BTC-PERP
+          Signed:  KEY=... SECRET=... scripts/hcurl POST /v1/orders '{"symbol":"BTC-PERP","side":"buy","orderType":"market","qty":"0.01"}'
+
+
+        """.utf8))
+    }
+}
