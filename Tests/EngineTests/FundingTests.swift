@@ -19,7 +19,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// PRICE-3: premium sampling, funding rate and settlement on the ledger.
-@Suite struct FundingTests {
+@Suite struct EngineFundingTests {
     typealias F = PricingFixtures
     /// Feeds never go stale in these scenarios, so ticks can be a minute apart.
     static let noStale = #"{"staleAfterMs":100000000}"#

@@ -87,7 +87,7 @@ extension Array where Element == Event {
         #expect(r.sources[0].status == .used && r.sources[1].status == .used)
         guard case .deviating(let d, let m) = r.sources[2].status else { Issue.record("coinbase not deviating"); return }
         #expect(m == Price(raw: 500_100) && d > Rate(raw: 1_000_000))
-        #expect(r.sources[3].status == .stale(ageMs: 20_001))
+        #expect(r.sources[3].status == .stale(ageMs: 20_002))
         #expect(v.engine.indexPrice(v.btc) == 500_100)
         // No basis samples yet: mark = index, set through the markPrice path.
         #expect(v.engine.marks[0] == 500_100)
