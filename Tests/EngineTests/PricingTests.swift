@@ -213,6 +213,43 @@ extension Array where Element == Event {
         #expect(v.engine.volatilityPausedUntil(v.btc) == nil)
     }
 
+    /// An operator's status set while the engine holds the instrument wins: recovery of
+    /// the index then leaves the operator's status alone.
+    @Test func operatorOverridesAnEngineHold() {
+        let v = TestVenue()
+        let t = F.t0 + 1_000
+        v.index("binance", "50000", at: t)
+        v.index("okx", "50000", at: t + 1)
+        #expect(v.tick(at: t + 11_000).statusChanges == [.cancelOnly])
+        v.at(t + 11_001, .setInstrumentStatus(instrument: v.btc, status: .disabled))
+        v.index("binance", "50000", at: t + 12_000)
+        #expect(v.index("okx", "50000", at: t + 12_001).statusChanges.isEmpty)
+        #expect(v.engine.statuses[0] == .disabled)
+    }
+
+    /// examples/funding.jsonl: index feeds (one outlier), ticks and one funding settlement.
+    @Test func exampleReplayFileSettlesFunding() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/funding.jsonl")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let engine = Engine()
+        var fundings: [FundingEvent] = []
+        var rejections = 0
+        for line in text.split(separator: "\n") {
+            let (ts, c) = try CommandDecoder().decode(line: String(line), engine: engine)
+            let ev = engine.apply(c, timestamp: ts)
+            fundings += ev.fundings
+            if ev.rejection != nil { rejections += 1 }
+            #expect(engine.ledger.sum == 0)
+        }
+        #expect(rejections == 0)
+        #expect(fundings.count == 1)
+        let f = fundings[0]
+        #expect(f.fundingTime == 1_767_254_400_000 && f.mark == 502_001)
+        #expect(f.payers.reduce(0) { $0 + $1.amount } - f.receivers.reduce(0) { $0 + $1.amount } == f.residue)
+        #expect(engine.indexPrice(engine.instrumentID(symbol: "BTC-PERP")!) == 500_050)
+    }
+
     /// PERP-5: time-driven work is deterministic; new commands survive both codecs.
     @Test func timeDrivenWorkIsDeterministic() throws {
         func run() -> (Engine, [(Int64, Command)]) {
