@@ -195,7 +195,7 @@ struct PricingState {
         basis = MarkPriceCalculator(capacity: params.basisSamples, sampleIntervalMs: params.basisSampleIntervalMs,
                                     basisCap: params.basisCap, missingMid: .zeroBasis)
         // One observation per basis sample: the ring holds a whole window of them.
-        let capacity = Int(params.volatilityWindowMs / params.basisSampleIntervalMs) + 2
+        let capacity = Int(Int128(params.volatilityWindowMs).divided(by: Int128(params.basisSampleIntervalMs), rounding: .up)) + 2
         volatility = VolatilityInterruption(threshold: params.volatilityThreshold, windowMs: params.volatilityWindowMs,
                                             coolOffMs: params.volatilityCoolOffMs, capacity: capacity)
         fundingRate = FundingRate(interest: FundingRate.interest(per8h: params.interestPer8h, intervalMs: spec.fundingIntervalMs),
