@@ -60,6 +60,12 @@ public enum Command: Sendable, Hashable {
     case markPrice(instrument: InstrumentID, price: Int64)
     /// Operator: enable, restrict to cancel-only (reduce-only orders still allowed), or disable.
     case setInstrumentStatus(instrument: InstrumentID, status: InstrumentStatus)
+    /// A spot price from one index source (PRICE-1) for the perpetual `instrument`,
+    /// observed at the command's timestamp. Raw units of the instrument's price scale.
+    case indexPrice(instrument: InstrumentID, source: String, price: Int64)
+    /// Lets time pass: only the time-driven work due at the timestamp runs (mark basis
+    /// and premium sampling, funding, volatility-interruption expiry). Sent every second.
+    case tick
     /// A command the edge could not even decode into the above (unknown account or
     /// symbol, malformed number): the engine answers it with a rejection and changes
     /// nothing, so the refusal is ordered and journaled like any other outcome.

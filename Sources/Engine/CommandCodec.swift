@@ -38,6 +38,10 @@ public enum CommandCodec {
             w.u8(10); w.u16(i.index); w.i64(p)
         case let .setInstrumentStatus(i, status):
             w.u8(12); w.u16(i.index); w.u8(status.rawValue)
+        case let .indexPrice(i, source, price):
+            w.u8(13); w.u16(i.index); w.str(source); w.i64(price)
+        case .tick:
+            w.u8(14)
         case let .invalid(r, coid):
             w.u8(11); w.str(r.code.rawValue); w.str(r.message); w.optStr(coid)
         }
@@ -89,6 +93,8 @@ public enum CommandCodec {
             let i = InstrumentID(try r.u16())
             guard let st = InstrumentStatus(rawValue: try r.u8()) else { throw DecodeError(description: "bad status") }
             c = .setInstrumentStatus(instrument: i, status: st)
+        case 13: c = .indexPrice(instrument: InstrumentID(try r.u16()), source: try r.str(), price: try r.i64())
+        case 14: c = .tick
         default: throw DecodeError(description: "unknown command tag \(tag)")
         }
         guard r.atEnd else { throw DecodeError(description: "trailing bytes after command tag \(tag)") }

@@ -34,7 +34,8 @@ public struct CommandDecoder {
             throw Malformed(description: "missing integer field 'ts' (milliseconds since the epoch)")
         }
         let known = ["openAccount", "deposit", "withdraw", "setLeverage", "setMarginMode", "placeOrder",
-                     "amendOrder", "cancelOrder", "cancelAll", "markPrice", "setInstrumentStatus"]
+                     "amendOrder", "cancelOrder", "cancelAll", "markPrice", "setInstrumentStatus",
+                     "indexPrice", "tick"]
         guard known.contains(type) else { throw Malformed(description: "unknown command type '\(type)'") }
         let coid = obj["clientOrderId"] as? String
         do {
@@ -128,6 +129,12 @@ public struct CommandDecoder {
             let s = try f.string("status")
             guard let st = InstrumentStatus(name: s) else { throw Rejection(.malformedCommand, "status must be enabled, cancelOnly or disabled") }
             return .setInstrumentStatus(instrument: inst, status: st)
+        case "indexPrice":
+            let (inst, spec) = try f.instrument()
+            let source = try f.string("source")
+            return .indexPrice(instrument: inst, source: source, price: try f.decimal("price", spec.priceScale, offScale: .priceOffTick))
+        case "tick":
+            return .tick
         default:
             throw Rejection(.malformedCommand, "unknown command type '\(type)'")
         }

@@ -55,6 +55,10 @@ public struct CommandEncoder {
             w.str("type", "markPrice"); w.int("ts", ts); w.str("symbol", sym(i)); w.str("price", px(i, p))
         case let .setInstrumentStatus(i, status):
             w.str("type", "setInstrumentStatus"); w.int("ts", ts); w.str("symbol", sym(i)); w.str("status", status.name)
+        case let .indexPrice(i, source, price):
+            w.str("type", "indexPrice"); w.int("ts", ts); w.str("symbol", sym(i)); w.str("source", source); w.str("price", px(i, price))
+        case .tick:
+            w.str("type", "tick"); w.int("ts", ts)
         case let .invalid(r, coid):
             // Not a replayable command: recorded as an unknown type so replay reports it.
             w.str("type", "invalid"); w.int("ts", ts); w.str("code", r.code.rawValue); w.str("message", r.message)

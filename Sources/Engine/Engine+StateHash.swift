@@ -52,6 +52,7 @@ extension Engine {
         e.int(ledger.balances.count)
         for (k, b) in zip(ledger.keys, ledger.balances) { e.string(k.description); e.int(b) }
         e.int(ledger.postingCount)
+        hashPricing(into: &e)
         let digest = SHA256.hash(data: e.bytes)
         return digest.map { b in
             let s = String(b, radix: 16)

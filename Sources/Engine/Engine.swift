@@ -47,6 +47,14 @@ public final class Engine {
     @exclusivity(unchecked) var touchedPositions: [(account: UInt32, instrument: UInt16)] = []
     @exclusivity(unchecked) var touchedBalances: [UInt32] = []
     @exclusivity(unchecked) var lastPriceMoved: [UInt16] = []
+    /// Pricing state per instrument (index, mark basis, premium, funding, guards).
+    @exclusivity(unchecked) var pricing: [PricingState]
+    /// Earliest time any time-driven pricing work is due (Int64.max: none).
+    @exclusivity(unchecked) var pricingNextDueMs: Int64 = .max
+    /// Time-driven work ran during the current command (so it is not a no-op even if refused).
+    @exclusivity(unchecked) var timeWorkRan = false
+    /// The funding clearing book, created at the first funding settlement.
+    @exclusivity(unchecked) var fundingClearingBook: Int32 = -1
     /// Whether ledger postings are published as `posting` events.
     public var emitPostings = true
 
@@ -59,6 +67,7 @@ public final class Engine {
         marks = Array(repeating: 0, count: config.instruments.count)
         lastPrices = Array(repeating: 0, count: config.instruments.count)
         statuses = Array(repeating: .enabled, count: config.instruments.count)
+        pricing = config.instruments.indices.map { PricingState(params: config.pricing[$0], spec: config.instruments[$0]) }
         let asset = config.settlementAsset.code
         poolBook = ledger.book(.positionsPool(asset: asset))
         feesBook = ledger.book(.houseFees(asset: asset))
@@ -86,6 +95,8 @@ public final class Engine {
         }
         let previousTimestamp = lastTimestamp
         lastTimestamp = timestamp
+        timeWorkRan = false
+        if timestamp >= pricingNextDueMs { runTimeDrivenWork(now: timestamp) }
         switch command {
         case let .openAccount(name, group, feeTier):
             openAccount(name: name, group: group, feeTier: feeTier)
@@ -110,17 +121,22 @@ public final class Engine {
         case let .setInstrumentStatus(instrument, status):
             if validInstrument(instrument) {
                 statuses[Int(instrument.index)] = status
+                operatorSetStatus(instrument)
                 events.append(.instrumentStatus(instrument: instrument, status: status))
             } else {
                 reject(.unknownSymbol, "unknown symbol", account: nil, clientOrderId: nil)
             }
+        case let .indexPrice(instrument, source, price):
+            applyIndexPrice(instrument: instrument, source: source, price: price, now: timestamp)
+        case .tick:
+            break
         case let .invalid(rejection, clientOrderId):
             events.append(.rejected(rejection, account: nil, orderId: nil, clientOrderId: clientOrderId))
         }
         runLastPriceTriggers()
         finishCommand()
         // A refused command changes nothing, not even the engine's clock.
-        if events.count == 1, case .rejected = events[0] { lastTimestamp = previousTimestamp }
+        if !timeWorkRan, events.count == 1, case .rejected = events[0] { lastTimestamp = previousTimestamp }
     }
 
     /// Publishes postings and the coalesced position and balance changes of the command.

@@ -1,5 +1,6 @@
 import HarbourCore
 import Ledger
+import Risk
 
 /// A fill between a resting (maker) and an incoming (taker) order.
 public struct Trade: Sendable, Hashable {
@@ -50,4 +51,14 @@ public enum Event: Sendable, Hashable {
     case instrumentStatus(instrument: InstrumentID, status: InstrumentStatus)
     /// One double-entry movement on the ledger.
     case posting(Posting)
+    /// An index computation (PRICE-1): price (held when degraded) and every source's fate.
+    case index(instrument: InstrumentID, result: IndexResult)
+    /// The parts of a new index-driven mark (PRICE-2); followed by `mark`.
+    case markComponents(instrument: InstrumentID, components: MarkPriceComponents)
+    /// A funding settlement (PRICE-3).
+    case funding(FundingEvent)
+    /// Matching paused (cancel-only) by a volatility interruption (PRICE-4).
+    case volatilityInterruption(VolatilityInterruptionEvent)
+    /// The cool-off of a volatility interruption has passed.
+    case volatilityResumed(instrument: InstrumentID)
 }

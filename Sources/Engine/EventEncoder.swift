@@ -1,6 +1,7 @@
 import HarbourCore
 import Ledger
 import Matching
+import Risk
 
 /// Writes engine events as one JSON object per line, in the `harbour replay` format
 /// (../shared/REPLAY-FORMAT.md): money, prices and sizes as decimal strings, ids and
@@ -66,6 +67,8 @@ public struct EventEncoder {
         case let .posting(p):
             w.str("type", "posting"); w.int("seq", seq); w.str("from", Self.bookName(p.from, engine: engine))
             w.str("to", Self.bookName(p.to, engine: engine)); w.str("amount", money(p.amount)); w.str("reason", p.reason.name)
+        case .index, .markComponents, .funding, .volatilityInterruption, .volatilityResumed:
+            Self.encodePricing(event, seq: seq, engine: engine, into: &w)
         }
         return w.finish()
     }

@@ -12,9 +12,14 @@ public struct VenueConfig: Sendable {
     public let defaultLeverage: [Int64]
     /// How many finished client order ids each account remembers (idempotency window).
     public let clientOrderIdMemory: Int
+    /// Pricing parameters per instrument (PRICE-1..4), in instrument order; defaults
+    /// when the file has no `pricing` object (see PricingState.swift).
+    public let pricing: [PricingParameters]
 
     public init(settlementAsset: Asset, feeTiers: [FeeTier], instruments: [InstrumentSpec],
-                defaultLeverage: [Int64], clientOrderIdMemory: Int = 1000) {
+                defaultLeverage: [Int64], clientOrderIdMemory: Int = 1000, pricing: [PricingParameters]? = nil) {
+        precondition(pricing == nil || pricing!.count == instruments.count, "one pricing entry per instrument")
+        self.pricing = pricing ?? instruments.map(PricingParameters.defaults(for:))
         self.settlementAsset = settlementAsset
         self.feeTiers = feeTiers
         self.instruments = instruments
@@ -109,7 +114,8 @@ public struct VenueConfig: Sendable {
             throw ConfigError(description: "fee tier \(f.name): taker must be ≥ 0 and maker rebate ≤ taker fee")
         }
         return VenueConfig(settlementAsset: asset, feeTiers: fees, instruments: specs,
-                           defaultLeverage: leverages, clientOrderIdMemory: file.clientOrderIdMemory ?? 1000)
+                           defaultLeverage: leverages, clientOrderIdMemory: file.clientOrderIdMemory ?? 1000,
+                           pricing: try parsePricing(data, specs: specs))
     }
 
     /// Loads a configuration file.

@@ -8,6 +8,7 @@ public enum RejectCode: String, Sendable, Hashable, CaseIterable {
     case duplicateAccount = "DUPLICATE_ACCOUNT"
     case unknownSymbol = "UNKNOWN_SYMBOL"
     case unknownAsset = "UNKNOWN_ASSET"
+    case unknownIndexSource = "UNKNOWN_INDEX_SOURCE"
     case unknownOrder = "UNKNOWN_ORDER"
     case duplicateClientOrderId = "DUPLICATE_CLIENT_ORDER_ID"
     case missingClientOrderId = "MISSING_CLIENT_ORDER_ID"

@@ -16,6 +16,10 @@ public enum BookKey: Sendable, Hashable, CustomStringConvertible {
     /// realised PnL is paid from and to it. It holds client money only, and always
     /// equals the sum of open positions' PnL at their trade prices (−Σ position cost).
     case positionsPool(asset: String)
+    /// Transit book of one funding settlement (PRICE-3): payers' funding comes in,
+    /// receivers' goes out, the rounding residue moves on to `houseRounding`, so it is
+    /// back to exactly zero after every settlement. Client money in transit.
+    case fundingClearing(asset: String)
     /// Trading fees earned by the house.
     case houseFees(asset: String)
     /// The insurance fund.
@@ -27,7 +31,7 @@ public enum BookKey: Sendable, Hashable, CustomStringConvertible {
 
     public var owner: BookOwner {
         switch self {
-        case .clientCash, .clientIsolatedMargin, .positionsPool: return .client
+        case .clientCash, .clientIsolatedMargin, .positionsPool, .fundingClearing: return .client
         case .houseFees, .insuranceFund, .houseRounding: return .house
         case .external: return .external
         }
@@ -38,6 +42,7 @@ public enum BookKey: Sendable, Hashable, CustomStringConvertible {
         case .clientCash(let a, let asset): return "client:\(a):cash:\(asset)"
         case .clientIsolatedMargin(let a, let i): return "client:\(a):isolated:\(i)"
         case .positionsPool(let asset): return "client:positions-pool:\(asset)"
+        case .fundingClearing(let asset): return "client:funding-clearing:\(asset)"
         case .houseFees(let asset): return "house:fees:\(asset)"
         case .insuranceFund(let asset): return "house:insurance:\(asset)"
         case .houseRounding(let asset): return "house:rounding:\(asset)"

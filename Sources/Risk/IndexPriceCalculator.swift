@@ -117,6 +117,17 @@ public struct IndexPriceCalculator: Sendable {
         return IndexResult(price: lastIndex, status: .ok, sources: outcomes)
     }
 
+    /// Every piece of mutable state as integers, in a canonical order (for state hashes):
+    /// per source (configuration order) has-price, last price, last update; then the
+    /// last index (0 when none).
+    public var stateWords: [Int64] {
+        var out: [Int64] = []
+        out.reserveCapacity(3 * sources.count + 1)
+        for i in sources.indices { out.append(hasPrice[i] ? 1 : 0); out.append(lastPrice[i]); out.append(lastUpdateMs[i]) }
+        out.append(lastIndex?.raw ?? 0)
+        return out
+    }
+
     /// Weighted median over `sorted` (source indices sorted by price), skipping `excluding`
     /// and, when `included` is given, every source whose status is not `.used`.
     static func weightedMedian(

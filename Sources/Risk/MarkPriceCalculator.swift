@@ -77,6 +77,14 @@ public struct MarkPriceCalculator: Sendable {
         if head == capacity { head = 0 }
     }
 
+    /// Every piece of mutable state as integers, in a canonical order (for state hashes):
+    /// next sample time (−1 when none), count, then the samples oldest first.
+    public var stateWords: [Int64] {
+        var out: [Int64] = [nextSampleAtMs ?? -1, Int64(count)]
+        for k in 0..<count { out.append(ring[(head - count + k + capacity) % capacity]) }
+        return out
+    }
+
     /// The mark price and its components for `index`.
     public func mark(index: Price) -> MarkPriceComponents {
         let average: Int64 = count == 0 ? 0 : Int64(sum.divided(by: Int128(2 * count), rounding: .towardZero))

@@ -54,6 +54,13 @@ public struct PremiumIndex: Sendable, Hashable {
         }
     }
 
+    /// The accumulator as integers (for state hashes): count, then each 128-bit sum as
+    /// (high, low) words.
+    public var stateWords: [Int64] {
+        [count, Int64(truncatingIfNeeded: sum >> 64), Int64(truncatingIfNeeded: sum),
+         Int64(truncatingIfNeeded: weightedSum >> 64), Int64(truncatingIfNeeded: weightedSum)]
+    }
+
     /// Starts the next interval.
     public mutating func reset() { self = PremiumIndex() }
 }

@@ -47,6 +47,19 @@ public struct VolatilityInterruption: Sendable {
         prices = Array(repeating: 0, count: capacity)
     }
 
+    /// Every piece of mutable state as integers, in a canonical order (for state hashes):
+    /// paused-until (−1 when continuous), count, then (time, price) oldest first.
+    public var stateWords: [Int64] {
+        var out: [Int64] = []
+        if case .paused(let until) = state { out.append(until) } else { out.append(-1) }
+        out.append(Int64(count))
+        for k in 0..<count {
+            let slot = (head - count + k + capacity) % capacity
+            out.append(times[slot]); out.append(prices[slot])
+        }
+        return out
+    }
+
     /// The state at `nowMs` (a pause ends by itself when its cool-off has passed).
     public func state(atMs nowMs: Int64) -> State {
         if case .paused(let until) = state, nowMs >= until { return .continuous }
