@@ -171,6 +171,7 @@ extension Engine {
         case let .insuranceFund(asset): w.u8(4); w.str(asset)
         case let .houseRounding(asset): w.u8(5); w.str(asset)
         case let .external(asset): w.u8(6); w.str(asset)
+        case let .fundingClearing(asset): w.u8(7); w.str(asset)
         }
     }
 
@@ -594,6 +595,7 @@ struct SnapshotReader {
         case 4: return .insuranceFund(asset: try str())
         case 5: return .houseRounding(asset: try str())
         case 6: return .external(asset: try str())
+        case 7: return .fundingClearing(asset: try str())
         case let tag: throw .corrupt("byte \(pos - 1): unknown ledger book kind \(tag)")
         }
     }

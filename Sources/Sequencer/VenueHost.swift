@@ -38,6 +38,8 @@ public final class VenueHost: Sendable {
     public struct RecoveryReport: Sendable {
         /// Sequence of the snapshot recovery started from (0: none, full replay).
         public let snapshotSequence: UInt64
+        /// Why a snapshot on disk was not used, if one was skipped.
+        public let snapshotProblem: String?
         public let recordsReplayed: Int
         public let lastSequence: UInt64
         public let tornTailBytesDiscarded: UInt64
@@ -78,13 +80,21 @@ public final class VenueHost: Sendable {
         let store = SnapshotStore(directory: dirs.snapshots)
         var engine = Engine(config: options.config)
         var snapshotSequence: UInt64 = 0
+        var snapshotProblem: String?
         if let snap = try store.loadNewest() {
-            let restored = try Engine(snapshot: snap.payload, config: options.config)
-            guard Self.hex(snap.stateHash) == restored.stateHash() else {
-                throw VenueHostError.recovery("snapshot \(snap.sequence) does not match its recorded state hash")
+            // A snapshot only shortens recovery; one that does not restore to its recorded
+            // hash (another version, damage) is skipped and the journal replayed in full.
+            do {
+                let restored = try Engine(snapshot: snap.payload, config: options.config)
+                if Self.hex(snap.stateHash) == restored.stateHash() {
+                    engine = restored
+                    snapshotSequence = snap.sequence
+                } else {
+                    snapshotProblem = "snapshot \(snap.sequence) does not restore to its recorded state hash"
+                }
+            } catch {
+                snapshotProblem = "snapshot \(snap.sequence) not usable: \(error)"
             }
-            engine = restored
-            snapshotSequence = snap.sequence
         }
         engine.emitPostings = false
         let checkpoint = Checkpoint.read(from: dirs.root)
@@ -116,7 +126,7 @@ public final class VenueHost: Sendable {
         engine.emitPostings = true
         let writer = try JournalWriter(directory: dirs.journal, startingAfter: last, segmentSizeLimit: options.segmentSize)
         state = EngineState(engine: engine, writer: writer, root: dirs.root, snapshots: store)
-        recovery = RecoveryReport(snapshotSequence: snapshotSequence, recordsReplayed: count, lastSequence: last, tornTailBytesDiscarded: torn?.discardedBytes ?? 0,
+        recovery = RecoveryReport(snapshotSequence: snapshotSequence, snapshotProblem: snapshotProblem, recordsReplayed: count, lastSequence: last, tornTailBytesDiscarded: torn?.discardedBytes ?? 0,
                                   checkpointVerified: verified, stateHash: engine.stateHash(),
                                   seconds: Date().timeIntervalSince(start))
         let thread = Thread { [self] in self.loop() }

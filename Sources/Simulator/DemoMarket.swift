@@ -3,9 +3,9 @@ import HarbourCore
 import Matching
 import Sequencer
 
-/// The demo venue's live market (OPS-3): a simulated index feed that moves each
-/// instrument's mark price, and a market maker that keeps a two-sided ladder of quotes
-/// around it. Both act only through `VenueHost.submit`, the one command path every
+/// The demo venue's live market (OPS-3): simulated spot sources feeding each
+/// instrument's index (the engine derives the mark from it: PRICE-1, PRICE-2), and a
+/// market maker that keeps a two-sided ladder of quotes around the mark. Both act only through `VenueHost.submit`, the one command path every
 /// client uses — the bot has no private way into the engine (MM-2).
 public final class DemoMarket: Sendable {
     public struct Plan: Sendable {
@@ -59,13 +59,25 @@ public final class DemoMarket: Sendable {
             walks.append((inst, PriceWalk(seed: plan.seed &+ UInt64(k), start: current > 0 ? current : start,
                                           tick: spec.tickSize, maxStepTicks: 20), spec))
         }
+        let firstInstrument = walks.first?.0
+        let sources = try await host.read { engine in
+            firstInstrument.map { engine.pricingParameters($0).sources.map(\.name) } ?? []
+        }
         var round: UInt64 = 0
         while !Task.isCancelled {
             round += 1
             for k in walks.indices {
                 let (inst, _, spec) = walks[k]
-                let mark = walks[k].1.next()
-                _ = try await host.submit(.markPrice(instrument: inst, price: mark))
+                let reference = walks[k].1.next()
+                // Four spot sources around the reference; now and then one strays far
+                // (the index excludes it as deviating).
+                for (n, source) in sources.enumerated() {
+                    var p = reference + Int64((Int(round % 7) + n * 3) % 5 - 2) * spec.tickSize
+                    if round % 37 == UInt64(n) { p += reference / 20 }
+                    _ = try await host.submit(.indexPrice(instrument: inst, source: source, price: p - p % spec.tickSize))
+                }
+                let engineMark = try await host.read { $0.marks[Int(inst.index)] }
+                let mark = engineMark - engineMark % spec.tickSize
                 // Replace the ladder: cancel the old quotes, then quote around the new mark.
                 _ = try await host.submit(.cancelAll(account: maker, instrument: inst))
                 for level in 1...Int64(plan.levels) {

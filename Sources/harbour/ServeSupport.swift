@@ -28,5 +28,7 @@ enum ServeSupport {
     }
 
     /// Lets time pass in the engine (funding, sampling) when no other command arrives.
-    static func tick(_ host: VenueHost) async throws {}
+    static func tick(_ host: VenueHost) async throws {
+        _ = try await host.submit(.tick)
+    }
 }
