@@ -88,21 +88,32 @@ extension GatewayCore {
         route(router, .get, "/v1/mark/{symbol}", .open) { [self] _, context, caller in
             try Self.allowOnly([], caller)
             let i = try instrument(context.parameters.get("symbol"))
-            let (seq, mark) = try await host.read { ($0.commandCount, $0.marks[i]) }
+            let inst = InstrumentID(UInt16(i))
+            let (seq, mark, index, components) = try await host.read {
+                ($0.commandCount, $0.marks[i], $0.indexPrice(inst), $0.markComponents(inst))
+            }
             let s = specs[i]
-            let m: JSON = mark > 0 ? .string(Fmt.price(mark, s)) : .null
-            // The index feed is not wired yet: the index is reported equal to the mark.
-            return .object([("symbol", .string(s.symbol)), ("sequence", .int(seq)), ("markPrice", m), ("indexPrice", m)])
+            func p(_ v: Int64?) -> JSON { v.map { $0 > 0 ? .string(Fmt.price($0, s)) : .null } ?? .null }
+            // Mark = index + clamped moving average of (mid − index) (PRICE-2); before the
+            // first index the mark is the one set by command, and the index is null.
+            return .object([("symbol", .string(s.symbol)), ("sequence", .int(seq)), ("markPrice", p(mark)),
+                            ("indexPrice", p(index)), ("basisAverage", p(components?.basisAverage.raw)),
+                            ("basisApplied", p(components?.basisApplied.raw)),
+                            ("basisClamped", components.map { .bool($0.clamped) } ?? .null)])
         }
         route(router, .get, "/v1/funding/{symbol}", .open) { [self] _, context, caller in
             try Self.allowOnly([], caller)
             let i = try instrument(context.parameters.get("symbol"))
+            let inst = InstrumentID(UInt16(i))
             let s = specs[i]
-            let now = clock.nowMillis()
-            let next = (now / s.fundingIntervalMs + 1) * s.fundingIntervalMs
-            // Placeholder until funding settlement is wired to the engine: rate 0.
-            return .object([("symbol", .string(s.symbol)), ("fundingRate", "0"), ("fundingIntervalMs", .int(s.fundingIntervalMs)),
-                            ("nextFundingTime", .int(next)), ("placeholder", true)])
+            let (next, predicted, premium) = try await host.read {
+                ($0.nextFundingTime(inst), $0.predictedFundingRate(inst), $0.currentPremium(inst))
+            }
+            // Settled rates are in the event stream (`funding` events) and the read model.
+            return .object([("symbol", .string(s.symbol)), ("fundingIntervalMs", .int(s.fundingIntervalMs)),
+                            ("nextFundingTime", next.map { .int($0) } ?? .null),
+                            ("predictedFundingRate", predicted.map { .string($0.formatted) } ?? .null),
+                            ("premiumAverage", .string(premium.average.formatted)), ("premiumSamples", .int(premium.samples))])
         }
     }
 }

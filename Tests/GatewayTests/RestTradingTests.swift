@@ -80,7 +80,7 @@ import Testing
         }
     }
 
-    @Test("public routes: instruments with decimal strings, book with journal sequence, health, ready, funding placeholder")
+    @Test("public routes: instruments with decimal strings, book with journal sequence, health, ready, mark/index and funding from the engine")
     func publicRoutes() async throws {
         try await TestVenue.withLive { v, client in
             let inst = try await v.send(client, .get, "/v1/instruments")
@@ -97,11 +97,19 @@ import Testing
             #expect(try await v.send(client, .get, "/v1/health").status == 200)
             let ready = try await v.send(client, .get, "/v1/ready")
             #expect(ready.object["status"] as? String == "ready")
-            let funding = try await v.send(client, .get, "/v1/funding/BTC-PERP")
-            #expect(funding.object["fundingRate"] as? String == "0")
-            #expect((funding.object["nextFundingTime"] as? Int ?? 0) > Int(v.clock.nowMillis()))
+            // Before any index the mark is the commanded one and nothing is index-priced.
+            let before = try await v.send(client, .get, "/v1/mark/BTC-PERP")
+            #expect(before.object["markPrice"] as? String == "50000")
+            #expect(before.object["indexPrice"] is NSNull)
+            // Two index sources make the instrument index-priced: index, mark and funding appear.
+            for source in ["binance", "okx"] {
+                _ = try await v.host.submit(.indexPrice(instrument: InstrumentID(0), source: source, price: 500_100))
+            }
             let mark = try await v.send(client, .get, "/v1/mark/BTC-PERP")
-            #expect(mark.object["indexPrice"] as? String == "50000")
+            #expect(mark.object["indexPrice"] as? String == "50010")
+            let funding = try await v.send(client, .get, "/v1/funding/BTC-PERP")
+            #expect(funding.object["predictedFundingRate"] is String)
+            #expect((funding.object["nextFundingTime"] as? Int ?? 0) > 0)
             let metrics = try await v.send(client, .get, "/metrics")
             #expect(metrics.text.contains("harbour_http_request_seconds"))
             #expect(metrics.text.contains("harbour_engine_submit_seconds"))
