@@ -25,4 +25,7 @@ for f in examples/*.jsonl; do
   [ "$a" = "$b" ] || { echo "replay of $f not deterministic: $a vs $b"; exit 1; }
   echo "$f: $a"
 done
+echo "== server crash test: kill -9 a real 'harbour serve' under signed load, three rounds"
+python3 tests/server_crash_test.py .build/debug/harbour
+
 echo "all tests passed"

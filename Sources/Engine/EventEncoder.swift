@@ -109,7 +109,13 @@ struct JSONLine {
     mutating func raw(_ k: String, _ v: String) { key(k); s += v }
     mutating func finish() -> String { s + "}" }
 
-    static func escape(_ v: String, into s: inout String) {
+    static func escape(_ v: String, into s: inout String) { JSONText.quote(v, into: &s) }
+}
+
+/// JSON string quoting shared by every writer of JSON in Harbour (events, API replies).
+public enum JSONText {
+    /// Appends `v` as a quoted JSON string, escaping quotes, backslashes and controls.
+    public static func quote(_ v: String, into s: inout String) {
         s += "\""
         for u in v.unicodeScalars {
             switch u {
