@@ -19,7 +19,7 @@ public struct CommandDecoder {
 
     public init() {}
 
-    public func decode(line: String, engine: Engine) throws(Malformed) -> (timestamp: Int64, command: Command) {
+    public func decode(line: String, engine: any CommandNames) throws(Malformed) -> (timestamp: Int64, command: Command) {
         guard let data = line.data(using: .utf8),
               let any = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw Malformed(description: "not valid JSON")
@@ -28,7 +28,7 @@ public struct CommandDecoder {
         return try decode(object: obj, engine: engine)
     }
 
-    public func decode(object obj: [String: Any], engine: Engine) throws(Malformed) -> (timestamp: Int64, command: Command) {
+    public func decode(object obj: [String: Any], engine: any CommandNames) throws(Malformed) -> (timestamp: Int64, command: Command) {
         guard let type = obj["type"] as? String else { throw Malformed(description: "missing string field 'type'") }
         guard let ts = JSONValue.integer(obj["ts"]) else {
             throw Malformed(description: "missing integer field 'ts' (milliseconds since the epoch)")
@@ -46,7 +46,7 @@ public struct CommandDecoder {
     }
 
 
-    private func build(type: String, _ o: [String: Any], engine: Engine) throws(Rejection) -> Command {
+    private func build(type: String, _ o: [String: Any], engine: any CommandNames) throws(Rejection) -> Command {
         var f = Fields(o: o, engine: engine)
         switch type {
         case "openAccount":
@@ -144,7 +144,7 @@ public struct CommandDecoder {
 /// Typed access to a command object's fields, each failure a rejection naming the field.
 struct Fields {
     let o: [String: Any]
-    let engine: Engine
+    let engine: any CommandNames
 
     func string(_ k: String) throws(Rejection) -> String {
         guard let v = o[k] else { throw Rejection(.malformedCommand, "missing field '\(k)'") }

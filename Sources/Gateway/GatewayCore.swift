@@ -118,17 +118,20 @@ final class GatewayCore: Sendable {
         obj["type"] = type
         obj["ts"] = NSNumber(value: Int64(0))
         if let account { obj["account"] = account }
-        let handoff = Handoff(value: obj)
-        let result = try await host.read { engine -> Result<Command, ApiError> in
-            do {
-                let (_, c) = try CommandDecoder().decode(object: handoff.value, engine: engine)
-                if case .invalid(let r, _) = c { return .failure(ApiError.rejection(r)) }
-                return .success(c)
-            } catch {
-                return .failure(ApiError.invalidField(String(describing: error)))
-            }
+        return try decodeCommand(obj)
+    }
+
+    /// Decodes against the host's name directory: no trip through the engine thread.
+    func decodeCommand(_ obj: [String: Any]) throws -> Command {
+        do {
+            let (_, c) = try CommandDecoder().decode(object: obj, engine: host.names)
+            if case .invalid(let r, _) = c { throw ApiError.rejection(r) }
+            return c
+        } catch let e as ApiError {
+            throw e
+        } catch {
+            throw ApiError.invalidField(String(describing: error))
         }
-        return try result.get()
     }
 
     /// Sequences a command, timing it.

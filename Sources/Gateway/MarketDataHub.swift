@@ -162,6 +162,11 @@ public final class MarketDataHub: Service {
         return (id, stream)
     }
 
+    /// Sends one message to one session (replies to pipelined orders).
+    func push(_ id: UInt64, _ message: String) {
+        _ = state.withLock { $0.subscribers[id]?.continuation.yield(message) }
+    }
+
     func unregister(_ id: UInt64) {
         let c = state.withLock { $0.subscribers.removeValue(forKey: id)?.continuation }
         c?.finish()

@@ -113,10 +113,25 @@ extension GatewayCore {
 
     /// Places an order for `account`; shared by REST and WebSocket.
     func placeOrder(_ body: RequestBody, account: String) async throws -> JSON {
-        if let s = body.string("symbol") { _ = try instrument(s) }
-        let command = try await command("placeOrder", body.object, account: account)
-        guard case .placeOrder(let order) = command else { throw ApiError.internalError }
+        let (command, order) = try prepareOrder(body, account: account)
         let outcome = try await submit(command)
+        return try orderReply(outcome, order)
+    }
+
+    /// Validates and decodes an order request (no engine trip): the command to sequence.
+    func prepareOrder(_ body: RequestBody, account: String) throws -> (Command, PlaceOrder) {
+        if let s = body.string("symbol") { _ = try instrument(s) }
+        var obj = body.object
+        obj["type"] = "placeOrder"
+        obj["ts"] = NSNumber(value: Int64(0))
+        obj["account"] = account
+        let command = try decodeCommand(obj)
+        guard case .placeOrder(let order) = command else { throw ApiError.internalError }
+        return (command, order)
+    }
+
+    /// The client's view of a sequenced order: status, fill, its visible events.
+    func orderReply(_ outcome: CommandOutcome, _ order: PlaceOrder) throws -> JSON {
         if let r = Self.rejection(in: outcome) {
             metrics.order(result: "rejected")
             throw ApiError.rejection(r)

@@ -132,11 +132,26 @@ struct WebSocketSession {
                     throw ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit of \(k.rateLimit.requests) requests per \(k.rateLimit.perSeconds) s exceeded")
                 }
                 let body = try RequestBody(object: fields, schema: placeOrderSchema)
-                let result = try await core.placeOrder(body, account: name)
-                var reply: [(String, JSON)] = [("op", "order")]
-                if let requestId { reply.append(("id", requestId)) }
-                reply.append(("result", result))
-                return .object(reply)
+                let (command, order) = try core.prepareOrder(body, account: name)
+                // Pipelined: the order is queued in arrival order and answered when it is
+                // durable, while the session goes on reading (replies keep sequence order).
+                let core = self.core, rid = requestId
+                core.host.enqueue(command) { result in
+                    var reply: JSON
+                    do {
+                        let outcome = try result.get()
+                        var fields: [(String, JSON)] = [("op", "order")]
+                        if let rid { fields.append(("id", rid)) }
+                        fields.append(("result", try core.orderReply(outcome, order)))
+                        reply = .object(fields)
+                    } catch let e as ApiError {
+                        reply = Self.error(rid, e)
+                    } catch {
+                        reply = Self.error(rid, ApiError.notReady("the venue is shutting down"))
+                    }
+                    core.hub.push(session, reply.rendered)
+                }
+                return nil
             case "cancelOnDisconnect":
                 guard account != nil else { throw ApiError.missingAuth("authenticate with op \"auth\" first") }
                 let body = try RequestBody(object: fields, schema: BodySchema(["enabled": .bool], required: ["enabled"]))

@@ -49,8 +49,21 @@ public final class VenueHost: Sendable {
     }
 
     private enum Request {
-        case command(Command, CheckedContinuation<CommandOutcome, any Error>)
+        case command(Command, Reply)
         case read(@Sendable (Engine) -> Void)
+    }
+
+    /// Who waits for a command's outcome.
+    private enum Reply {
+        case continuation(CheckedContinuation<CommandOutcome, any Error>)
+        case callback(@Sendable (Result<CommandOutcome, any Error>) -> Void)
+
+        func resume(_ outcome: CommandOutcome) {
+            switch self {
+            case .continuation(let c): c.resume(returning: outcome)
+            case .callback(let f): f(.success(outcome))
+            }
+        }
     }
 
     private struct Shared {
@@ -65,6 +78,8 @@ public final class VenueHost: Sendable {
     private let wake = NSConditionBox()
     private let state: EngineState
     public let recovery: RecoveryReport
+    /// Account names, symbols and specs, readable from any thread (for decoding requests).
+    public let names: NameDirectory
     public let options: Options
     private let finished = NSConditionBox()
     private let done = Mutex(false)
@@ -126,6 +141,7 @@ public final class VenueHost: Sendable {
         engine.emitPostings = true
         let writer = try JournalWriter(directory: dirs.journal, startingAfter: last, segmentSizeLimit: options.segmentSize)
         state = EngineState(engine: engine, writer: writer, root: dirs.root, snapshots: store)
+        names = NameDirectory(engine: engine)
         recovery = RecoveryReport(snapshotSequence: snapshotSequence, snapshotProblem: snapshotProblem, recordsReplayed: count, lastSequence: last, tornTailBytesDiscarded: torn?.discardedBytes ?? 0,
                                   checkpointVerified: verified, stateHash: engine.stateHash(),
                                   seconds: Date().timeIntervalSince(start))
@@ -140,12 +156,25 @@ public final class VenueHost: Sendable {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<CommandOutcome, any Error>) in
             let accepted = shared.withLock { s -> Bool in
                 guard s.running else { return false }
-                s.queue.append(.command(command, c))
+                s.queue.append(.command(command, .continuation(c)))
                 s.commandsQueued += 1
                 return true
             }
             if accepted { wake.signal() } else { c.resume(throwing: VenueHostError.stopped) }
         }
+    }
+
+    /// Queues a command without waiting: commands enqueued by one caller are sequenced in
+    /// the order they were enqueued, and `completion` runs (on the engine thread, keep it
+    /// short) once the command is durable — in sequence order.
+    public func enqueue(_ command: Command, completion: @escaping @Sendable (Result<CommandOutcome, any Error>) -> Void) {
+        let accepted = shared.withLock { s -> Bool in
+            guard s.running else { return false }
+            s.queue.append(.command(command, .callback(completion)))
+            s.commandsQueued += 1
+            return true
+        }
+        if accepted { wake.signal() } else { completion(.failure(VenueHostError.stopped)) }
     }
 
     /// Runs a read-only query on the engine thread, against durable state.
@@ -187,7 +216,7 @@ public final class VenueHost: Sendable {
 
     private func loop() {
         var batch: [Request] = []
-        var pending: [(CheckedContinuation<CommandOutcome, any Error>, CommandOutcome)] = []
+        var pending: [(Reply, CommandOutcome)] = []
         var reads: [@Sendable (Engine) -> Void] = []
         let encoder = EventEncoder()
         let commandEncoder = CommandEncoder()
@@ -219,6 +248,7 @@ public final class VenueHost: Sendable {
                     engine.applyInPlace(command, timestamp: ts)
                     let events = engine.events
                     let json = events.map { encoder.encode($0, seq: Int64(seq), engine: engine) }
+                    if case .openAccount(let name, _, _) = command, let id = engine.accountID(named: name) { names.opened(name, id) }
                     pending.append((c, CommandOutcome(sequence: seq, timestamp: ts, command: command, commandLine: commandLine, events: events, json: json)))
                 }
             }
@@ -230,7 +260,7 @@ public final class VenueHost: Sendable {
                 let subscribers = shared.withLock { Array($0.subscribers.values) }
                 for (c, outcome) in pending {
                     for s in subscribers { s.yield(outcome) }
-                    c.resume(returning: outcome)
+                    c.resume(outcome)
                 }
                 state.commandsSinceSnapshot += pending.count
                 pending.removeAll(keepingCapacity: true)

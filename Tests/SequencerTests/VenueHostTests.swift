@@ -3,6 +3,7 @@ import Foundation
 import HarbourCore
 import Matching
 import Storage
+import Synchronization
 import Testing
 @testable import Sequencer
 
@@ -147,4 +148,37 @@ func temporaryDirectory() -> URL {
         #expect(again.recovery.recordsReplayed == Int(27 - newest))
         #expect(again.recovery.stateHash == hash)
     }
+}
+
+@Suite struct EnqueueTests {
+    @Test func enqueuedCommandsAreSequencedAndAnsweredInOrder() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let host = try VenueHost(options: .init(dataDirectory: dir))
+        try await VenueHostTests.seed(host)
+        let answers = AnswerLog()
+        let all: [CommandOutcome] = await withCheckedContinuation { done in
+            for k in 0..<200 {
+                host.enqueue(.placeOrder(PlaceOrder(account: AccountID(0), instrument: InstrumentID(0), side: .buy,
+                                                    price: 490_000, quantity: 1, clientOrderId: "q\(k)"))) { result in
+                    if let o = try? result.get(), answers.add(o) == 200 { done.resume(returning: answers.all) }
+                }
+            }
+        }
+        // Answered in enqueue order, with consecutive sequence numbers.
+        let ids = all.compactMap { o -> String? in
+            if case .placeOrder(let p) = o.command { return p.clientOrderId } else { return nil }
+        }
+        #expect(ids == (0..<200).map { "q\($0)" })
+        #expect(zip(all, all.dropFirst()).allSatisfy { $1.sequence == $0.sequence + 1 })
+        // The name directory already knows accounts opened through the host.
+        #expect(host.names.accountID(named: "acct2") == AccountID(2))
+        host.shutdown()
+    }
+}
+
+final class AnswerLog: Sendable {
+    private let log = Mutex<[CommandOutcome]>([])
+    func add(_ o: CommandOutcome) -> Int { log.withLock { $0.append(o); return $0.count } }
+    var all: [CommandOutcome] { log.withLock { $0 } }
 }
