@@ -96,6 +96,68 @@ public protocol HistoryProvider: Sendable {
     func orders(account: String, query: HistoryQuery) async throws -> [OrderHistoryRecord]
     func trades(account: String, query: HistoryQuery) async throws -> [TradeHistoryRecord]
     func ledger(account: String, query: HistoryQuery) async throws -> [LedgerRecord]
+    func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord]
+    func statement(account: String, from: Int64, to: Int64) async throws -> AccountStatement?
+}
+
+/// One settled funding of an instrument (REST `GET /v1/funding/{symbol}/history`).
+public struct FundingHistoryRecord: Sendable, Codable, Hashable {
+    public var symbol: String
+    public var fundingTime: Int64
+    public var rate: String
+    public var premium: String
+    public var interest: String
+    public var markPrice: String
+    public init(symbol: String, fundingTime: Int64, rate: String, premium: String, interest: String, markPrice: String) {
+        self.symbol = symbol
+        self.fundingTime = fundingTime
+        self.rate = rate
+        self.premium = premium
+        self.interest = interest
+        self.markPrice = markPrice
+    }
+}
+
+/// A client's statement for a time window (REST `GET /v1/statement`, RISK-5): opening and
+/// closing cash, and what moved it, each a decimal string in the settlement asset.
+public struct AccountStatement: Sendable, Codable, Hashable {
+    public var account: String
+    public var asset: String
+    public var from: Int64
+    public var to: Int64
+    public var openingBalance: String
+    public var deposits: String
+    public var withdrawals: String
+    public var fees: String
+    public var realizedPnl: String
+    public var funding: String
+    public var otherNet: String
+    public var closingBalance: String
+    public var trades: Int
+    public init(account: String, asset: String, from: Int64, to: Int64, openingBalance: String, deposits: String,
+                withdrawals: String, fees: String, realizedPnl: String, funding: String, otherNet: String,
+                closingBalance: String, trades: Int) {
+        self.account = account
+        self.asset = asset
+        self.from = from
+        self.to = to
+        self.openingBalance = openingBalance
+        self.deposits = deposits
+        self.withdrawals = withdrawals
+        self.fees = fees
+        self.realizedPnl = realizedPnl
+        self.funding = funding
+        self.otherNet = otherNet
+        self.closingBalance = closingBalance
+        self.trades = trades
+    }
+}
+
+extension HistoryProvider {
+    /// Settled funding of a symbol, newest first (none without a read model).
+    public func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord] { [] }
+    /// A statement for [from, to) (nil without a read model).
+    public func statement(account: String, from: Int64, to: Int64) async throws -> AccountStatement? { nil }
 }
 
 /// A history provider with nothing in it (until the read model is wired in).

@@ -102,6 +102,21 @@ extension GatewayCore {
             let rows = try await history.trades(account: caller.accountName, query: q)
             return try Self.encodeRows(rows)
         }
+        route(router, .get, "/v1/statement", .account(.read)) { [self] _, _, caller in
+            try Self.allowOnly(["from", "to"], caller)
+            let now = clock.nowMillis()
+            func ms(_ k: String, _ d: Int64) throws(ApiError) -> Int64 {
+                guard let t = caller.query[k] else { return d }
+                guard let v = Int64(t) else { throw ApiError.invalidParameter("'\(k)' must be milliseconds since the epoch") }
+                return v
+            }
+            let to = try ms("to", now + 1), from = try ms("from", to - 86_400_000)
+            guard from < to else { throw ApiError.invalidParameter("'from' must be before 'to'") }
+            guard let s = try await history.statement(account: caller.accountName, from: from, to: to) else {
+                throw ApiError.notReady("statements need the read model")
+            }
+            return try Self.encodeRows([s])
+        }
         route(router, .get, "/v1/ledger", .account(.read)) { [self] _, _, caller in
             let q = try historyQuery(caller)
             let rows = try await history.ledger(account: caller.accountName, query: q)

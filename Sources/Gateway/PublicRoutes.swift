@@ -94,12 +94,21 @@ extension GatewayCore {
             }
             let s = specs[i]
             func p(_ v: Int64?) -> JSON { v.map { $0 > 0 ? .string(Fmt.price($0, s)) : .null } ?? .null }
+            // The basis may be zero or negative.
+            func signed(_ v: Int64?) -> JSON { v.map { .string(Fmt.price($0, s)) } ?? .null }
             // Mark = index + clamped moving average of (mid − index) (PRICE-2); before the
             // first index the mark is the one set by command, and the index is null.
             return .object([("symbol", .string(s.symbol)), ("sequence", .int(seq)), ("markPrice", p(mark)),
-                            ("indexPrice", p(index)), ("basisAverage", p(components?.basisAverage.raw)),
-                            ("basisApplied", p(components?.basisApplied.raw)),
+                            ("indexPrice", p(index)), ("basisAverage", signed(components?.basisAverage.raw)),
+                            ("basisApplied", signed(components?.basisApplied.raw)),
                             ("basisClamped", components.map { .bool($0.clamped) } ?? .null)])
+        }
+        route(router, .get, "/v1/funding/{symbol}/history", .open) { [self] _, context, caller in
+            try Self.allowOnly(["limit"], caller)
+            let i = try instrument(context.parameters.get("symbol"))
+            let rows = try await history.fundingHistory(symbol: specs[i].symbol,
+                                                        limit: try Self.intParameter(caller, "limit", default: 100, max: 1000))
+            return try Self.encodeRows(rows)
         }
         route(router, .get, "/v1/funding/{symbol}", .open) { [self] _, context, caller in
             try Self.allowOnly([], caller)

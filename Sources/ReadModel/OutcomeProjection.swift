@@ -138,6 +138,13 @@ struct OutcomeProjection {
                     INSERT INTO settings (account, symbol, margin_mode, updated_seq) VALUES (?, ?, ?, ?)
                     ON CONFLICT (account, symbol) DO UPDATE SET margin_mode = excluded.margin_mode, updated_seq = excluded.updated_seq
                     """, [try need(e.account, "account"), try need(e.symbol, "symbol"), try need(e.marginMode, "marginMode"), seq])
+            case "funding":
+                try exec("""
+                    INSERT OR REPLACE INTO funding (symbol, funding_time, seq, ts, rate, premium, interest, mark, residue)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [try need(e.symbol, "symbol"), try need(e.fundingTime, "fundingTime"), seq, ts, try need(e.rate, "rate"),
+                     e.premium ?? "", e.interest ?? "", try need(e.mark, "mark"), e.residue ?? "0"])
             case "instrumentStatus":
                 try exec("INSERT OR REPLACE INTO instruments (symbol, status, updated_seq) VALUES (?, ?, ?)",
                          [try need(e.symbol, "symbol"), try need(e.status, "status"), seq])

@@ -147,6 +147,15 @@ enum ReadModelSchema {
                 );
                 """)
         }
+        m.registerMigration("v2-funding") { db in
+            // Settled funding per instrument (PRICE-3); payments are postings (reason funding).
+            try db.execute(sql: """
+                CREATE TABLE funding (
+                    symbol TEXT NOT NULL, funding_time INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    rate TEXT NOT NULL, premium TEXT NOT NULL, interest TEXT NOT NULL, mark TEXT NOT NULL, residue TEXT NOT NULL,
+                    PRIMARY KEY (symbol, funding_time))
+                """)
+        }
         return m
     }
 }

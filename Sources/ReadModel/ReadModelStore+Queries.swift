@@ -119,4 +119,17 @@ extension ReadModelStore {
                                    otherNet: other.description, trades: trades)
         }
     }
+
+    /// Settled funding of a symbol, newest first.
+    public func fundingHistory(symbol: String, limit: Int = 100) throws -> [FundingRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT symbol, funding_time, seq, rate, premium, interest, mark, residue FROM funding
+                WHERE symbol = ? ORDER BY funding_time DESC LIMIT ?
+                """, arguments: [symbol, limit]).map { r in
+                FundingRecord(symbol: r["symbol"], fundingTime: r["funding_time"], sequence: UInt64(r["seq"] as Int64),
+                              rate: r["rate"], premium: r["premium"], interest: r["interest"], mark: r["mark"], residue: r["residue"])
+            }
+        }
+    }
 }

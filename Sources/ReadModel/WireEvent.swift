@@ -30,4 +30,11 @@ struct WireEvent: Decodable {
     let status: String?
     let from: String?
     let to: String?
+    // funding
+    let rate: String?
+    let premium: String?
+    let interest: String?
+    let mark: String?
+    let fundingTime: Int64?
+    let residue: String?
 }

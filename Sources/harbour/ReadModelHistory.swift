@@ -43,6 +43,20 @@ struct ReadModelHistory: HistoryProvider {
             }
     }
 
+    func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord] {
+        try store.fundingHistory(symbol: symbol, limit: limit).map {
+            FundingHistoryRecord(symbol: $0.symbol, fundingTime: $0.fundingTime, rate: $0.rate, premium: $0.premium,
+                                 interest: $0.interest, markPrice: $0.mark)
+        }
+    }
+
+    func statement(account: String, from: Int64, to: Int64) async throws -> AccountStatement? {
+        let s = try store.statement(account: account, fromTs: from, toTs: to)
+        return AccountStatement(account: s.account, asset: s.asset, from: s.fromTs, to: s.toTs, openingBalance: s.openingBalance,
+                                deposits: s.deposits, withdrawals: s.withdrawals, fees: s.fees, realizedPnl: s.realizedPnl,
+                                funding: s.funding, otherNet: s.otherNet, closingBalance: s.closingBalance, trades: s.trades.count)
+    }
+
     private func within(_ ts: Int64, _ q: HistoryQuery) -> Bool {
         (q.from.map { ts >= $0 } ?? true) && (q.to.map { ts <= $0 } ?? true)
     }
