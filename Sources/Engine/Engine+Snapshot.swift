@@ -8,8 +8,9 @@ import Matching
 ///
 /// A snapshot is the complete engine state in a versioned little-endian binary encoding:
 ///
-///     "HBSN"  u16 version
-///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory
+///     "HBSN"  u16 version (2; version 1, from before pricing, is refused)
+///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory,
+///       per instrument the funding interval and pricing parameters
 ///     the state hash of the engine at the snapshot (checked after restore)
 ///     counters, per-instrument marks / last prices / statuses
 ///     ledger: keys (BookKey case + fields) in id order with balances; posting count
@@ -20,6 +21,9 @@ import Matching
 ///     clientIdByOrder (sorted by order id)
 ///     books: per instrument, per side, every resting order in price-time priority
 ///     conditional orders: per instrument, per trigger source, in id order
+///     pricing: funding clearing book; per instrument index / basis / premium / volatility
+///       state, funding and sample clocks, guard flags, last index result and mark
+///       components (Engine+SnapshotPricing.swift)
 ///     SHA-256 of everything before it (32 bytes)
 ///
 /// Slot numbers are never written: the same state always gives the same bytes, and a
@@ -58,7 +62,7 @@ extension Engine {
 
     /// "HBSN".
     public static let snapshotMagic: [UInt8] = [0x48, 0x42, 0x53, 0x4E]
-    public static let snapshotVersion: UInt16 = 1
+    public static let snapshotVersion: UInt16 = 2
     static let snapshotChecksumSize = 32
 
     // MARK: - Writing
@@ -78,6 +82,7 @@ extension Engine {
         w.u16(UInt16(config.feeTiers.count))
         for f in config.feeTiers { w.str(f.name) }
         w.i64(Int64(config.clientOrderIdMemory))
+        writePricingIdentity(&w)
         w.str(stateHash())
 
         // Counters and prices.
@@ -158,6 +163,9 @@ extension Engine {
             }
         }
 
+        // Pricing (version 2).
+        writePricing(&w)
+
         w.out.append(contentsOf: Self.checksum(w.out, count: w.out.count))
         return w.out
     }
@@ -212,7 +220,8 @@ extension Engine {
         guard bytes.count >= header else { throw SnapshotError(.truncated, "snapshot truncated in its header") }
         let version = UInt16(bytes[4]) | UInt16(bytes[5]) << 8
         guard version == snapshotVersion else {
-            throw SnapshotError(.unsupportedVersion, "snapshot format version \(version); this build reads version \(snapshotVersion)")
+            let why = version == 1 ? " (version 1 has no pricing state; recover by replaying the journal)" : ""
+            throw SnapshotError(.unsupportedVersion, "snapshot format version \(version); this build reads version \(snapshotVersion)\(why)")
         }
         guard bytes.count >= header + snapshotChecksumSize else {
             throw SnapshotError(.truncated, "snapshot truncated: \(bytes.count) bytes")
@@ -250,6 +259,7 @@ extension Engine {
         guard memory == Int64(config.clientOrderIdMemory) else {
             throw SnapshotError(.configMismatch, "snapshot remembers \(memory) client order ids, the configuration \(config.clientOrderIdMemory)")
         }
+        try checkPricingIdentity(&r)
         let recordedHash = try r.str()
 
         // Counters and prices.
@@ -473,6 +483,7 @@ extension Engine {
                 }
             }
         }
+        try restorePricing(&r)
         guard r.atEnd else { throw .corrupt("\(payload.upperBound - r.pos) bytes after the encoded state") }
 
         // Client order ids: each open id names an open order of its account, and
@@ -586,6 +597,10 @@ struct SnapshotReader {
         return s
     }
     mutating func optStr() throws(Engine.SnapshotError) -> String? { try bool() ? try str() : nil }
+    mutating func bytes(_ n: Int) throws(Engine.SnapshotError) -> ArraySlice<UInt8> {
+        try need(n); defer { pos += n }
+        return bytes[pos..<pos + n]
+    }
     mutating func bookKey() throws(Engine.SnapshotError) -> BookKey {
         switch try u8() {
         case 0: return .clientCash(account: try u32(), asset: try str())

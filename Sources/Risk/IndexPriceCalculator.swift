@@ -48,6 +48,31 @@ public struct IndexPriceCalculator: Sendable {
         order.reserveCapacity(sources.count)
     }
 
+    /// Restores a calculator from the `stateWords` of one built with the same parameters
+    /// (snapshots). Nil — never a trap — when the parameters are invalid or the words are
+    /// not a state the calculator can be in: wrong length, has-price not 0/1, a recorded
+    /// price ≤ 0, a source without a price that is not all zeros, a negative last index.
+    public init?(sources: [IndexSource], staleAfterMs: Int64, maxDeviation: Rate, minSources: Int,
+                 restoring words: [Int64]) {
+        guard !sources.isEmpty, minSources >= 1, minSources <= sources.count, staleAfterMs >= 0,
+              maxDeviation.raw >= 0, words.count == 3 * sources.count + 1 else { return nil }
+        self.init(sources: sources, staleAfterMs: staleAfterMs, maxDeviation: maxDeviation, minSources: minSources)
+        for i in sources.indices {
+            let has = words[3 * i], price = words[3 * i + 1], at = words[3 * i + 2]
+            switch has {
+            case 1: guard price > 0 else { return nil }
+            case 0: guard price == 0, at == 0 else { return nil }
+            default: return nil
+            }
+            hasPrice[i] = has == 1
+            lastPrice[i] = price
+            lastUpdateMs[i] = at
+        }
+        let last = words[3 * sources.count]
+        guard last >= 0 else { return nil }
+        lastIndex = last == 0 ? nil : Price(raw: last)
+    }
+
     /// Position of the source named `name` in the configuration, if any.
     public func sourceIndex(named name: String) -> Int? {
         sources.firstIndex { $0.name == name }

@@ -32,6 +32,15 @@ public struct IndexResult: Sendable, Hashable {
         /// The last price received, if any.
         public let price: Price?
         public let status: SourceStatus
+
+        /// For the engine's snapshot restore (package-only; results otherwise come from
+        /// `IndexPriceCalculator.compute`).
+        package init(index: Int, name: String, price: Price?, status: SourceStatus) {
+            self.index = index
+            self.name = name
+            self.price = price
+            self.status = status
+        }
     }
 
     /// The index price (computed, or held when degraded); nil only when degraded before
@@ -40,6 +49,14 @@ public struct IndexResult: Sendable, Hashable {
     public let status: Status
     /// Every configured source, in configuration order.
     public let sources: [SourceOutcome]
+
+    /// For the engine's snapshot restore (package-only; results otherwise come from
+    /// `IndexPriceCalculator.compute`).
+    package init(price: Price?, status: Status, sources: [SourceOutcome]) {
+        self.price = price
+        self.status = status
+        self.sources = sources
+    }
 
     /// Number of sources that contributed.
     public var usedCount: Int { sources.reduce(0) { $0 + ($1.status == .used ? 1 : 0) } }

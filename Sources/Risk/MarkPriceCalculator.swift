@@ -46,6 +46,23 @@ public struct MarkPriceCalculator: Sendable {
         ring = Array(repeating: 0, count: capacity)
     }
 
+    /// Restores a calculator from the `stateWords` of one built with the same parameters
+    /// (snapshots): the samples go back into the ring oldest first, so the ring, its sum
+    /// and the next slot to overwrite are exactly those of the original. Nil — never a
+    /// trap — when the parameters are invalid or the words are not a state the calculator
+    /// can be in (wrong length, count outside 0...capacity, a next sample time that is not
+    /// −1 or a multiple of the interval).
+    public init?(capacity: Int, sampleIntervalMs: Int64, basisCap: Rate, missingMid: MissingMidPolicy = .zeroBasis,
+                 restoring words: [Int64]) {
+        guard capacity >= 1, sampleIntervalMs >= 1, basisCap.raw >= 0, words.count >= 2 else { return nil }
+        let next = words[0], n = words[1]
+        guard n >= 0, n <= Int64(capacity), n == Int64(words.count - 2) else { return nil }
+        guard next == -1 || next % sampleIntervalMs == 0 else { return nil }
+        self.init(capacity: capacity, sampleIntervalMs: sampleIntervalMs, basisCap: basisCap, missingMid: missingMid)
+        for k in 0..<Int(n) { push(words[2 + k]) }
+        nextSampleAtMs = next == -1 ? nil : next
+    }
+
     /// Takes a basis sample if one is due at `nowMs`; returns whether it did.
     @discardableResult
     public mutating func sampleIfDue(nowMs: Int64, index: Price, bestBid: Price?, bestAsk: Price?) -> Bool {

@@ -24,6 +24,29 @@ public struct PremiumIndex: Sendable, Hashable {
 
     public init() {}
 
+    /// Restores an accumulator from its `stateWords` (snapshots). Nil — never a trap — when
+    /// the words are not a state the accumulator can be in: wrong length, a negative count,
+    /// sums without samples, or sums whose averages do not fit a `Rate` (either averaging
+    /// would then trap). At most 2³² samples (one per second for 136 years), so adding
+    /// further samples can never overflow the 128-bit sums.
+    public init?(restoring words: [Int64]) {
+        guard words.count == 5, words[0] >= 0, words[0] <= Int64(UInt32.max) else { return nil }
+        let n = words[0]
+        let sum = Int128(words[1]) << 64 | Int128(UInt64(bitPattern: words[2]))
+        let weightedSum = Int128(words[3]) << 64 | Int128(UInt64(bitPattern: words[4]))
+        if n == 0 {
+            guard sum == 0, weightedSum == 0 else { return nil }
+        } else {
+            let range = Int128(Int64.min)...Int128(Int64.max)
+            let weights = (Int128(n) * Int128(n + 1)).divided(by: 2, rounding: .towardZero)
+            guard range.contains(sum.divided(by: Int128(n), rounding: .towardZero)),
+                  range.contains(weightedSum.divided(by: weights, rounding: .towardZero)) else { return nil }
+        }
+        count = n
+        self.sum = sum
+        self.weightedSum = weightedSum
+    }
+
     /// One premium sample from impact prices and the index.
     @inlinable
     public static func premium(impactBid: Price, impactAsk: Price, index: Price) -> Rate {

@@ -47,6 +47,27 @@ public struct VolatilityInterruption: Sendable {
         prices = Array(repeating: 0, count: capacity)
     }
 
+    /// Restores a guard from the `stateWords` of one built with the same parameters
+    /// (snapshots): the observations go back into the ring oldest first, so which one is
+    /// overwritten next is exactly as in the original. Nil — never a trap — when the
+    /// parameters are invalid or the words are not a state the guard can be in (wrong
+    /// length, count outside 0...capacity).
+    public init?(threshold: Rate, windowMs: Int64, coolOffMs: Int64, capacity: Int, restoring words: [Int64]) {
+        guard threshold.raw > 0, windowMs > 0, coolOffMs >= 0, capacity >= 1, words.count >= 2 else { return nil }
+        let until = words[0], n = words[1]
+        guard n >= 0, n <= Int64(capacity), n <= Int64((words.count - 2) / 2), 2 + 2 * Int(n) == words.count else {
+            return nil
+        }
+        self.init(threshold: threshold, windowMs: windowMs, coolOffMs: coolOffMs, capacity: capacity)
+        if until != -1 { state = .paused(untilMs: until) }
+        for k in 0..<Int(n) {
+            times[k] = words[2 + 2 * k]
+            prices[k] = words[3 + 2 * k]
+        }
+        count = Int(n)
+        head = Int(n) % capacity
+    }
+
     /// Every piece of mutable state as integers, in a canonical order (for state hashes):
     /// paused-until (−1 when continuous), count, then (time, price) oldest first.
     public var stateWords: [Int64] {

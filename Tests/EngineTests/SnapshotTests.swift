@@ -18,6 +18,20 @@ import Testing
         #expect(b.snapshot() == bytes, "snapshot → restore → snapshot changed the bytes", sourceLocation: sourceLocation)
         #expect(b.commandCount == a.commandCount && b.lastTimestamp == a.lastTimestamp && b.emitPostings == a.emitPostings,
                 sourceLocation: sourceLocation)
+        // Pricing, as far as queries and the derived due time show it.
+        #expect(b.pricingNextDueMs == a.pricingNextDueMs && b.fundingClearingBook == a.fundingClearingBook,
+                sourceLocation: sourceLocation)
+        for i in 0..<a.config.instruments.count {
+            let inst = InstrumentID(UInt16(i))
+            #expect(b.indexResult(inst) == a.indexResult(inst) && b.indexPrice(inst) == a.indexPrice(inst)
+                    && b.markComponents(inst) == a.markComponents(inst) && b.indexDegraded(inst) == a.indexDegraded(inst)
+                    && b.isIndexDriven(inst) == a.isIndexDriven(inst) && b.nextFundingTime(inst) == a.nextFundingTime(inst)
+                    && b.predictedFundingRate(inst) == a.predictedFundingRate(inst)
+                    && b.currentPremium(inst) == a.currentPremium(inst)
+                    && b.volatilityPausedUntil(inst) == a.volatilityPausedUntil(inst)
+                    && b.pricing[i].engineHeld == a.pricing[i].engineHeld && b.statuses[i] == a.statuses[i],
+                    "pricing of instrument \(i)", sourceLocation: sourceLocation)
+        }
         for x in 0..<a.accountCount {
             let id = AccountID(UInt32(x))
             #expect(b.accountID(named: a.accountName(id)) == id, sourceLocation: sourceLocation)
@@ -223,10 +237,13 @@ import Testing
 
     @Test func wrongHeaderOrConfigurationIsRefused() throws {
         let bytes = Self.smallSnapshot()
-        var version = bytes
-        version[4] = 2
-        let e1 = #expect(throws: Engine.SnapshotError.self) { _ = try Engine(snapshot: version, config: .standard) }
-        #expect(e1?.kind == .unsupportedVersion)
+        for v: UInt8 in [1, 3] {
+            var version = bytes
+            version[4] = v
+            let e1 = #expect(throws: Engine.SnapshotError.self) { _ = try Engine(snapshot: Engine.resealSnapshot(version), config: .standard) }
+            #expect(e1?.kind == .unsupportedVersion)
+            #expect(e1?.description.contains("version \(v)") == true)
+        }
         let e2 = #expect(throws: Engine.SnapshotError.self) { _ = try Engine(snapshot: Array("HBSX".utf8) + bytes[4...], config: .standard) }
         #expect(e2?.kind == .badMagic)
         let std = VenueConfig.standard
@@ -374,4 +391,278 @@ private extension Command {
 
 private extension UInt64 {
     var asInt64: Int64 { Int64(clamping: self) }
+}
+
+// MARK: - Pricing state (snapshot version 2)
+
+extension SnapshotTests {
+    /// BTC: 5-minute funding, premium every 5 s, a 10-sample basis, a 20% deviation filter
+    /// (so a 12% jump of all sources passes and moves the mark), a 60 s volatility window
+    /// and a 20 s cool-off. ETH keeps the defaults and 5-minute funding.
+    static let pricingConfig = PricingFixtures.config(
+        fundingMinutes: 5,
+        pricing: #"{"maxDeviation":"0.2","premiumSampleIntervalMs":5000,"markBasisSamples":10,"volatilityWindowMs":60000,"volatilityCoolOffMs":20000}"#)
+
+    struct PricingStats {
+        var fundings = 0, fundingPayments = 0, interruptions = 0, resumes = 0, degraded = 0, engineHolds = 0
+        var stale = 0, deviating = 0, operatorStatus = 0
+    }
+
+    struct PricingRun {
+        let log: Log
+        /// The events of every command of `log`, from the engine that generated it.
+        let events: [[Event]]
+        let final: Engine
+        let stats: PricingStats
+        /// Cut points (commands applied) at which BTC was in a volatility interruption, and
+        /// at which the engine held BTC cancel-only.
+        let pausedCuts: [Int]
+        let heldCuts: [Int]
+    }
+
+    /// A seeded stream over index feeds (four sources: two regular, one that goes stale,
+    /// one that deviates), ticks, a quoting market maker and trading accounts (positions,
+    /// so funding moves money), occasional 12% jumps (volatility interruptions), feed gaps
+    /// (degraded index → engine-held cancel-only), operator status changes and explicit
+    /// marks. ETH gets a single source now and then: it stays mark-driven with a degraded
+    /// index result.
+    static func pricingStream(seed: UInt64, steps: Int) -> PricingRun {
+        var rng = SplitMix(state: seed)
+        let g = Engine(config: pricingConfig)
+        let btc = g.instrumentID(symbol: "BTC-PERP")!, eth = g.instrumentID(symbol: "ETH-PERP")!
+        let spec = g.spec(btc)
+        var log: Log = [], recorded: [[Event]] = []
+        var stats = PricingStats()
+        var pausedCuts: [Int] = [], heldCuts: [Int] = []
+        var t = PricingFixtures.t0 + 1_000
+        func send(_ c: Command, after dt: Int64 = 1) {
+            t += dt
+            log.append((t, c))
+            let ev = g.apply(c, timestamp: t)
+            recorded.append(ev)
+            for e in ev {
+                switch e {
+                case .funding(let f): stats.fundings += 1; stats.fundingPayments += f.payers.count + f.receivers.count
+                case .volatilityInterruption: stats.interruptions += 1
+                case .volatilityResumed: stats.resumes += 1
+                case .index(_, let r):
+                    if r.status == .degraded { stats.degraded += 1 }
+                    for s in r.sources {
+                        switch s.status {
+                        case .stale: stats.stale += 1
+                        case .deviating: stats.deviating += 1
+                        default: break
+                        }
+                    }
+                default: break
+                }
+            }
+            if g.volatilityPausedUntil(btc) != nil { pausedCuts.append(log.count) }
+            if g.pricing[Int(btc.index)].engineHeld { heldCuts.append(log.count); stats.engineHolds += 1 }
+        }
+        func tick(_ p: Int64) -> Int64 { max(spec.tickSize, p / spec.tickSize * spec.tickSize) }
+        let mm = AccountID(0)
+        for k in 0..<5 {
+            send(.openAccount(name: k == 0 ? "mm" : "t\(k)", group: nil, feeTier: nil))
+            send(.deposit(account: AccountID(UInt32(k)), asset: "USD", amount: k == 0 ? 100_000_000_000_000 : 1_000_000_000_000))
+        }
+        var level: Int64 = 500_000
+        send(.markPrice(instrument: btc, price: level))
+        send(.markPrice(instrument: eth, price: 30_000))
+        for s in ["binance", "okx", "coinbase", "kraken"] { send(.indexPrice(instrument: btc, source: s, price: level)) }
+        var gapUntil: Int64 = 0
+        for _ in 0..<steps {
+            t += Int64.random(in: 200...2_500, using: &rng)
+            // The underlying: a small random walk, now and then a 12% jump.
+            if Int.random(in: 0..<180, using: &rng) == 0 {
+                level = tick(level * (Bool.random(using: &rng) ? 112 : 88) / 100)
+            } else {
+                level = tick(level + level * Int64.random(in: -10...10, using: &rng) / 10_000)
+            }
+            level = min(max(level, 300_000), 800_000)
+            if Int.random(in: 0..<250, using: &rng) == 0 { gapUntil = t + Int64.random(in: 11_000...16_000, using: &rng) }
+            if t >= gapUntil {
+                for s in ["binance", "okx"] where Int.random(in: 0..<10, using: &rng) < 7 {
+                    send(.indexPrice(instrument: btc, source: s, price: tick(level + level * Int64.random(in: -3...3, using: &rng) / 10_000)))
+                }
+                if Int.random(in: 0..<25, using: &rng) == 0 { send(.indexPrice(instrument: btc, source: "coinbase", price: level)) }
+                if Int.random(in: 0..<6, using: &rng) == 0 {
+                    let deviating = Bool.random(using: &rng)
+                    send(.indexPrice(instrument: btc, source: "kraken", price: deviating ? tick(level * 13 / 10) : level))
+                }
+            }
+            if Bool.random(using: &rng) { send(.tick) }
+            let mark = g.marks[0]
+            if Int.random(in: 0..<10, using: &rng) < 3 {
+                send(.cancelAll(account: mm, instrument: btc))
+                send(.placeOrder(PlaceOrder(account: mm, instrument: btc, side: .buy,
+                                            price: tick(mark - mark * Int64.random(in: 2...40, using: &rng) / 10_000), quantity: 2_000)))
+                send(.placeOrder(PlaceOrder(account: mm, instrument: btc, side: .sell,
+                                            price: tick(mark + mark * Int64.random(in: 2...40, using: &rng) / 10_000), quantity: 2_000)))
+            }
+            if Int.random(in: 0..<10, using: &rng) < 3 {
+                let a = AccountID(UInt32(Int.random(in: 1...4, using: &rng)))
+                let buy = Bool.random(using: &rng)
+                send(.placeOrder(PlaceOrder(account: a, instrument: btc, side: buy ? .buy : .sell, timeInForce: .ioc,
+                                            price: tick(buy ? mark * 1005 / 1000 : mark * 995 / 1000),
+                                            quantity: Int64.random(in: 1...300, using: &rng))))
+            }
+            switch Int.random(in: 0..<400, using: &rng) {
+            case 0..<4: send(.markPrice(instrument: btc, price: tick(mark + mark * Int64.random(in: -20...20, using: &rng) / 10_000)))
+            case 4..<6:
+                stats.operatorStatus += 1
+                send(.setInstrumentStatus(instrument: btc, status: Bool.random(using: &rng) ? .enabled : .cancelOnly))
+            case 6..<26: send(.indexPrice(instrument: eth, source: "binance", price: 30_000 + Int64.random(in: -50...50, using: &rng)))
+            default: break
+            }
+        }
+        // Let the last interruption and gap run out.
+        for _ in 0..<40 { send(.tick, after: 1_000) }
+        return PricingRun(log: log, events: recorded, final: g, stats: stats, pausedCuts: pausedCuts, heldCuts: heldCuts)
+    }
+
+    /// Restores at each cut (commands applied in order on one engine, snapshotted at each
+    /// cut) and applies the rest of the log to the restored engine: every command must give
+    /// the events the original engine gave, and the end state must be the original's.
+    static func checkCuts(_ run: PricingRun, cuts: [Int], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let r = Engine(config: pricingConfig)
+        var applied = 0
+        for cut in cuts.sorted() {
+            while applied < cut { r.apply(run.log[applied].1, timestamp: run.log[applied].0); applied += 1 }
+            let b = try restoreChecked(r, sourceLocation: sourceLocation)
+            var same = true
+            for k in cut..<run.log.count where same {
+                let ev = b.apply(run.log[k].1, timestamp: run.log[k].0)
+                if ev != run.events[k] {
+                    Issue.record("cut \(cut): events differ at command \(k): \(run.log[k].1)\noriginal: \(run.events[k])\nrestored: \(ev)",
+                                 sourceLocation: sourceLocation)
+                    same = false
+                }
+            }
+            #expect(b.stateHash() == run.final.stateHash(), "cut \(cut): final hash", sourceLocation: sourceLocation)
+            #expect(b.snapshot() == run.final.snapshot(), "cut \(cut): final snapshot", sourceLocation: sourceLocation)
+        }
+    }
+
+    static func tailHas(_ run: PricingRun, from cut: Int, _ match: (Event) -> Bool) -> Bool {
+        run.events[cut...].contains { $0.contains(where: match) }
+    }
+
+    /// Random cuts through pricing streams, plus a cut inside a volatility interruption and
+    /// one inside an engine-held cancel-only, each followed by a funding settlement and a
+    /// volatility resume.
+    @Test(arguments: [UInt64(21), 22, 23])
+    func pricingStreamsRestoreExactly(seed: UInt64) throws {
+        let run = Self.pricingStream(seed: seed, steps: 1_600)
+        let s = run.stats
+        #expect(s.fundings >= 5 && s.fundingPayments > 0, "\(s)")
+        #expect(s.interruptions >= 1 && s.resumes >= 1, "\(s)")
+        #expect(s.degraded > 0 && s.engineHolds > 0 && s.stale > 0 && s.deviating > 0, "\(s)")
+        #expect(run.final.ledger.sum == 0)
+        print("pricing stream \(seed): \(run.log.count) commands, \(s)")
+        var rng = SplitMix(state: seed ^ 0xC0FFEE)
+        var cuts = (0..<4).map { _ in Int.random(in: 0...run.log.count, using: &rng) }
+        func isFunding(_ e: Event) -> Bool { if case .funding = e { return true } else { return false } }
+        func isResume(_ e: Event) -> Bool { if case .volatilityResumed = e { return true } else { return false } }
+        for candidates in [run.pausedCuts, run.heldCuts] {
+            let good = candidates.filter { Self.tailHas(run, from: $0, isFunding) && Self.tailHas(run, from: $0, isResume) }
+            #expect(!good.isEmpty, "no cut with a funding settlement and a resume after it")
+            if let c = good.randomElement(using: &rng) { cuts.append(c) }
+        }
+        try Self.checkCuts(run, cuts: cuts)
+    }
+
+    /// A scripted cut in the middle of everything: BTC index-driven from four sources (one
+    /// stale, one deviating), a premium accumulating, positions open, a volatility
+    /// interruption in progress and the engine holding BTC cancel-only; ETH with a degraded
+    /// single-source index. After the cut: the resume, a funding settlement that moves
+    /// money, and trading again — identical on the restored engine.
+    @Test func cutDuringInterruptionResumesAndSettlesIdentically() throws {
+        let v = TestVenue(config: Self.pricingConfig)
+        let mm = v.open("mm", usd: "1000000"), alice = v.open("alice"), bob = v.open("bob")
+        let t0 = PricingFixtures.t0 + 60_000
+        v.at(t0, .markPrice(instrument: v.btc, price: 500_000))
+        v.place(mm, .buy, "1", at: "49990")
+        v.place(mm, .sell, "1", at: "50020")
+        v.place(alice, .buy, "0.01", at: "50020", tif: .ioc)
+        v.place(bob, .sell, "0.004", at: "49990", tif: .ioc)
+        v.index("kraken", "50000", at: t0 + 1_000)                       // goes stale
+        v.index("binance", "50000", at: t0 + 20_000)
+        v.index("okx", "50010", at: t0 + 20_001)
+        v.index("coinbase", "65000", at: t0 + 20_002)                    // deviates (30%)
+        v.index("binance", "50000", at: t0 + 20_003, v.eth)              // ETH: one source, degraded
+        #expect(v.engine.isIndexDriven(v.btc) && !v.engine.isIndexDriven(v.eth))
+        var t = t0 + 21_000
+        for _ in 0..<10 { v.tick(at: t); t += 1_000 }
+        // All sources jump 12%: the mark follows and the volatility guard trips.
+        v.index("binance", "56000", at: t)
+        v.index("okx", "56010", at: t + 1)
+        v.index("coinbase", "56020", at: t + 2)
+        let trip = v.tick(at: t + 1_000)
+        #expect(trip.interruptions.count == 1 && trip.statusChanges == [.cancelOnly])
+        #expect(v.engine.pricing[0].engineHeld && v.engine.volatilityPausedUntil(v.btc) != nil)
+        let r = v.engine.indexResult(v.btc)!
+        #expect(r.sources[3].status != .used)                           // kraken stale
+        #expect(v.engine.currentPremium(v.btc).samples > 0)
+
+        let b = try Self.restoreChecked(v.engine)
+        let nextFunding = v.engine.nextFundingTime(v.btc)!
+        var tail: Log = []
+        var s = t + 2_000
+        while s <= nextFunding + 2_000 {
+            tail.append((s, .indexPrice(instrument: v.btc, source: "binance", price: 560_000)))
+            tail.append((s + 1, .indexPrice(instrument: v.btc, source: "okx", price: 560_100)))
+            tail.append((s + 2, .tick))
+            s += 4_000
+        }
+        tail.append((s, .placeOrder(PlaceOrder(account: alice, instrument: v.btc, side: .buy, price: v.px("56000"), quantity: v.qty("0.001")))))
+        var sawResume = false, sawEnabled = false, payments = 0
+        for (ts, c) in tail {
+            let ea = v.engine.apply(c, timestamp: ts), eb = b.apply(c, timestamp: ts)
+            #expect(ea == eb, "events differ at \(ts): \(c)")
+            if ea.resumed { sawResume = true }
+            if ea.statusChanges.contains(.enabled) { sawEnabled = true }
+            for f in ea.fundings { payments += f.payers.count + f.receivers.count }
+        }
+        #expect(sawResume && sawEnabled && payments > 0)
+        #expect(b.stateHash() == v.engine.stateHash() && b.snapshot() == v.engine.snapshot())
+    }
+
+    /// A small snapshot with every piece of pricing state set (used by the damage tests).
+    static func pricingSnapshot() -> [UInt8] {
+        let run = pricingStream(seed: 99, steps: 150)
+        return run.final.snapshot()
+    }
+
+    @Test func damagedPricingIsRefusedNeverTraps() throws {
+        let bytes = Self.pricingSnapshot()
+        _ = try Engine(snapshot: bytes, config: Self.pricingConfig)
+        // Another pricing configuration (here: 8-hour funding) is refused as such.
+        let e = #expect(throws: Engine.SnapshotError.self) { _ = try Engine(snapshot: bytes, config: PricingFixtures.config()) }
+        #expect(e?.kind == .configMismatch)
+        // Every resealed truncation and single-byte damage is refused or restored faithfully.
+        let content = bytes.count - Engine.snapshotChecksumSize
+        for n in 6..<content {
+            let sealed = Engine.resealSnapshot(Array(bytes[..<n]) + [UInt8](repeating: 0, count: Engine.snapshotChecksumSize))
+            #expect(throws: Engine.SnapshotError.self, "resealed truncation to \(n)") {
+                _ = try Engine(snapshot: sealed, config: Self.pricingConfig)
+            }
+        }
+        var refused = 0, restored = 0
+        for i in 6..<content {
+            for flip: UInt8 in [0x01, 0x80, 0xFF] {
+                var bad = bytes
+                bad[i] ^= flip
+                bad = Engine.resealSnapshot(bad)
+                do {
+                    let e = try Engine(snapshot: bad, config: Self.pricingConfig)
+                    #expect(e.snapshot() == bad, "byte \(i) ^ \(flip) restored unfaithfully")
+                    restored += 1
+                } catch {
+                    refused += 1
+                }
+            }
+        }
+        #expect(refused > restored)
+    }
 }
