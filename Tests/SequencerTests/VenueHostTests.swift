@@ -131,7 +131,11 @@ func temporaryDirectory() -> URL {
         defer { try? FileManager.default.removeItem(at: dir) }
         let host = try VenueHost(options: .init(dataDirectory: dir, snapshotEvery: 10))
         try await VenueHostTests.seed(host)          // 7 commands
-        for k in 0..<20 {
+        // Index pricing state must be in the snapshot too (else recovery would skip it).
+        for source in ["binance", "okx", "coinbase"] {
+            _ = try await host.submit(.indexPrice(instrument: InstrumentID(0), source: source, price: 500_000))
+        }
+        for k in 0..<17 {
             _ = try await host.submit(.placeOrder(PlaceOrder(account: AccountID(UInt32(k % 3)), instrument: InstrumentID(0),
                                                              side: .buy, price: 490_000 + Int64(k) * 10, quantity: 1)))
         }
@@ -144,6 +148,7 @@ func temporaryDirectory() -> URL {
         try FileManager.default.removeItem(at: dir.appendingPathComponent("checkpoint.txt"))
         let again = try VenueHost(options: .init(dataDirectory: dir))
         defer { again.shutdown() }
+        #expect(again.recovery.snapshotProblem == nil)
         #expect(again.recovery.snapshotSequence == newest)
         #expect(again.recovery.recordsReplayed == Int(27 - newest))
         #expect(again.recovery.stateHash == hash)
