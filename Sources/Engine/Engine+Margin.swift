@@ -35,13 +35,15 @@ extension Engine {
     public func marginSummary(_ account: AccountID) -> MarginSummary { margin(of: account.index) }
 
     func margin(of a: UInt32, extra: ExtraOrder? = nil) -> MarginSummary {
-        let acct = accounts[Int(a)]
-        var equity = Int128(ledger.balance(acct.cashBook))
+        // Fields are read in place: copying the AccountState or an InstrumentSpec would
+        // retain and release their strings and arrays on every pre-trade check.
+        let ai = Int(a)
+        var equity = Int128(ledger.balance(accounts[ai].cashBook))
         var initial: Int128 = 0
         var maintenance: Int128 = 0
-        let feeRate = Int128(config.feeTiers[acct.feeTier].taker.raw)
-        for i in 0..<acct.positions.count {
-            let p = acct.positions[i]
+        let feeRate = Int128(config.feeTiers[accounts[ai].feeTier].taker.raw)
+        for i in 0..<accounts[ai].positions.count {
+            let p = accounts[ai].positions[i]
             var bq = p.buyQuantity, bv = p.buyValue, sq = p.sellQuantity, sv = p.sellValue
             if let e = extra, Int(e.instrument) == i {
                 if e.side == .buy { bq += e.quantity; bv += e.quantity * e.price } else { sq += e.quantity; sv += e.quantity * e.price }
@@ -49,17 +51,16 @@ extension Engine {
             if p.size == 0 && bq == 0 && sq == 0 { continue }
             let mark = Int128(marks[i])
             let f = Int128(productToAsset[i])
-            let spec = specs[i]
             let size = Int128(p.size)
             let worstQty = max((size + Int128(bq)).magnitude, (size - Int128(sq)).magnitude)
             let worstNotional = Int128(worstQty) * mark * f
-            let tier = spec.tier(forNotional: worstNotional.clampedInt64)
+            let tier = specs[i].tier(forNotional: worstNotional.clampedInt64)
             let lev = Int128(min(p.leverage, tier.maxLeverage))
             if !p.isolated {
                 equity += (size * mark - Int128(p.cost)) * f
                 let posNotional = Int128(size.magnitude) * mark * f
                 initial += posNotional.divided(by: lev, rounding: .up)
-                let posTier = spec.tier(forNotional: posNotional.clampedInt64)
+                let posTier = specs[i].tier(forNotional: posNotional.clampedInt64)
                 let mm = (posNotional * Int128(posTier.maintenanceRate.raw)).divided(by: 100_000_000, rounding: .up) - Int128(posTier.deduction)
                 maintenance += max(0, mm)
             }
