@@ -246,6 +246,7 @@ extension Engine {
                 partial: qty < Int64(size.magnitude))))
             closeLiquidated(a, instrument: pick, quantity: qty, isolated: false)
             steps += 1
+            if accounts[Int(a)].positions[pick].size == size { break }   // nothing could close it
         }
         coverShortfall(a)
     }
@@ -263,6 +264,7 @@ extension Engine {
                 equity: equity.clampedInt64, maintenanceMargin: mm.clampedInt64, partial: qty < Int64(p.size.magnitude))))
             closeLiquidated(a, instrument: i, quantity: qty, isolated: true)
             steps += 1
+            if accounts[Int(a)].positions[i].size == p.size { break }   // nothing could close it
         }
         coverShortfall(a)
     }
