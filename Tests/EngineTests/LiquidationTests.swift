@@ -172,6 +172,26 @@ extension Array where Element == Event {
         #expect(v.size(l) == 0 && v.engine.position(l, v.btc).openOrders == 0)
     }
 
+    /// The random streams of the existing property, determinism and snapshot tests: any
+    /// liquidation there must be a real breach (equity < maintenance when it started).
+    @Test func existingRandomStreamsLiquidateOnlyRealBreaches() {
+        var count = 0
+        for seed: UInt64 in [1, 5, 7, 11, 99, 100] {
+            let (_, log) = EnginePropertyTests.runStream(seed: seed, commands: 3000)
+            let e = Engine()
+            for (ts, c) in log {
+                for ev in e.apply(c, timestamp: ts) {
+                    if case .liquidation(let l) = ev {
+                        count += 1
+                        #expect(l.equity < l.maintenanceMargin)
+                    }
+                }
+                #expect(e.ledger.sum == 0)
+            }
+        }
+        print("existing random streams: \(count) liquidations")
+    }
+
     /// SplitMix64: a seeded, deterministic generator for the crash scenario.
     struct SplitMix64 {
         var state: UInt64
@@ -244,6 +264,7 @@ extension Array where Element == Event {
         }
         #expect(!liquidated.isEmpty)
         #expect(v.engine.ledger.sum == 0)
+        print("crash: \(liquidated.count) of \(longs.count) longs liquidated; \(covered.count) covered by the fund or ADL; fund \(fund(v))")
         // The incrementally kept index equals a full rebuild.
         let h = v.engine.stateHash()
         v.engine.rebuildLiquidationIndex()
