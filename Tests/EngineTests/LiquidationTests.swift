@@ -61,6 +61,41 @@ extension Array where Element == Event {
         #expect(v.engine.liquidationTrigger(l, v.btc) == nil)
     }
 
+    /// A cross account in two instruments: its BTC trigger assumed the ETH mark, so an ETH
+    /// move recomputes it (multi-instrument accounts), and the new trigger is exact.
+    @Test func crossAccountTriggerFollowsOtherMarks() {
+        let v = TestVenue()
+        let mm = v.open("mm", usd: "1000000")
+        v.mark("50000")
+        v.mark("3000", v.eth)
+        let m = v.open("multi", usd: "1500")
+        v.place(m, .buy, "0.2", at: "50000")
+        v.place(mm, .sell, "0.2", at: "50000")
+        v.place(m, .buy, "1", at: "3000", on: v.eth)
+        v.place(mm, .sell, "1", at: "3000", on: v.eth)
+        // cash 1500 − 2 − 0.6 = 1497.4; equity = 1497.4 + 0.2(Pb − 50000) + (Pe − 3000);
+        // MM = 0.0008·Pb + 0.005·Pe. With Pe = 3000: 0.1992·Pb < 8517.6 ⇔ Pb < 42759.04.
+        #expect(v.cash(m) == v.usd("1497.4"))
+        #expect(v.engine.liquidationTrigger(m, v.btc) == v.px("42759"))
+        // ETH to 2900: 0.1992·Pb < 8617.1 ⇔ Pb < 43258.53.
+        #expect(v.run(.markPrice(instrument: v.eth, price: v.px("2900", v.eth))).liquidations.isEmpty)
+        #expect(v.engine.liquidationTrigger(m, v.btc) == v.px("43258.5"))
+        v.mark("43300")
+        v.place(mm, .buy, "0.2", at: "43200")
+        #expect(v.run(.markPrice(instrument: v.btc, price: v.px("43258.6"))).liquidations.isEmpty)
+        let ev = v.run(.markPrice(instrument: v.btc, price: v.px("43258.5")))
+        #expect(ev.liquidations.first?.instrument == v.btc)
+        #expect(ev.trades.first?.price == v.px("43200"))
+        // BTC sold at 43200 (above bankruptcy 43013); the fee takes what equity is left, so
+        // the ETH position follows: no ETH bids, auto-deleveraged against mm at 2900.
+        #expect(v.size(m) == 0 && v.size(m, v.eth) == 0)
+        #expect(ev.adls.first?.counterparty == mm && ev.adls.first?.price == v.px("2900", v.eth))
+        #expect(v.cash(m) == 0)
+        let h = v.engine.stateHash()
+        v.engine.rebuildLiquidationIndex()
+        #expect(v.engine.stateHash() == h)
+    }
+
     @Test func isolatedWorkedExample() {
         let v = TestVenue()
         let mm = v.open("mm", usd: "1000000")
