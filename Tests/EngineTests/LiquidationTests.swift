@@ -96,6 +96,30 @@ extension Array where Element == Event {
         #expect(v.engine.stateHash() == h)
     }
 
+    /// Index-driven marks take the same path: a falling index liquidates the long.
+    @Test func indexDrivenMarkLiquidates() {
+        let v = TestVenue()
+        let mm = v.open("mm", usd: "1000000")
+        v.index("binance", "50000")
+        v.index("okx", "50000")
+        #expect(v.engine.isIndexDriven(v.btc) && v.engine.marks[0] == v.px("50000"))
+        let l = openLong(v, "long", usd: "1100", seller: mm)
+        var liquidatedBy: [Event] = []
+        var p: Int64 = 50_000
+        while p > 44_000 && liquidatedBy.isEmpty {
+            p -= 250
+            for src in ["binance", "okx"] {
+                let ev = v.index(src, String(p))
+                if !ev.liquidations.isEmpty { liquidatedBy = ev }
+            }
+        }
+        // Trigger 44688.7 (see crossWorkedExample): liquidated when the index-driven mark reaches it.
+        #expect(liquidatedBy.liquidations.first?.account == l)
+        #expect(liquidatedBy.contains { if case .markComponents = $0 { return true } else { return false } })
+        #expect((liquidatedBy.liquidations.first?.markPrice ?? .max) <= v.px("44688.7"))
+        #expect(v.size(l) == 0 && v.cash(l) >= 0)
+    }
+
     @Test func isolatedWorkedExample() {
         let v = TestVenue()
         let mm = v.open("mm", usd: "1000000")
