@@ -52,6 +52,9 @@ extension Array where Element == Event {
         #expect(liq.count == 1)
         #expect(liq.first?.size == v.qty("0.2") && liq.first?.partial == false)
         #expect(liq.first?.equity == v.usd("35.74") && liq.first?.maintenanceMargin == v.usd("35.75096"))
+        let json = ev.first { if case .liquidation = $0 { return true } else { return false } }
+            .map { EventEncoder().encode($0, seq: 7, engine: v.engine) }
+        #expect(json == #"{"type":"liquidation","seq":7,"account":"long","symbol":"BTC-PERP","size":"0.2","markPrice":"44688.7","equity":"35.74","maintenanceMargin":"35.75096","stage":"full"}"#)
         // Bankruptcy 50000 − 1098/0.2 = 44510; the bid at 44600 is better: filled there, no taker fee.
         #expect(ev.trades.count == 1 && ev.trades[0].price == v.px("44600") && ev.trades[0].takerFee == 0)
         #expect(v.size(l) == 0)
@@ -181,6 +184,9 @@ extension Array where Element == Event {
         #expect(ev.liquidations.count == 1)
         #expect(ev.trades.count == 1 && ev.trades[0].price == v.px("43900"))
         #expect(ev.payouts.count == 1 && ev.payouts[0].1 == v.usd("122"))
+        let json = ev.first { if case .insurancePayout = $0 { return true } else { return false } }
+            .map { EventEncoder().encode($0, seq: 3, engine: v.engine) }
+        #expect(json == #"{"type":"insurancePayout","seq":3,"account":"long","amount":"122"}"#)
         let payoutPosting = ev.contains {
             if case .posting(let p) = $0 { return p.reason == .insurancePayout && p.amount == v.usd("122") && p.from == v.engine.insuranceBook }
             return false
@@ -210,6 +216,9 @@ extension Array where Element == Event {
         #expect(ev.adls.count == 1)
         #expect(ev.adls.first?.account == l && ev.adls.first?.counterparty == s)
         #expect(ev.adls.first?.qty == v.qty("0.2") && ev.adls.first?.price == v.px("44510"))
+        let json = ev.first { if case .adl = $0 { return true } else { return false } }
+            .map { EventEncoder().encode($0, seq: 4, engine: v.engine) }
+        #expect(json == #"{"type":"adl","seq":4,"account":"long","counterparty":"short","symbol":"BTC-PERP","qty":"0.2","price":"44510"}"#)
         #expect(v.size(l) == 0 && v.size(s) == 0 && v.size(s2) == -v.qty("0.2"))
         // long: 1098 − 0.2 × 5490 = 0; short: 2000 − 5 (taker fee) + 0.2 × 5490 = 3093.
         #expect(v.cash(l) == 0)
