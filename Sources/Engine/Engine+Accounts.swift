@@ -120,6 +120,7 @@ extension Engine {
             return reject(.invalidPrice, "mark price must be positive and at most the instrument's maximum price", account: nil, clientOrderId: nil)
         }
         marks[Int(instrument.index)] = price
+        liq.markMoved(instrument.index)
         events.append(.mark(instrument: instrument, price: price))
         fireConditionals(instrument: instrument.index, source: .mark, price: price)
     }

@@ -18,6 +18,8 @@ extension Engine {
         var stp: SelfTradePrevention
         var reduceOnly: Bool
         var stoppedBySTP = false
+        /// Fee rate charged instead of the account's taker rate (liquidation orders pay none here).
+        var feeOverride: Rate? = nil
     }
 
     func place(_ o: PlaceOrder) {
@@ -241,7 +243,7 @@ extension Engine {
         let book = books[i]
         let makerSide = t.side.opposite
         let tiers = config.feeTiers
-        let takerFeeRate = tiers[accounts[Int(t.account)].feeTier].taker
+        let takerFeeRate = t.feeOverride ?? tiers[accounts[Int(t.account)].feeTier].taker
         var traded = false
         var lastPrice: Int64 = 0
         while t.remaining > 0, let slot = book.bestSlot(of: makerSide) {

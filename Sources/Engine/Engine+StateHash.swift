@@ -53,6 +53,17 @@ extension Engine {
         for (k, b) in zip(ledger.keys, ledger.balances) { e.string(k.description); e.int(b) }
         e.int(ledger.postingCount)
         hashPricing(into: &e)
+        // Liquidation index (derived: rebuilt from the state above when not yet built).
+        if !liq.valid { rebuildLiquidationIndex() }
+        e.int(config.liquidationFeeRate.raw)
+        for inst in liq.instruments {
+            e.int(inst.longs.entries.count)
+            for x in inst.longs.entries { e.int(x.price); e.int(x.account) }
+            e.int(inst.shorts.entries.count)
+            for x in inst.shorts.entries { e.int(x.price); e.int(x.account) }
+            e.int(inst.multi.count)
+            for x in inst.multi { e.int(x) }
+        }
         let digest = SHA256.hash(data: e.bytes)
         return digest.map { b in
             let s = String(b, radix: 16)

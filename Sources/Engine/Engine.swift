@@ -57,6 +57,8 @@ public final class Engine {
     @exclusivity(unchecked) var fundingClearingBook: Int32 = -1
     /// Whether ledger postings are published as `posting` events.
     public var emitPostings = true
+    /// Accounts indexed by liquidation trigger price (RISK-3); derived state, rebuilt on first use.
+    @exclusivity(unchecked) var liq = LiquidationIndex(instruments: 0)
 
     public init(config: VenueConfig = .standard) {
         self.config = config
@@ -74,6 +76,7 @@ public final class Engine {
         externalBook = ledger.book(.external(asset: asset))
         roundingBook = ledger.book(.houseRounding(asset: asset))
         insuranceBook = ledger.book(.insuranceFund(asset: asset))
+        liq = LiquidationIndex(instruments: config.instruments.count)
         events.reserveCapacity(64)
     }
 
@@ -134,6 +137,7 @@ public final class Engine {
             events.append(.rejected(rejection, account: nil, orderId: nil, clientOrderId: clientOrderId))
         }
         runLastPriceTriggers()
+        runRiskChecks()
         finishCommand()
         // A refused command changes nothing, not even the engine's clock.
         if !timeWorkRan, events.count == 1, case .rejected = events[0] { lastTimestamp = previousTimestamp }

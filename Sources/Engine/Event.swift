@@ -29,6 +29,20 @@ public struct OrderEnd: Sendable, Hashable {
     public let remaining: Int64
 }
 
+/// A liquidation step (RISK-4): the account was below maintenance and `size` of its
+/// position is being closed (`partial`: down one risk tier; otherwise all of it).
+/// Equity and maintenance margin are those of the cross pool (or of the isolated position)
+/// when the step started.
+public struct LiquidationEvent: Sendable, Hashable {
+    public let account: AccountID
+    public let instrument: InstrumentID
+    public let size: Int64
+    public let markPrice: Int64
+    public let equity: Int64
+    public let maintenanceMargin: Int64
+    public let partial: Bool
+}
+
 /// Something that happened, in the order it happened (PERP-5). Events are the only
 /// output of the engine: read models, streams and the audit trail are built from them.
 public enum Event: Sendable, Hashable {
@@ -61,4 +75,11 @@ public enum Event: Sendable, Hashable {
     case volatilityInterruption(VolatilityInterruptionEvent)
     /// The cool-off of a volatility interruption has passed.
     case volatilityResumed(instrument: InstrumentID)
+    /// An account below maintenance margin is being liquidated (RISK-4).
+    case liquidation(LiquidationEvent)
+    /// The insurance fund covered a loss beyond an account's equity.
+    case insurancePayout(account: AccountID, amount: Int64)
+    /// Auto-deleveraging: `quantity` of the bankrupt `account`'s position closed against
+    /// `counterparty`'s opposite position at the bankruptcy `price`.
+    case adl(account: AccountID, counterparty: AccountID, instrument: InstrumentID, quantity: Int64, price: Int64)
 }

@@ -67,6 +67,16 @@ public struct EventEncoder {
         case let .posting(p):
             w.str("type", "posting"); w.int("seq", seq); w.str("from", Self.bookName(p.from, engine: engine))
             w.str("to", Self.bookName(p.to, engine: engine)); w.str("amount", money(p.amount)); w.str("reason", p.reason.name)
+        case let .liquidation(l):
+            w.str("type", "liquidation"); w.int("seq", seq); w.str("account", acct(l.account)); w.str("symbol", sym(l.instrument))
+            w.str("size", sz(l.instrument, l.size)); w.str("markPrice", px(l.instrument, l.markPrice))
+            w.str("equity", money(l.equity)); w.str("maintenanceMargin", money(l.maintenanceMargin))
+            w.str("stage", l.partial ? "partial" : "full")
+        case let .insurancePayout(account, amount):
+            w.str("type", "insurancePayout"); w.int("seq", seq); w.str("account", acct(account)); w.str("amount", money(amount))
+        case let .adl(account, counterparty, instrument, quantity, price):
+            w.str("type", "adl"); w.int("seq", seq); w.str("account", acct(account)); w.str("counterparty", acct(counterparty))
+            w.str("symbol", sym(instrument)); w.str("qty", sz(instrument, quantity)); w.str("price", px(instrument, price))
         case .index, .markComponents, .funding, .volatilityInterruption, .volatilityResumed:
             Self.encodePricing(event, seq: seq, engine: engine, into: &w)
         }

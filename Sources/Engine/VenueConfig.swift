@@ -15,6 +15,9 @@ public struct VenueConfig: Sendable {
     /// Pricing parameters per instrument (PRICE-1..4), in instrument order; defaults
     /// when the file has no `pricing` object (see PricingState.swift).
     public let pricing: [PricingParameters]
+    /// Liquidation fee (RISK-4) on the notional a liquidation closes, paid to the
+    /// insurance fund from what is left of the account's equity. Default 0.5%.
+    public var liquidationFeeRate = Rate(raw: 500_000)
 
     public init(settlementAsset: Asset, feeTiers: [FeeTier], instruments: [InstrumentSpec],
                 defaultLeverage: [Int64], clientOrderIdMemory: Int = 1000, pricing: [PricingParameters]? = nil) {

@@ -1,0 +1,116 @@
+/// Accounts indexed by the mark price at which they breach maintenance (RISK-3).
+///
+/// Per instrument, every account with a non-zero position there has one entry: its
+/// trigger price, the mark of that instrument at which the equity backing the position
+/// (the cross pool, or the isolated margin) first falls below maintenance margin, other
+/// marks held where they are. A long is at risk when `mark ≤ trigger`, a short when
+/// `mark ≥ trigger`. Longs and shorts are kept in two arrays sorted by (price, account),
+/// so a mark move visits only the entries it crosses (a suffix of the longs, a prefix of
+/// the shorts) — the cost grows with the accounts at risk, not with all accounts.
+///
+/// The index is derived state: `Engine.rebuildLiquidationIndex()` recomputes it from
+/// positions, cash and marks, and the engine keeps it equal to that recomputation at the
+/// end of every command (so a restored engine rebuilds it and hashes the same).
+struct LiquidationIndex: Sendable {
+    /// Trigger meaning "never" for a long (no positive mark breaches it).
+    static let longNever: Int64 = 0
+    /// Trigger meaning "never" for a short.
+    static let shortNever: Int64 = .max
+
+    struct Entry: Sendable, Hashable {
+        var price: Int64
+        var account: UInt32
+        @inline(__always)
+        static func precedes(_ a: Entry, _ b: Entry) -> Bool {
+            a.price != b.price ? a.price < b.price : a.account < b.account
+        }
+    }
+
+    struct Side: Sendable {
+        /// Ascending by (price, account).
+        var entries: [Entry] = []
+
+        func position(of e: Entry) -> Int {
+            var lo = 0, hi = entries.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Entry.precedes(entries[mid], e) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        mutating func insert(_ e: Entry) { entries.insert(e, at: position(of: e)) }
+        mutating func remove(_ e: Entry) {
+            let p = position(of: e)
+            if p < entries.count, entries[p] == e { entries.remove(at: p) }
+        }
+    }
+
+    struct Instrument: Sendable {
+        var longs = Side()
+        var shorts = Side()
+        /// account → (trigger, long?) of the entry in this instrument.
+        var byAccount: [UInt32: (price: Int64, long: Bool)] = [:]
+        /// Accounts whose cross pool holds positions in this instrument and at least one
+        /// other: their triggers depend on other marks, so a move of this mark recomputes
+        /// all their entries. Ascending.
+        var multi: [UInt32] = []
+    }
+
+    var instruments: [Instrument]
+    /// Instruments whose mark moved during the current command, in order of first move.
+    var movedMarks: [UInt16] = []
+    /// False until built (a fresh or restored engine rebuilds on first use).
+    var valid = false
+
+    init(instruments n: Int) { instruments = Array(repeating: Instrument(), count: n) }
+
+    /// Sets (or removes, with nil) an account's entry on an instrument.
+    mutating func set(account a: UInt32, instrument i: Int, to new: (price: Int64, long: Bool)?) {
+        if let old = instruments[i].byAccount[a] {
+            if let new, new.price == old.price, new.long == old.long { return }
+            let e = Entry(price: old.price, account: a)
+            if old.long { instruments[i].longs.remove(e) } else { instruments[i].shorts.remove(e) }
+            instruments[i].byAccount[a] = nil
+        }
+        guard let new else { return }
+        let e = Entry(price: new.price, account: a)
+        if new.long { instruments[i].longs.insert(e) } else { instruments[i].shorts.insert(e) }
+        instruments[i].byAccount[a] = new
+    }
+
+    mutating func setMulti(account a: UInt32, instrument i: Int, _ on: Bool) {
+        var m = instruments[i].multi
+        var lo = 0, hi = m.count
+        while lo < hi { let mid = (lo + hi) / 2; if m[mid] < a { lo = mid + 1 } else { hi = mid } }
+        let present = lo < m.count && m[lo] == a
+        if on == present { return }
+        if on { m.insert(a, at: lo) } else { m.remove(at: lo) }
+        instruments[i].multi = m
+    }
+
+    /// Accounts whose entry on instrument `i` the mark `mark` crosses, in index order
+    /// (longs from the highest trigger down, then shorts from the lowest up).
+    func crossed(instrument i: Int, mark: Int64) -> [UInt32] {
+        var out: [UInt32] = []
+        let longs = instruments[i].longs.entries
+        var k = longs.count - 1
+        while k >= 0, longs[k].price >= mark { out.append(longs[k].account); k -= 1 }
+        for e in instruments[i].shorts.entries {
+            if e.price > mark { break }
+            out.append(e.account)
+        }
+        return out
+    }
+
+    mutating func removeAll() {
+        for i in instruments.indices { instruments[i] = Instrument() }
+    }
+}
+
+extension LiquidationIndex {
+    /// Records that an instrument's mark moved in this command.
+    @inline(__always)
+    mutating func markMoved(_ i: UInt16) {
+        if !movedMarks.contains(i) { movedMarks.append(i) }
+    }
+}
