@@ -45,7 +45,8 @@ public final class VenueHost: Sendable {
         public let tornTailBytesDiscarded: UInt64
         public let checkpointVerified: Checkpoint?
         public let stateHash: String
-        public let seconds: Double
+        /// How long recovery took, in milliseconds.
+        public let milliseconds: Int64
     }
 
     private enum Request {
@@ -144,7 +145,7 @@ public final class VenueHost: Sendable {
         names = NameDirectory(engine: engine)
         recovery = RecoveryReport(snapshotSequence: snapshotSequence, snapshotProblem: snapshotProblem, recordsReplayed: count, lastSequence: last, tornTailBytesDiscarded: torn?.discardedBytes ?? 0,
                                   checkpointVerified: verified, stateHash: engine.stateHash(),
-                                  seconds: Date().timeIntervalSince(start))
+                                  milliseconds: Int64(Date().timeIntervalSince(start) * 1000))
         let thread = Thread { [self] in self.loop() }
         thread.name = "harbour-engine"
         thread.stackSize = 8 << 20

@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("recovered", metadata: [
             "records": "\(r.recordsReplayed)", "lastSequence": "\(r.lastSequence)",
             "tornTailBytes": "\(r.tornTailBytesDiscarded)", "checkpoint": "\(r.checkpointVerified.map { "verified at \($0.sequence)" } ?? "none")",
-            "stateHash": "\(r.stateHash)", "seconds": "\(r.seconds)", "snapshot": "\(r.snapshotSequence)",
+            "stateHash": "\(r.stateHash)", "ms": "\(r.milliseconds)", "snapshot": "\(r.snapshotSequence)",
         ])
         if let problem = r.snapshotProblem { logger.warning("snapshot skipped, replayed the journal in full", metadata: ["why": "\(problem)"]) }
         let keys = try ApiKeyStore(dataDirectory: dir)
