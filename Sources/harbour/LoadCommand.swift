@@ -25,12 +25,14 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "WebSocket: orders in flight per connection.") var window = 64
     @Option(help: "Target orders per second across all connections (0: as fast as possible).") var rate = 0
     @Option(help: "Symbol.") var symbol = "BTC-PERP"
-    @Option(help: "Limit price of the IOC buys (below the market).") var price = "1000"
+    @Option(help: "Limit price of the IOC buys (default: 4% below the current mark, inside the price band).")
+    var price: String?
 
     func run() throws {
         let parts = address.split(separator: ":")
         guard parts.count == 2, let port = UInt16(parts[1]) else { throw ValidationError("address must be host:port") }
         let hostName = String(parts[0])
+        let limit = try price ?? Self.defaultPrice(host: hostName, port: port, symbol: symbol)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let stats = LoadStats()
         let perConnRate = rate > 0 ? max(1.0, Double(rate) / Double(connections)) : 0
@@ -45,9 +47,9 @@ struct LoadCommand: ParsableCommand {
                     var lat: [UInt64] = []
                     lat.reserveCapacity(100_000)
                     if mode == "ws" {
-                        try runWebSocket(conn, connection: c, deadline: deadline, perConnRate: perConnRate, latencies: &lat, stats: stats)
+                        try runWebSocket(conn, connection: c, deadline: deadline, perConnRate: perConnRate, latencies: &lat, stats: stats, limit: limit)
                     } else {
-                        try runREST(conn, connection: c, deadline: deadline, perConnRate: perConnRate, latencies: &lat, stats: stats)
+                        try runREST(conn, connection: c, deadline: deadline, perConnRate: perConnRate, latencies: &lat, stats: stats, limit: limit)
                     }
                     stats.results.withLock { $0.append(contentsOf: lat) }
                 } catch {
@@ -72,8 +74,21 @@ struct LoadCommand: ParsableCommand {
         print("orders_per_sec: \(Int(Double(lat.count) / elapsed))")
     }
 
-    func body(_ n: Int, _ c: Int) -> String {
-        #"{"symbol":"\#(symbol)","side":"buy","orderType":"limit","timeInForce":"IOC","price":"\#(price)","qty":"0.001","clientOrderId":"ld-\#(c)-\#(n)-\#(UInt32.random(in: 0...UInt32.max))"}"#
+    func body(_ n: Int, _ c: Int, _ limit: String) -> String {
+        #"{"symbol":"\#(symbol)","side":"buy","orderType":"limit","timeInForce":"IOC","price":"\#(limit)","qty":"0.001","clientOrderId":"ld-\#(c)-\#(n)-\#(UInt32.random(in: 0...UInt32.max))"}"#
+    }
+
+    /// 96% of the whole-unit part of the current mark (integer arithmetic, on any tick ≤ 1).
+    static func defaultPrice(host: String, port: UInt16, symbol: String) throws -> String {
+        let conn = try Connection(host: host, port: port)
+        try conn.send(Array("GET /v1/mark/\(symbol) HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+        let (status, text) = try conn.readHTTPResponse()
+        guard status == 200, let r = text.range(of: #""markPrice":""#) else {
+            throw ValidationError("cannot read the mark of \(symbol) (HTTP \(status)); pass --price")
+        }
+        let digits = text[r.upperBound...].prefix { $0.isNumber }
+        guard let whole = Int64(digits), whole > 0 else { throw ValidationError("no mark for \(symbol) yet; pass --price") }
+        return String(whole * 96 / 100)
     }
 
     func sign(_ payload: String) -> String {
@@ -89,13 +104,13 @@ struct LoadCommand: ParsableCommand {
     }
 
     func runREST(_ conn: Connection, connection c: Int, deadline: UInt64, perConnRate: Double, latencies: inout [UInt64],
-                 stats: LoadStats) throws {
+                 stats: LoadStats, limit: String) throws {
         var n = 0
         let startNs = DispatchTime.now().uptimeNanoseconds
         while DispatchTime.now().uptimeNanoseconds < deadline {
             pace(n, startNs, perConnRate)
             n += 1
-            let b = body(n, c)
+            let b = body(n, c, limit)
             let ts = Int64(Date().timeIntervalSince1970 * 1000)
             let sig = sign("\(ts)POST/v1/orders\(b)")
             let req = "POST /v1/orders HTTP/1.1\r\nHost: \(address)\r\nContent-Type: application/json\r\nX-Harbour-Key: \(key)\r\nX-Harbour-Timestamp: \(ts)\r\nX-Harbour-Signature: \(sig)\r\nContent-Length: \(b.utf8.count)\r\n\r\n\(b)"
@@ -111,7 +126,7 @@ struct LoadCommand: ParsableCommand {
     }
 
     func runWebSocket(_ conn: Connection, connection c: Int, deadline: UInt64, perConnRate: Double, latencies: inout [UInt64],
-                      stats: LoadStats) throws {
+                      stats: LoadStats, limit: String) throws {
         try conn.webSocketHandshake(host: address, path: "/v1/ws")
         let ts = Int64(Date().timeIntervalSince1970 * 1000)
         try conn.sendText(#"{"op":"auth","key":"\#(key)","timestamp":\#(ts),"signature":"\#(sign("\(ts)GET/v1/ws"))"}"#)
@@ -126,7 +141,7 @@ struct LoadCommand: ParsableCommand {
             if open && inFlight.count < window {
                 pace(n, startNs, perConnRate)
                 n += 1
-                var msg = body(n, c)
+                var msg = body(n, c, limit)
                 msg.removeLast()
                 msg += #","op":"order","id":\#(n)}"#
                 inFlight[n] = DispatchTime.now().uptimeNanoseconds
