@@ -116,9 +116,3 @@ struct RequestBody: @unchecked Sendable {
     func strings(_ k: String) -> [String]? { object[k] as? [String] }
     func has(_ k: String) -> Bool { object[k] != nil && !(object[k] is NSNull) }
 }
-
-/// Moves a non-Sendable value onto the engine thread. Only for values built and then
-/// read once by the receiving closure (a parsed JSON object).
-struct Handoff<T>: @unchecked Sendable {
-    let value: T
-}

@@ -70,15 +70,19 @@ public struct InstrumentSpec: Sendable, Hashable {
             p.append("\(symbol): price decimals + size decimals exceed the settlement asset's decimals; notionals would not be exact")
         }
         if tickSize <= 0 { p.append("\(symbol): tick size must be positive") }
-        if lotSize <= 0 { p.append("\(symbol): lot size must be positive") }
-        if minQuantity <= 0 || minQuantity % lotSize != 0 { p.append("\(symbol): min quantity must be a positive multiple of the lot") }
-        if maxQuantity < minQuantity || maxQuantity % lotSize != 0 { p.append("\(symbol): max quantity must be a multiple of the lot, ≥ min") }
+        if lotSize <= 0 {
+            p.append("\(symbol): lot size must be positive")
+        } else {
+            if minQuantity <= 0 || minQuantity % lotSize != 0 { p.append("\(symbol): min quantity must be a positive multiple of the lot") }
+            if maxQuantity < minQuantity || maxQuantity % lotSize != 0 { p.append("\(symbol): max quantity must be a multiple of the lot, ≥ min") }
+        }
         if maxLeverage < 1 { p.append("\(symbol): max leverage must be ≥ 1") }
         if tiers.isEmpty { p.append("\(symbol): at least one risk tier") }
         for i in tiers.indices.dropFirst() where tiers[i].notionalCap <= tiers[i - 1].notionalCap {
             p.append("\(symbol): tier caps must ascend")
         }
         if positionLimit <= 0 { p.append("\(symbol): position limit must be positive") }
+        if !p.isEmpty { return p }   // the bound below assumes a sound spec
         // Bound every product: max price × (position limit + all open orders) in asset
         // units must stay far inside Int64.
         let worst = Int128(maxPrice) * Int128(positionLimit + Int64(maxOpenOrders + 1) * maxQuantity) * Int128(productToAsset)

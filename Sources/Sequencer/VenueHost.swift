@@ -72,7 +72,6 @@ public final class VenueHost: Sendable {
         var running = true
         var subscribers: [UInt64: AsyncStream<CommandOutcome>.Continuation] = [:]
         var nextSubscriber: UInt64 = 0
-        var commandsQueued = 0
     }
 
     private let shared = Mutex(Shared())
@@ -158,7 +157,6 @@ public final class VenueHost: Sendable {
             let accepted = shared.withLock { s -> Bool in
                 guard s.running else { return false }
                 s.queue.append(.command(command, .continuation(c)))
-                s.commandsQueued += 1
                 return true
             }
             if accepted { wake.signal() } else { c.resume(throwing: VenueHostError.stopped) }
@@ -172,7 +170,6 @@ public final class VenueHost: Sendable {
         let accepted = shared.withLock { s -> Bool in
             guard s.running else { return false }
             s.queue.append(.command(command, .callback(completion)))
-            s.commandsQueued += 1
             return true
         }
         if accepted { wake.signal() } else { completion(.failure(VenueHostError.stopped)) }

@@ -1,0 +1,51 @@
+import Foundation
+import HarbourCore
+import Testing
+@testable import Engine
+
+/// PERP-1: the instruments come from a configuration file in the repository; the built-in
+/// demo venue (used by tests and `harbour replay` without `--config`) must be that file.
+@Suite struct VenueConfigFileTests {
+    static var repoConfig: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/venue.json")
+    }
+
+    @Test func theRepositoryFileIsTheBuiltInVenue() throws {
+        let file = try VenueConfig.load(path: Self.repoConfig.path)
+        let builtIn = VenueConfig.standard
+        #expect(file.settlementAsset == builtIn.settlementAsset)
+        #expect(file.feeTiers == builtIn.feeTiers)
+        #expect(file.instruments == builtIn.instruments)
+        #expect(file.defaultLeverage == builtIn.defaultLeverage)
+        #expect(file.clientOrderIdMemory == builtIn.clientOrderIdMemory)
+        #expect(file.pricing == builtIn.pricing)
+        #expect(file.instruments.map(\.symbol) == ["BTC-PERP", "ETH-PERP"])
+        // Same configuration, same engine: a short stream reaches the same state hash.
+        let a = Engine(config: file), b = Engine(config: builtIn)
+        for e in [a, b] {
+            e.apply(.openAccount(name: "x", group: nil, feeTier: nil), timestamp: 1)
+            e.apply(.deposit(account: AccountID(0), asset: "USD", amount: 1_000_000_000), timestamp: 2)
+            e.apply(.markPrice(instrument: InstrumentID(0), price: 500_000), timestamp: 3)
+            e.apply(.placeOrder(PlaceOrder(account: AccountID(0), instrument: InstrumentID(0), side: .buy, price: 499_000, quantity: 10)), timestamp: 4)
+        }
+        #expect(a.stateHash() == b.stateHash())
+    }
+
+    @Test func anUnsoundFileIsRefusedWithTheProblemNamed() throws {
+        var text = try String(contentsOf: Self.repoConfig, encoding: .utf8)
+        text = text.replacingOccurrences(of: #""priceDecimals": 1, "sizeDecimals": 3"#, with: #""priceDecimals": 4, "sizeDecimals": 3"#)
+        #expect {
+            try VenueConfig.parse(Data(text.utf8))
+        } throws: { error in
+            String(describing: error).contains("notionals would not be exact")
+        }
+        let zeroLot = try String(contentsOf: Self.repoConfig, encoding: .utf8)
+            .replacingOccurrences(of: #""lotSize": "0.001", "minQty": "0.001", "maxQty": "100""#, with: #""lotSize": "0", "minQty": "0.001", "maxQty": "100""#)
+        #expect {
+            try VenueConfig.parse(Data(zeroLot.utf8))
+        } throws: { error in
+            String(describing: error).contains("lot size must be positive")
+        }
+    }
+}
