@@ -66,6 +66,8 @@ public enum Command: Sendable, Hashable {
     /// Lets time pass: only the time-driven work due at the timestamp runs (mark basis
     /// and premium sampling, funding, volatility-interruption expiry). Sent every second.
     case tick
+    /// Operator: tops up the insurance fund from outside the venue (RISK-4).
+    case insuranceDeposit(asset: String, amount: Int64)
     /// A command the edge could not even decode into the above (unknown account or
     /// symbol, malformed number): the engine answers it with a rejection and changes
     /// nothing, so the refusal is ordered and journaled like any other outcome.

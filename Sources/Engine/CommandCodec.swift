@@ -42,6 +42,8 @@ public enum CommandCodec {
             w.u8(13); w.u16(i.index); w.str(source); w.i64(price)
         case .tick:
             w.u8(14)
+        case let .insuranceDeposit(asset, amount):
+            w.u8(15); w.str(asset); w.i64(amount)
         case let .invalid(r, coid):
             w.u8(11); w.str(r.code.rawValue); w.str(r.message); w.optStr(coid)
         }
@@ -95,6 +97,7 @@ public enum CommandCodec {
             c = .setInstrumentStatus(instrument: i, status: st)
         case 13: c = .indexPrice(instrument: InstrumentID(try r.u16()), source: try r.str(), price: try r.i64())
         case 14: c = .tick
+        case 15: c = .insuranceDeposit(asset: try r.str(), amount: try r.i64())
         default: throw DecodeError(description: "unknown command tag \(tag)")
         }
         guard r.atEnd else { throw DecodeError(description: "trailing bytes after command tag \(tag)") }

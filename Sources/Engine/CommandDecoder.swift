@@ -35,7 +35,7 @@ public struct CommandDecoder {
         }
         let known = ["openAccount", "deposit", "withdraw", "setLeverage", "setMarginMode", "placeOrder",
                      "amendOrder", "cancelOrder", "cancelAll", "markPrice", "setInstrumentStatus",
-                     "indexPrice", "tick"]
+                     "indexPrice", "tick", "insuranceDeposit"]
         guard known.contains(type) else { throw Malformed(description: "unknown command type '\(type)'") }
         let coid = obj["clientOrderId"] as? String
         do {
@@ -135,6 +135,12 @@ public struct CommandDecoder {
             return .indexPrice(instrument: inst, source: source, price: try f.decimal("price", spec.priceScale, offScale: .priceOffTick))
         case "tick":
             return .tick
+        case "insuranceDeposit":
+            let asset = try f.string("asset")
+            guard asset == engine.config.settlementAsset.code else {
+                throw Rejection(.unknownAsset, "asset '\(asset)' is not a settlement asset (use \(engine.config.settlementAsset.code))")
+            }
+            return .insuranceDeposit(asset: asset, amount: try f.decimal("amount", engine.config.settlementAsset.scale, offScale: .invalidAmount))
         default:
             throw Rejection(.malformedCommand, "unknown command type '\(type)'")
         }

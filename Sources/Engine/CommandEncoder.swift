@@ -59,6 +59,9 @@ public struct CommandEncoder {
             w.str("type", "indexPrice"); w.int("ts", ts); w.str("symbol", sym(i)); w.str("source", source); w.str("price", px(i, price))
         case .tick:
             w.str("type", "tick"); w.int("ts", ts)
+        case let .insuranceDeposit(asset, amount):
+            w.str("type", "insuranceDeposit"); w.int("ts", ts); w.str("asset", asset)
+            w.str("amount", FixedDecimal.format(amount, scale: engine.config.settlementAsset.scale))
         case let .invalid(r, coid):
             // Not a replayable command: recorded as an unknown type so replay reports it.
             w.str("type", "invalid"); w.int("ts", ts); w.str("code", r.code.rawValue); w.str("message", r.message)

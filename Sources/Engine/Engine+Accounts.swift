@@ -52,6 +52,20 @@ extension Engine {
         touchBalance(account.index)
     }
 
+    /// Operator top-up of the insurance fund from outside the venue (RISK-4).
+    func depositInsurance(asset: String, amount: Int64) {
+        guard asset == config.settlementAsset.code else {
+            return reject(.unknownAsset, "asset '\(asset)' is not a settlement asset (use \(config.settlementAsset.code))", account: nil, clientOrderId: nil)
+        }
+        guard amount > 0 else { return reject(.invalidAmount, "insurance fund top-up must be positive", account: nil, clientOrderId: nil) }
+        let fund = ledger.balance(insuranceBook)
+        guard fund.addingReportingOverflow(amount).overflow == false, fund + amount <= Engine.maxBalance else {
+            return reject(.invalidAmount, "top-up would take the insurance fund beyond the venue's limit", account: nil, clientOrderId: nil)
+        }
+        ledger.post(from: externalBook, to: insuranceBook, amount: amount, reason: .insuranceTopUp)
+        events.append(.insuranceFund(balance: ledger.balance(insuranceBook)))
+    }
+
     /// Largest cash balance an account may hold, raw units (keeps every sum in 62 bits).
     public static let maxBalance: Int64 = 1 << 60
 

@@ -133,6 +133,8 @@ public final class Engine {
             applyIndexPrice(instrument: instrument, source: source, price: price, now: timestamp)
         case .tick:
             break
+        case let .insuranceDeposit(asset, amount):
+            depositInsurance(asset: asset, amount: amount)
         case let .invalid(rejection, clientOrderId):
             events.append(.rejected(rejection, account: nil, orderId: nil, clientOrderId: clientOrderId))
         }

@@ -82,4 +82,15 @@ public enum Event: Sendable, Hashable {
     /// Auto-deleveraging: `quantity` of the bankrupt `account`'s position closed against
     /// `counterparty`'s opposite position at the bankruptcy `price`.
     case adl(account: AccountID, counterparty: AccountID, instrument: InstrumentID, quantity: Int64, price: Int64)
+    /// A platform risk alert raised or cleared (RISK-6).
+    case riskAlert(RiskAlert)
+    /// One stress scenario of the periodic risk sweep (RISK-6).
+    case stressTest(StressTestResult)
+    /// An instrument's volatility, margin add-on and open interest, from the risk sweep.
+    case riskMetrics(RiskMetrics)
+    /// An account's auto-deleveraging quintile on an instrument changed (RISK-4):
+    /// 5 = first in line, 1 = last. Published by the risk sweep to the account.
+    case adlRank(account: AccountID, instrument: InstrumentID, rank: Int)
+    /// The insurance fund's balance after an operator top-up.
+    case insuranceFund(balance: Int64)
 }

@@ -79,6 +79,8 @@ public struct EventEncoder {
             w.str("symbol", sym(instrument)); w.str("qty", sz(instrument, quantity)); w.str("price", px(instrument, price))
         case .index, .markComponents, .funding, .volatilityInterruption, .volatilityResumed:
             Self.encodePricing(event, seq: seq, engine: engine, into: &w)
+        case .riskAlert, .stressTest, .riskMetrics, .adlRank, .insuranceFund:
+            Self.encodeRisk(event, seq: seq, engine: engine, into: &w)
         }
         return w.finish()
     }

@@ -1,7 +1,7 @@
 /// Why money moved. Stable names appear in events, statements and reports.
 public enum PostingReason: UInt8, Sendable, Hashable, CaseIterable {
     case deposit, withdrawal, fee, rebate, realizedPnl, isolatedMargin, funding, fundingRounding,
-         liquidationFee, insurancePayout, adl, rounding
+         liquidationFee, insurancePayout, adl, rounding, insuranceTopUp
 
     public var name: String {
         switch self {
@@ -17,6 +17,7 @@ public enum PostingReason: UInt8, Sendable, Hashable, CaseIterable {
         case .insurancePayout: return "insurancePayout"
         case .adl: return "adl"
         case .rounding: return "rounding"
+        case .insuranceTopUp: return "insuranceTopUp"
         }
     }
 }
