@@ -56,12 +56,13 @@ extension Engine {
         return equity - mm
     }
 
-    /// Maintenance margin of one position of `notional` (tier rate, rounded up, less the
-    /// tier's deduction).
+    /// Maintenance margin of one position of `notional`: tier rate plus the volatility
+    /// add-on (RISK-6), rounded up, less the tier's deduction.
     @inline(__always)
     func positionMaintenance(_ i: Int, notional: Int128) -> Int128 {
         let tier = specs[i].tier(forNotional: notional.clampedInt64)
-        return max(0, (notional * Int128(tier.maintenanceRate.raw)).divided(by: 100_000_000, rounding: .up) - Int128(tier.deduction))
+        let rate = Int128(tier.maintenanceRate.raw + riskState.addOns[i])
+        return max(0, (notional * rate).divided(by: 100_000_000, rounding: .up) - Int128(tier.deduction))
     }
 
     func isolatedMargin(_ a: UInt32, _ i: Int) -> Int64 {
@@ -158,7 +159,7 @@ extension Engine {
             rebuildLiquidationIndex()
             moved = (0..<specs.count).map { UInt16($0) }
         }
-        if moved.isEmpty && touchedPositions.isEmpty && touchedBalances.isEmpty { return false }
+        if moved.isEmpty && touchedPositions.isEmpty && touchedBalances.isEmpty && riskState.pendingChecks.isEmpty { return false }
         var candidates: [UInt32] = []
         var seen = Set<UInt32>()
         var refreshed = Set<UInt32>()
@@ -172,6 +173,15 @@ extension Engine {
         }
         for (a, _) in touchedPositions { refresh(a) }
         for a in touchedBalances { refresh(a) }
+        if !riskState.pendingChecks.isEmpty {
+            // Margin requirements changed (an add-on step): new triggers, and whoever is
+            // now below maintenance is a candidate whether or not its trigger moved.
+            for a in riskState.pendingChecks {
+                refresh(a)
+                if seen.insert(a).inserted { candidates.append(a) }
+            }
+            riskState.pendingChecks.removeAll(keepingCapacity: true)
+        }
         var any = false
         for a in candidates where liquidateIfBreached(a) { any = true }
         return any

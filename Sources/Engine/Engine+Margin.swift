@@ -5,7 +5,8 @@ import Matching
 ///
 /// For each instrument the account trades in cross mode:
 /// - equity adds the unrealised PnL at mark: `size × mark − cost`;
-/// - position initial margin is `|size| × mark / L`, where `L` is the lower of the
+/// - position initial margin is `|size| × mark / L` (plus `|size| × mark × add-on` while a
+///   volatility add-on is in force, RISK-6), where `L` is the lower of the
 ///   account's leverage and the risk tier's maximum for the worst-case notional
 ///   (position plus every open order on one side filled);
 /// - open orders add, for the worse of the two sides: the initial margin of the part
@@ -56,13 +57,13 @@ extension Engine {
             let worstNotional = Int128(worstQty) * mark * f
             let tier = specs[i].tier(forNotional: worstNotional.clampedInt64)
             let lev = Int128(min(p.leverage, tier.maxLeverage))
+            let addOn = Int128(riskState.addOns[i])
             if !p.isolated {
                 equity += (size * mark - Int128(p.cost)) * f
                 let posNotional = Int128(size.magnitude) * mark * f
                 initial += posNotional.divided(by: lev, rounding: .up)
-                let posTier = specs[i].tier(forNotional: posNotional.clampedInt64)
-                let mm = (posNotional * Int128(posTier.maintenanceRate.raw)).divided(by: 100_000_000, rounding: .up) - Int128(posTier.deduction)
-                maintenance += max(0, mm)
+                if addOn != 0 { initial += (posNotional * addOn).divided(by: 100_000_000, rounding: .up) }
+                maintenance += positionMaintenance(i, notional: posNotional)
             }
             var buySide: Int128 = 0
             if bq > 0 {
@@ -70,6 +71,7 @@ extension Engine {
                 let opening = max(0, bq128 - max(0, -size))
                 let valued = max(bv128, bq128 * mark)
                 buySide = (valued * f * opening).divided(by: bq128 * lev, rounding: .up)
+                if addOn != 0 { buySide += (valued * f * opening * addOn).divided(by: bq128 * 100_000_000, rounding: .up) }
                 buySide += max(0, bv128 - bq128 * mark) * f
                 buySide += (bv128 * f * feeRate).divided(by: 100_000_000, rounding: .up)
             }
@@ -79,6 +81,7 @@ extension Engine {
                 let opening = max(0, sq128 - max(0, size))
                 let valued = max(sv128, sq128 * mark)
                 sellSide = (valued * f * opening).divided(by: sq128 * lev, rounding: .up)
+                if addOn != 0 { sellSide += (valued * f * opening * addOn).divided(by: sq128 * 100_000_000, rounding: .up) }
                 sellSide += max(0, sq128 * mark - sv128) * f
                 sellSide += (sv128 * f * feeRate).divided(by: 100_000_000, rounding: .up)
             }

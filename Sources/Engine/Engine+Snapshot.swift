@@ -8,7 +8,8 @@ import Matching
 ///
 /// A snapshot is the complete engine state in a versioned little-endian binary encoding:
 ///
-///     "HBSN"  u16 version (2; version 1, from before pricing, is refused)
+///     "HBSN"  u16 version (3; versions 1 and 2, from before pricing and platform risk
+///       monitoring, are refused and recovery replays the journal)
 ///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory,
 ///       per instrument the funding interval and pricing parameters
 ///     the state hash of the engine at the snapshot (checked after restore)
@@ -24,6 +25,8 @@ import Matching
 ///     pricing: funding clearing book; per instrument index / basis / premium / volatility
 ///       state, funding and sample clocks, guard flags, last index result and mark
 ///       components (Engine+SnapshotPricing.swift)
+///     risk: parameters identity, sweep clock, EWMA volatility and add-on per instrument,
+///       raised alerts, published ADL ranks (Engine+SnapshotRisk.swift)
 ///     SHA-256 of everything before it (32 bytes)
 ///
 /// Slot numbers are never written: the same state always gives the same bytes, and a
@@ -62,7 +65,7 @@ extension Engine {
 
     /// "HBSN".
     public static let snapshotMagic: [UInt8] = [0x48, 0x42, 0x53, 0x4E]
-    public static let snapshotVersion: UInt16 = 2
+    public static let snapshotVersion: UInt16 = 3
     static let snapshotChecksumSize = 32
 
     // MARK: - Writing
@@ -163,8 +166,9 @@ extension Engine {
             }
         }
 
-        // Pricing (version 2).
+        // Pricing (version 2) and platform risk (version 3).
         writePricing(&w)
+        writeRisk(&w)
 
         w.out.append(contentsOf: Self.checksum(w.out, count: w.out.count))
         return w.out
@@ -220,7 +224,7 @@ extension Engine {
         guard bytes.count >= header else { throw SnapshotError(.truncated, "snapshot truncated in its header") }
         let version = UInt16(bytes[4]) | UInt16(bytes[5]) << 8
         guard version == snapshotVersion else {
-            let why = version == 1 ? " (version 1 has no pricing state; recover by replaying the journal)" : ""
+            let why = version < snapshotVersion ? " (an older snapshot lacks state this build keeps; recovery replays the journal instead)" : ""
             throw SnapshotError(.unsupportedVersion, "snapshot format version \(version); this build reads version \(snapshotVersion)\(why)")
         }
         guard bytes.count >= header + snapshotChecksumSize else {
@@ -484,6 +488,7 @@ extension Engine {
             }
         }
         try restorePricing(&r)
+        try restoreRisk(&r)
         guard r.atEnd else { throw .corrupt("\(payload.upperBound - r.pos) bytes after the encoded state") }
 
         // Client order ids: each open id names an open order of its account, and

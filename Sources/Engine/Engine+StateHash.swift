@@ -53,6 +53,7 @@ extension Engine {
         for (k, b) in zip(ledger.keys, ledger.balances) { e.string(k.description); e.int(b) }
         e.int(ledger.postingCount)
         hashPricing(into: &e)
+        hashRisk(into: &e)
         // Liquidation index (derived: rebuilt from the state above when not yet built).
         if !liq.valid { rebuildLiquidationIndex() }
         e.int(config.liquidationFeeRate.raw)

@@ -59,6 +59,8 @@ public final class Engine {
     public var emitPostings = true
     /// Accounts indexed by liquidation trigger price (RISK-3); derived state, rebuilt on first use.
     @exclusivity(unchecked) var liq = LiquidationIndex(instruments: 0)
+    /// Platform risk monitoring state (RISK-6): volatility, add-ons, alerts, sweep clock.
+    @exclusivity(unchecked) var riskState: RiskMonitorState
 
     public init(config: VenueConfig = .standard) {
         self.config = config
@@ -77,6 +79,7 @@ public final class Engine {
         roundingBook = ledger.book(.houseRounding(asset: asset))
         insuranceBook = ledger.book(.insuranceFund(asset: asset))
         liq = LiquidationIndex(instruments: config.instruments.count)
+        riskState = RiskMonitorState(params: config.risk, instruments: config.instruments.count)
         events.reserveCapacity(64)
     }
 
@@ -100,6 +103,7 @@ public final class Engine {
         lastTimestamp = timestamp
         timeWorkRan = false
         if timestamp >= pricingNextDueMs { runTimeDrivenWork(now: timestamp) }
+        if timestamp >= riskState.nextSweepAtMs { runRiskSweep(now: timestamp) }
         switch command {
         case let .openAccount(name, group, feeTier):
             openAccount(name: name, group: group, feeTier: feeTier)
@@ -140,6 +144,7 @@ public final class Engine {
         }
         runLastPriceTriggers()
         runRiskChecks()
+        if riskState.nextSweepAtMs == .max { scheduleRiskSweepIfNeeded(now: timestamp) }
         finishCommand()
         // A refused command changes nothing, not even the engine's clock.
         if !timeWorkRan, events.count == 1, case .rejected = events[0] { lastTimestamp = previousTimestamp }

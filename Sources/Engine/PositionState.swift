@@ -21,6 +21,8 @@ struct PositionState: Sendable {
     var orderHead: Int32 = -1
     var openOrders: Int32 = 0
     var reduceOnlyOrders: Int32 = 0
+    /// Auto-deleveraging quintile last published to the account (RISK-4): 1...5, 0 = none.
+    var adlRank: UInt8 = 0
     /// Command number at which a position event was last queued (coalescing).
     var touchedAt: Int64 = -1
 

@@ -18,11 +18,17 @@ public struct VenueConfig: Sendable {
     /// Liquidation fee (RISK-4) on the notional a liquidation closes, paid to the
     /// insurance fund from what is left of the account's equity. Default 0.5%.
     public var liquidationFeeRate = Rate(raw: 500_000)
+    /// Platform risk monitoring (RISK-6): sweep interval, volatility add-ons, alert
+    /// thresholds, stress scenarios. Defaults when the file has no `risk` objects.
+    public var risk: RiskParameters
 
     public init(settlementAsset: Asset, feeTiers: [FeeTier], instruments: [InstrumentSpec],
-                defaultLeverage: [Int64], clientOrderIdMemory: Int = 1000, pricing: [PricingParameters]? = nil) {
+                defaultLeverage: [Int64], clientOrderIdMemory: Int = 1000, pricing: [PricingParameters]? = nil,
+                risk: RiskParameters? = nil) {
         precondition(pricing == nil || pricing!.count == instruments.count, "one pricing entry per instrument")
+        precondition(risk == nil || risk!.instruments.count == instruments.count, "one risk entry per instrument")
         self.pricing = pricing ?? instruments.map(PricingParameters.defaults(for:))
+        self.risk = risk ?? .defaults(for: instruments)
         self.settlementAsset = settlementAsset
         self.feeTiers = feeTiers
         self.instruments = instruments
@@ -116,9 +122,12 @@ public struct VenueConfig: Sendable {
         for f in fees where f.taker.raw < 0 || f.maker.raw < -f.taker.raw {
             throw ConfigError(description: "fee tier \(f.name): taker must be ≥ 0 and maker rebate ≤ taker fee")
         }
-        return VenueConfig(settlementAsset: asset, feeTiers: fees, instruments: specs,
-                           defaultLeverage: leverages, clientOrderIdMemory: file.clientOrderIdMemory ?? 1000,
-                           pricing: try parsePricing(data, specs: specs))
+        let (risk, liquidationFee) = try RiskParameters.parse(data, specs: specs)
+        var config = VenueConfig(settlementAsset: asset, feeTiers: fees, instruments: specs,
+                                 defaultLeverage: leverages, clientOrderIdMemory: file.clientOrderIdMemory ?? 1000,
+                                 pricing: try parsePricing(data, specs: specs), risk: risk)
+        if let liquidationFee { config.liquidationFeeRate = liquidationFee }
+        return config
     }
 
     /// Loads a configuration file.
@@ -139,6 +148,11 @@ public struct VenueConfig: Sendable {
     {
       "settlementAsset": { "code": "USD", "decimals": 6 },
       "clientOrderIdMemory": 1000,
+      "risk": {
+        "sweepIntervalMs": 60000, "ewmaLambda": "0.94",
+        "stressScenarios": ["-0.5", "-0.3", "0.3", "0.5"],
+        "insuranceCoverageAlert": "0.8", "liquidationFeeRate": "0.005"
+      },
       "feeTiers": [
         { "name": "default", "maker": "0.0002", "taker": "0.0005" },
         { "name": "vip1", "maker": "0.00016", "taker": "0.0004" },
@@ -153,6 +167,15 @@ public struct VenueConfig: Sendable {
           "maxPrice": "10000000", "maxLeverage": 50, "defaultLeverage": 10,
           "priceBand": "0.05", "marketProtection": "0.02",
           "positionLimit": "500", "maxOpenOrders": 200, "fundingIntervalMinutes": 480,
+          "risk": {
+            "volatilityAddOns": [
+              { "volatility": "0.0025", "addOn": "0.005" },
+              { "volatility": "0.005", "addOn": "0.01" },
+              { "volatility": "0.01", "addOn": "0.02" }
+            ],
+            "openInterestCap": "5000", "openInterestAlert": "0.8",
+            "concentrationAlert": "0.25", "concentrationMinOpenInterest": "500"
+          },
           "tiers": [
             { "notionalCap": "50000", "maintenanceRate": "0.004", "maxLeverage": 50 },
             { "notionalCap": "250000", "maintenanceRate": "0.005", "maxLeverage": 50 },
@@ -169,6 +192,15 @@ public struct VenueConfig: Sendable {
           "maxPrice": "1000000", "maxLeverage": 25, "defaultLeverage": 10,
           "priceBand": "0.05", "marketProtection": "0.02",
           "positionLimit": "10000", "maxOpenOrders": 200, "fundingIntervalMinutes": 480,
+          "risk": {
+            "volatilityAddOns": [
+              { "volatility": "0.0025", "addOn": "0.005" },
+              { "volatility": "0.005", "addOn": "0.01" },
+              { "volatility": "0.01", "addOn": "0.02" }
+            ],
+            "openInterestCap": "100000", "openInterestAlert": "0.8",
+            "concentrationAlert": "0.25", "concentrationMinOpenInterest": "10000"
+          },
           "tiers": [
             { "notionalCap": "10000", "maintenanceRate": "0.005", "maxLeverage": 25 },
             { "notionalCap": "100000", "maintenanceRate": "0.0065", "maxLeverage": 25 },

@@ -25,6 +25,13 @@ public struct EWMAVolatility: Sendable, Hashable {
         self.variance = initialVariance
     }
 
+    /// Restores a saved state (snapshots): exactly the fields `update` maintains.
+    public init(lambda: Rate, variance: Int128, lastPrice: Price?, returnCount: Int64) {
+        self.init(lambda: lambda, initialVariance: variance)
+        self.lastPrice = lastPrice
+        self.returnCount = returnCount
+    }
+
     /// Folds in a new price (sampled at the caller's fixed interval); returns the
     /// volatility afterwards. The first price only sets the reference. Non-positive
     /// prices are ignored.

@@ -20,6 +20,10 @@ import Testing
         #expect(file.defaultLeverage == builtIn.defaultLeverage)
         #expect(file.clientOrderIdMemory == builtIn.clientOrderIdMemory)
         #expect(file.pricing == builtIn.pricing)
+        #expect(file.risk == builtIn.risk && file.liquidationFeeRate == builtIn.liquidationFeeRate)
+        // The file spells out the defaults (so an operator sees every risk parameter).
+        #expect(file.risk == RiskParameters.defaults(for: file.instruments))
+        #expect(file.liquidationFeeRate == Rate(raw: 500_000))
         #expect(file.instruments.map(\.symbol) == ["BTC-PERP", "ETH-PERP"])
         // Same configuration, same engine: a short stream reaches the same state hash.
         let a = Engine(config: file), b = Engine(config: builtIn)
