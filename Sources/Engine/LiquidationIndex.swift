@@ -4,7 +4,7 @@
 /// trigger price, the mark of that instrument at which the equity backing the position
 /// (the cross pool, or the isolated margin) first falls below maintenance margin, other
 /// marks held where they are. A long is at risk when `mark ≤ trigger`, a short when
-/// `mark ≥ trigger`. Longs and shorts are kept in two arrays sorted by (price, account),
+/// `mark ≥ trigger`. Longs and shorts are kept in two block lists sorted by (price, account),
 /// so a mark move visits only the entries it crosses (a suffix of the longs, a prefix of
 /// the shorts) — the cost grows with the accounts at risk, not with all accounts.
 ///
@@ -26,11 +26,31 @@ struct LiquidationIndex: Sendable {
         }
     }
 
+    /// Entries ascending by (price, account) in blocks of at most `maxBlock`: insert and
+    /// remove move at most one block's entries (plus, on a split or an emptied block, the
+    /// block list), so a change costs O(log n + block) instead of O(n) with one flat array
+    /// of a million entries.
     struct Side: Sendable {
-        /// Ascending by (price, account).
-        var entries: [Entry] = []
+        static let maxBlock = 512
+        /// Non-empty, each ascending, blocks in order.
+        private(set) var blocks: [[Entry]] = []
+        private(set) var count = 0
 
-        func position(of e: Entry) -> Int {
+        /// Every entry in order (hashing, tests).
+        var entries: [Entry] { blocks.flatMap { $0 } }
+
+        /// The block that holds `e` or where it belongs: the first whose last entry does
+        /// not precede `e`, else the last block.
+        private func block(for e: Entry) -> Int {
+            var lo = 0, hi = blocks.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Entry.precedes(blocks[mid][blocks[mid].count - 1], e) { lo = mid + 1 } else { hi = mid }
+            }
+            return min(lo, blocks.count - 1)
+        }
+
+        private static func position(of e: Entry, in entries: [Entry]) -> Int {
             var lo = 0, hi = entries.count
             while lo < hi {
                 let mid = (lo + hi) / 2
@@ -38,10 +58,48 @@ struct LiquidationIndex: Sendable {
             }
             return lo
         }
-        mutating func insert(_ e: Entry) { entries.insert(e, at: position(of: e)) }
+
+        mutating func insert(_ e: Entry) {
+            count += 1
+            if blocks.isEmpty { blocks.append([e]); return }
+            let b = block(for: e)
+            let p = Self.position(of: e, in: blocks[b])
+            blocks[b].insert(e, at: p)
+            if blocks[b].count > Self.maxBlock {
+                let upper = Array(blocks[b][(Self.maxBlock / 2)...])
+                blocks[b].removeLast(blocks[b].count - Self.maxBlock / 2)
+                blocks.insert(upper, at: b + 1)
+            }
+        }
+
         mutating func remove(_ e: Entry) {
-            let p = position(of: e)
-            if p < entries.count, entries[p] == e { entries.remove(at: p) }
+            guard !blocks.isEmpty else { return }
+            let b = block(for: e)
+            let p = Self.position(of: e, in: blocks[b])
+            guard p < blocks[b].count, blocks[b][p] == e else { return }
+            blocks[b].remove(at: p)
+            count -= 1
+            if blocks[b].isEmpty { blocks.remove(at: b) }
+        }
+
+        /// Accounts of the entries with price ≥ `mark`, highest first (crossed longs).
+        func suffix(from mark: Int64, into out: inout [UInt32]) {
+            for b in blocks.indices.reversed() {
+                let block = blocks[b]
+                var k = block.count - 1
+                while k >= 0, block[k].price >= mark { out.append(block[k].account); k -= 1 }
+                if k >= 0 { return }
+            }
+        }
+
+        /// Accounts of the entries with price ≤ `mark`, lowest first (crossed shorts).
+        func prefix(through mark: Int64, into out: inout [UInt32]) {
+            for block in blocks {
+                for e in block {
+                    if e.price > mark { return }
+                    out.append(e.account)
+                }
+            }
         }
     }
 
@@ -79,26 +137,20 @@ struct LiquidationIndex: Sendable {
     }
 
     mutating func setMulti(account a: UInt32, instrument i: Int, _ on: Bool) {
-        var m = instruments[i].multi
-        var lo = 0, hi = m.count
-        while lo < hi { let mid = (lo + hi) / 2; if m[mid] < a { lo = mid + 1 } else { hi = mid } }
-        let present = lo < m.count && m[lo] == a
+        // In place: copying `multi` out and back would copy the whole array every time.
+        var lo = 0, hi = instruments[i].multi.count
+        while lo < hi { let mid = (lo + hi) / 2; if instruments[i].multi[mid] < a { lo = mid + 1 } else { hi = mid } }
+        let present = lo < instruments[i].multi.count && instruments[i].multi[lo] == a
         if on == present { return }
-        if on { m.insert(a, at: lo) } else { m.remove(at: lo) }
-        instruments[i].multi = m
+        if on { instruments[i].multi.insert(a, at: lo) } else { instruments[i].multi.remove(at: lo) }
     }
 
     /// Accounts whose entry on instrument `i` the mark `mark` crosses, in index order
     /// (longs from the highest trigger down, then shorts from the lowest up).
     func crossed(instrument i: Int, mark: Int64) -> [UInt32] {
         var out: [UInt32] = []
-        let longs = instruments[i].longs.entries
-        var k = longs.count - 1
-        while k >= 0, longs[k].price >= mark { out.append(longs[k].account); k -= 1 }
-        for e in instruments[i].shorts.entries {
-            if e.price > mark { break }
-            out.append(e.account)
-        }
+        instruments[i].longs.suffix(from: mark, into: &out)
+        instruments[i].shorts.prefix(through: mark, into: &out)
         return out
     }
 
