@@ -89,7 +89,79 @@ extension Engine {
 
     /// The trigger price of an account's position on `i` (see the type comment); nil for
     /// no position or a position no positive mark can breach.
+    ///
+    /// Same answer as bisection over [1, maxPrice] (`triggerPriceByBisection`), found from
+    /// a guess: the gap is linear in the mark within a risk tier, so
+    /// `guess = mark − gap(mark) / slope` with `slope = size·f − |size|·f·(tier rate +
+    /// add-on)` is at or next to the trigger for a single-tier move; an exponential search
+    /// from the guess brackets the trigger and bisection finishes inside the bracket. Every
+    /// step is an exact gap evaluation, so the guess only decides how many are needed
+    /// (typically 3–6 instead of ~27).
     func triggerPrice(_ a: UInt32, instrument i: Int) -> (price: Int64, long: Bool)? {
+        let size = accounts[Int(a)].positions[i].size
+        if size == 0 { return nil }
+        let maxP = specs[i].maxPrice
+        var guess = marks[i] > 0 ? min(marks[i], maxP) : maxP / 2
+        if marks[i] > 0 {
+            let f = Int128(productToAsset[i])
+            let notional = Int128(size.magnitude) * Int128(guess) * f
+            let rate = Int128(specs[i].tier(forNotional: notional.clampedInt64).maintenanceRate.raw + riskState.addOns[i])
+            // slope × 1e8, per raw price unit.
+            let slope = Int128(size) * f * 100_000_000 - Int128(size.magnitude) * f * rate
+            if slope != 0 {
+                let gap = riskGap(a, instrument: i, price: guess)
+                // The guess only steers the search: its rounding does not matter.
+                let step = slope > 0 ? (gap * 100_000_000).divided(by: slope, rounding: .down)
+                    : -(gap * 100_000_000).divided(by: -slope, rounding: .down)
+                guess = Int64(clamping: max(1, min(Int128(maxP), Int128(guess) - step)))
+            }
+        }
+        if size > 0 {
+            // Highest P with gap(P) < 0; gap non-decreasing in P.
+            guard let p = Self.lastTrue(in: maxP, from: guess, { riskGap(a, instrument: i, price: $0) < 0 }) else { return nil }
+            return (p, true)
+        } else {
+            // Lowest P with gap(P) < 0; gap non-increasing: mirror P → maxP + 1 − P.
+            guard let q = Self.lastTrue(in: maxP, from: maxP + 1 - guess, { riskGap(a, instrument: i, price: maxP + 1 - $0) < 0 }) else {
+                return nil
+            }
+            return (maxP + 1 - q, false)
+        }
+    }
+
+    /// The highest `p` in 1...n with `holds(p)`, for a predicate true on a prefix of 1...n
+    /// and false after it; nil if `holds(1)` is false. Searches outward from `start`.
+    @inline(__always)
+    static func lastTrue(in n: Int64, from start: Int64, _ holds: (Int64) -> Bool) -> Int64? {
+        var lo: Int64, hi: Int64              // holds(lo), !holds(hi) (hi may be n + 1)
+        let s = max(1, min(n, start))
+        if holds(s) {
+            lo = s
+            var step: Int64 = 1
+            while true {
+                if lo >= n { return n }
+                let c = lo > n - step ? n : lo + step
+                if holds(c) { lo = c; step = step > Int64.max / 4 ? step : step * 2 } else { hi = c; break }
+            }
+        } else {
+            hi = s
+            var step: Int64 = 1
+            while true {
+                if hi <= 1 { return nil }
+                let c = hi - 1 < step ? 1 : hi - step
+                if holds(c) { lo = c; break } else { hi = c; step = step > Int64.max / 4 ? step : step * 2 }
+            }
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2
+            if holds(mid) { lo = mid } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// `triggerPrice` by plain bisection over [1, maxPrice] (~log2(maxPrice) margin
+    /// evaluations): the reference the guided search is tested against.
+    func triggerPriceByBisection(_ a: UInt32, instrument i: Int) -> (price: Int64, long: Bool)? {
         let size = accounts[Int(a)].positions[i].size
         if size == 0 { return nil }
         let maxP = specs[i].maxPrice

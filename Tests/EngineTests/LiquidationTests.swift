@@ -260,6 +260,36 @@ extension Array where Element == Event {
         print("existing random streams: \(count) liquidations")
     }
 
+    /// The guided trigger search gives exactly the bisection's answer for every position
+    /// of the random streams (cross, isolated, multi-instrument, longs and shorts), at
+    /// many points of each stream, and after a volatility add-on.
+    @Test func guidedTriggerSearchEqualsBisection() {
+        var compared = 0
+        for seed: UInt64 in [2, 3, 11, 42] {
+            let (_, log) = EnginePropertyTests.runStream(seed: seed, commands: 2000)
+            let e = Engine()
+            for (k, (ts, c)) in log.enumerated() {
+                e.apply(c, timestamp: ts)
+                guard k % 250 == 0 || k == log.count - 1 else { continue }
+                for a in 0..<e.accountCount {
+                    for i in 0..<2 {
+                        let g = e.triggerPrice(UInt32(a), instrument: i), b = e.triggerPriceByBisection(UInt32(a), instrument: i)
+                        #expect(g?.price == b?.price && g?.long == b?.long, "seed \(seed) command \(k) account \(a) instrument \(i)")
+                        compared += 1
+                    }
+                }
+            }
+            e.riskState.addOns = [2_000_000, 500_000]
+            for a in 0..<e.accountCount {
+                for i in 0..<2 {
+                    let g = e.triggerPrice(UInt32(a), instrument: i), b = e.triggerPriceByBisection(UInt32(a), instrument: i)
+                    #expect(g?.price == b?.price && g?.long == b?.long)
+                }
+            }
+        }
+        #expect(compared > 300)
+    }
+
     /// SplitMix64: a seeded, deterministic generator for the crash scenario.
     struct SplitMix64 {
         var state: UInt64
