@@ -185,7 +185,7 @@ enum ReadModelSchema {
 
                 CREATE TABLE adl_ranks (
                     account TEXT NOT NULL, symbol TEXT NOT NULL,
-                    rank INTEGER NOT NULL CHECK (rank BETWEEN 1 AND 5),
+                    rank INTEGER NOT NULL, -- 1...5 today; not CHECKed so a new value never blocks an outcome
                     updated_seq INTEGER NOT NULL, updated_ts INTEGER NOT NULL,
                     PRIMARY KEY (account, symbol)) WITHOUT ROWID;
 
