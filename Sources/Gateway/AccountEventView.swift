@@ -2,8 +2,10 @@ import Engine
 import HarbourCore
 
 /// An engine event as one account may see it (MM-3): its own order updates, fills,
-/// positions and balances, and nothing of any other account. A trade becomes a `fill`
-/// naming only this account's side; the counterparty never appears.
+/// positions and balances, its liquidation steps, insurance payouts, ADL fills and ADL
+/// rank (RISK-4), and nothing of any other account. A trade becomes a `fill` naming only
+/// this account's side, an ADL fill names the account's `role` ("liquidated" or
+/// "deleveraged"); the counterparty never appears.
 struct AccountEventView {
     let specs: [InstrumentSpec]
     let asset: Asset
@@ -27,6 +29,17 @@ struct AccountEventView {
             return a == account ? .raw(json) : nil
         case .rejected(_, let a, _, _):
             return a == account ? .raw(json) : nil
+        case .liquidation(let l):
+            return l.account == account ? .raw(json) : nil
+        case .insurancePayout(let a, _), .adlRank(let a, _, _):
+            return a == account ? .raw(json) : nil
+        case let .adl(bankrupt, counterparty, instrument, quantity, price):
+            guard bankrupt == account || counterparty == account else { return nil }
+            let spec = specs[Int(instrument.index)]
+            return .object([
+                ("type", "adl"), ("symbol", .string(spec.symbol)), ("qty", .string(Fmt.size(quantity, spec))),
+                ("price", .string(Fmt.price(price, spec))), ("role", .string(bankrupt == account ? "liquidated" : "deleveraged")),
+            ])
         case .canceled(let end), .expired(let end):
             return end.account == account ? .raw(json) : nil
         default:

@@ -2,8 +2,9 @@ import Engine
 import HarbourCore
 import Hummingbird
 
-/// Operator routes (REG-4): open accounts, issue API keys, move money, set instrument
-/// status. The supervisor may read the account list and nothing else here.
+/// Operator routes (REG-4): open accounts, issue API keys, move money, top up the
+/// insurance fund, set instrument status. The supervisor may read the account list and
+/// nothing else here.
 extension GatewayCore {
     func addAdminRoutes(_ router: Router<GatewayRequestContext>) {
         route(router, .post, "/v1/admin/accounts", .operatorWrite) { [self] _, _, caller in
@@ -85,6 +86,20 @@ extension GatewayCore {
                 let command = try await command(type, body.object, account: nil)
                 return try await adminSubmit(command)
             }
+        }
+        // RISK-4: the operator tops up the insurance fund from outside the venue. Same
+        // validation as deposits: a decimal-string amount at the asset's scale; the engine
+        // refuses a non-positive amount or another asset, and a refusal changes nothing.
+        route(router, .post, "/v1/admin/insurance-fund/deposits", .operatorWrite) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let body = try RequestBody(caller.body, schema: BodySchema(["asset": .string, "amount": .decimal],
+                                                                       required: ["asset", "amount"]))
+            let command = try await command("insuranceDeposit", body.object, account: nil)
+            let reply = try await adminSubmit(command)
+            logger.notice("insurance fund top-up", metadata: ["asset": .string(body.string("asset") ?? "-"),
+                                                             "amount": .string(body.string("amount") ?? "-"),
+                                                             "by": .string(caller.key?.key ?? "-")])
+            return reply
         }
         route(router, .post, "/v1/admin/instruments/{symbol}/status", .operatorWrite) { [self] _, context, caller in
             try Self.allowOnly([], caller)

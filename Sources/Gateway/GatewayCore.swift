@@ -31,7 +31,7 @@ final class GatewayCore: Sendable {
         self.keys = keys
         self.auth = RequestAuthenticator(keys: keys, clock: clock, windowMillis: configuration.signatureWindowMillis)
         self.limiter = RateLimiter(clock: clock)
-        self.hub = MarketDataHub(host: host, metrics: metrics)
+        self.hub = MarketDataHub(host: host, metrics: metrics, logger: logger)
         self.history = history
         self.metrics = metrics
         self.configuration = configuration

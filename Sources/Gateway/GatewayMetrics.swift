@@ -3,12 +3,15 @@ import Synchronization
 
 /// The gateway's Prometheus metrics (OPS-5), on their own registry so several gateways
 /// (tests) can live in one process: request latency per route, engine submit latency,
-/// sequencer queue depth, orders accepted/rejected and trades.
+/// sequencer queue depth, orders accepted/rejected, trades, liquidation steps and raised
+/// risk alerts.
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let submitLatency: DurationHistogram
     let queueDepth: Gauge
     let trades: Counter
+    let liquidations: Counter
+    let riskAlerts: Counter
     private let ordersByResult: Mutex<[String: Counter]>
     private let latencyByRoute: Mutex<[String: DurationHistogram]>
 
@@ -23,6 +26,8 @@ public final class GatewayMetrics: Sendable {
                                                        buckets: Self.buckets)
         queueDepth = registry.makeGauge(descriptor: Self.name("harbour_sequencer_queue_depth", "", "Commands waiting for the engine thread"))
         trades = registry.makeCounter(descriptor: Self.name("harbour_trades", "total", "Trades executed"))
+        liquidations = registry.makeCounter(descriptor: Self.name("harbour_liquidations", "total", "Liquidation steps"))
+        riskAlerts = registry.makeCounter(descriptor: Self.name("harbour_risk_alerts_raised", "total", "Platform risk alerts raised"))
         ordersByResult = Mutex([:])
         latencyByRoute = Mutex([:])
     }

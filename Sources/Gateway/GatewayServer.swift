@@ -80,6 +80,7 @@ public final class GatewayServer: Sendable {
         core.addPublicRoutes(router)
         core.addPrivateRoutes(router)
         core.addAdminRoutes(router)
+        core.addRiskRoutes(router)
         router.get("/metrics") { request, context in
             _ = try await core.admit(request, context, .open)
             core.metrics.queueDepth.set(Int64(core.host.queueDepth))

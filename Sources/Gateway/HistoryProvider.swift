@@ -1,3 +1,5 @@
+import ReadModel
+
 /// One order in a client's history (REST `GET /v1/orders/history`). Money, prices and
 /// sizes are decimal strings.
 public struct OrderHistoryRecord: Sendable, Codable, Hashable {
@@ -98,6 +100,17 @@ public protocol HistoryProvider: Sendable {
     func ledger(account: String, query: HistoryQuery) async throws -> [LedgerRecord]
     func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord]
     func statement(account: String, from: Int64, to: Int64) async throws -> AccountStatement?
+    /// Liquidation steps, insurance payouts and ADL fills involving `account` (RISK-4),
+    /// newest first.
+    func liquidations(account: String, query: HistoryQuery) async throws -> [LiquidationActivity]
+    /// `account`'s last published ADL quintile (5 = first in line) per symbol.
+    func adlRanks(account: String) async throws -> [String: Int]
+    /// Platform risk alerts (RISK-6), newest first; nil when there is no read model.
+    func riskAlerts(_ filter: RiskAlertFilter) async throws -> [RiskAlertRecord]?
+    /// The latest result of each stress scenario; nil when there is no read model.
+    func stressTests() async throws -> [StressTestRecord]?
+    /// The latest risk metrics per instrument; nil when there is no read model.
+    func riskMetrics() async throws -> [RiskMetricsRecord]?
 }
 
 /// One settled funding of an instrument (REST `GET /v1/funding/{symbol}/history`).
@@ -158,6 +171,16 @@ extension HistoryProvider {
     public func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord] { [] }
     /// A statement for [from, to) (nil without a read model).
     public func statement(account: String, from: Int64, to: Int64) async throws -> AccountStatement? { nil }
+    /// No liquidation history without a read model.
+    public func liquidations(account: String, query: HistoryQuery) async throws -> [LiquidationActivity] { [] }
+    /// No published ranks without a read model.
+    public func adlRanks(account: String) async throws -> [String: Int] { [:] }
+    /// Not available without a read model.
+    public func riskAlerts(_ filter: RiskAlertFilter) async throws -> [RiskAlertRecord]? { nil }
+    /// Not available without a read model.
+    public func stressTests() async throws -> [StressTestRecord]? { nil }
+    /// Not available without a read model.
+    public func riskMetrics() async throws -> [RiskMetricsRecord]? { nil }
 }
 
 /// A history provider with nothing in it (until the read model is wired in).

@@ -1,14 +1,17 @@
 import Engine
 import Foundation
 import HarbourCore
+import Logging
 import Sequencer
 import ServiceLifecycle
 import Synchronization
 
 /// Follows the host's durable outcomes (`VenueHost.subscribe()`) and serves market data:
 /// a ring of recent public trades per instrument, the book as of a journal sequence, and
-/// the WebSocket fan-out (public channels per symbol, and each session's own account
-/// events on `private`).
+/// the WebSocket fan-out (public channels per symbol, each session's own account events on
+/// `private`, and venue-wide risk events on `risk` for operator and supervisor sessions).
+/// It is also where the server observes committed risk events: every `riskAlert` is
+/// logged (`RiskAlertLog`) and liquidations and raised alerts are counted in the metrics.
 ///
 /// Book channel: a subscriber first gets `{"type":"snapshot","sequence":S,...}`, then
 /// `{"type":"update","sequence":T,...}` messages with T > S whose `bids`/`asks` list the
@@ -37,6 +40,8 @@ public final class MarketDataHub: Service {
     struct Subscriber {
         var channels: Set<String> = []
         var account: AccountID?
+        /// An operator or supervisor session: may receive the `risk` channel.
+        var oversight = false
         let continuation: AsyncStream<String>.Continuation
     }
 
@@ -59,11 +64,13 @@ public final class MarketDataHub: Service {
     let specs: [InstrumentSpec]
     let asset: Asset
     let metrics: GatewayMetrics?
+    let logger: Logger
     private let state: Mutex<State>
     private let outcomes = Mutex<AsyncStream<CommandOutcome>?>(nil)
 
-    init(host: VenueHost, metrics: GatewayMetrics?) {
+    init(host: VenueHost, metrics: GatewayMetrics?, logger: Logger = Logger(label: "harbour.gateway")) {
         self.host = host
+        self.logger = logger
         self.specs = host.options.config.instruments
         self.asset = host.options.config.settlementAsset
         self.metrics = metrics
@@ -176,6 +183,11 @@ public final class MarketDataHub: Service {
         state.withLock { $0.subscribers[id]?.account = account }
     }
 
+    /// Marks a session as an operator's or supervisor's (authenticated by the caller).
+    func setOversight(_ id: UInt64) {
+        state.withLock { $0.subscribers[id]?.oversight = true }
+    }
+
     /// Adds channels; a book channel's snapshot is queued first, under the same lock as
     /// updates, so no update can slip between snapshot and stream.
     func subscribe(_ id: UInt64, channels: [String]) {
@@ -203,7 +215,7 @@ public final class MarketDataHub: Service {
 
     /// Whether a channel name is one this hub serves.
     func isValidChannel(_ ch: String) -> Bool {
-        if ch == "private" { return true }
+        if ch == "private" || ch == "risk" { return true }
         for prefix in ["book.", "trades.", "ticker.", "mark."] where ch.hasPrefix(prefix) {
             return symbolIndex(String(ch.dropFirst(prefix.count))) != nil
         }
@@ -234,6 +246,7 @@ public final class MarketDataHub: Service {
         }
         let tradeCount = newTrades.values.reduce(0) { $0 + $1.count }
         if tradeCount > 0 { metrics?.trades.increment(by: Int64(tradeCount)) }
+        let riskMessages = observeRisk(outcome)
 
         // Books: re-read the touched ones unless an earlier read already covers this outcome.
         let stale = state.withLock { s in touched.filter { s.books[$0].sequence < outcome.sequence } }
@@ -307,6 +320,9 @@ public final class MarketDataHub: Service {
                         ("markPrice", s.marks[i] > 0 ? .string(Fmt.price(s.marks[i], spec)) : .null),
                     ]).rendered)
                 }
+                if sub.oversight && sub.channels.contains("risk") {
+                    for msg in riskMessages { sub.continuation.yield(msg) }
+                }
                 if let account = sub.account, sub.channels.contains("private") {
                     for (k, e) in outcome.events.enumerated() {
                         if let msg = privateMessage(e, json: outcome.json[k], account: account, outcome: outcome) {
@@ -318,6 +334,27 @@ public final class MarketDataHub: Service {
             return releaseWaiters(&s)
         }
         for w in waiting { w.resume() }
+    }
+
+    /// Logs and counts the outcome's risk events; returns its `risk` channel messages
+    /// (alerts, stress tests, metrics, liquidations, payouts, ADL fills, fund top-ups).
+    func observeRisk(_ outcome: CommandOutcome) -> [String] {
+        var messages: [String] = []
+        for (k, e) in outcome.events.enumerated() {
+            switch e {
+            case .riskAlert:
+                if RiskAlertLog.log(logger, eventLine: outcome.json[k], sequence: outcome.sequence) { metrics?.riskAlerts.increment() }
+            case .liquidation:
+                metrics?.liquidations.increment()
+            case .stressTest, .riskMetrics, .insurancePayout, .adl, .insuranceFund:
+                break
+            default:
+                continue
+            }
+            messages.append(JSON.object([("channel", "risk"), ("sequence", .int(Int64(outcome.sequence))),
+                                         ("timestamp", .int(outcome.timestamp)), ("data", .raw(outcome.json[k]))]).rendered)
+        }
+        return messages
     }
 
     private func privateMessage(_ e: Event, json: String, account: AccountID, outcome: CommandOutcome) -> String? {

@@ -3,6 +3,7 @@ import Engine
 import HarbourCore
 import Hummingbird
 import Matching
+import ReadModel
 import Sequencer
 
 /// Body fields of a new order (the replay `placeOrder` minus account and ts).
@@ -73,7 +74,8 @@ extension GatewayCore {
             var only: Int?
             if let s = caller.query["symbol"] { only = try instrument(s) }
             let account = try await accountID(caller.accountName)
-            return try await positions(account: account, instrument: only)
+            let ranks = try await history.adlRanks(account: caller.accountName)
+            return try await positions(account: account, instrument: only, adlRanks: ranks)
         }
         route(router, .get, "/v1/balances", .account(.read)) { [self] _, _, caller in
             try Self.allowOnly([], caller)
@@ -116,6 +118,12 @@ extension GatewayCore {
                 throw ApiError.notReady("statements need the read model")
             }
             return try Self.encodeRows([s])
+        }
+        route(router, .get, "/v1/liquidations", .account(.read)) { [self] _, _, caller in
+            let q = try historyQuery(caller)
+            let name = try caller.accountName
+            let rows = try await history.liquidations(account: name, query: q)
+            return .array(rows.map { RiskJSON.activity($0, account: name) })
         }
         route(router, .get, "/v1/ledger", .account(.read)) { [self] _, _, caller in
             let q = try historyQuery(caller)
@@ -243,7 +251,9 @@ extension GatewayCore {
         return .array(rows)
     }
 
-    func positions(account: AccountID, instrument only: Int?) async throws -> JSON {
+    /// The account's positions from the engine; `adlRanks` (symbol → quintile, from the read
+    /// model) adds each open position's published ADL rank, null when none is published.
+    func positions(account: AccountID, instrument only: Int?, adlRanks: [String: Int] = [:]) async throws -> JSON {
         let specs = self.specs, asset = self.asset
         let rows = try await host.read { engine -> [JSON] in
             var rows: [JSON] = []
@@ -263,6 +273,7 @@ extension GatewayCore {
                     ("isolatedMargin", .string(Fmt.money(p.isolatedMargin, asset))),
                     ("openBuyQty", .string(Fmt.size(p.openBuyQuantity, spec))), ("openSellQty", .string(Fmt.size(p.openSellQuantity, spec))),
                     ("openOrders", .int(Int64(p.openOrders))),
+                    ("adlRank", p.size != 0 ? adlRanks[spec.symbol].map { .int(Int64($0)) } ?? .null : .null),
                 ]))
             }
             return rows

@@ -7,7 +7,10 @@ import Logging
 /// One WebSocket connection at `/v1/ws` (OPS-1). Text frames carry JSON objects with an
 /// `op`:
 /// - `subscribe` / `unsubscribe` with `channels`: `book.SYM`, `trades.SYM`, `ticker.SYM`,
-///   `mark.SYM`, and `private` (after `auth`);
+///   `mark.SYM`, `private` (after `auth` with a client or market-maker key: the account's
+///   orders, fills, positions, balances, liquidations, payouts, ADL fills and ADL rank) and
+///   `risk` (after `auth` with an operator or supervisor key: venue-wide risk alerts,
+///   stress tests, risk metrics, liquidations, payouts, ADL fills, fund top-ups);
 /// - `auth` with `key`, `timestamp` (ms) and `signature` = hex HMAC-SHA256(secret,
 ///   timestamp + "GET/v1/ws");
 /// - `order` with the body of `POST /v1/orders` and an `id`, answered with the same id;
@@ -28,6 +31,8 @@ struct WebSocketSession {
     }
 
     static let maxMessage = 64 * 1024
+    /// Roles that may follow the `risk` channel (the risk team).
+    static let oversightRoles: Set<Role> = [.operator, .supervisor]
 
     mutating func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let (id, stream) = core.hub.register()
@@ -95,7 +100,12 @@ struct WebSocketSession {
                 }
                 if op == "subscribe" {
                     if channels.contains("private") && account == nil {
+                        if key != nil { throw ApiError.forbiddenRole("only client and market-maker keys have a private stream") }
                         throw ApiError.missingAuth("authenticate with op \"auth\" before subscribing to private")
+                    }
+                    if channels.contains("risk") && !(key.map { Self.oversightRoles.contains($0.role) } ?? false) {
+                        if key != nil { throw ApiError.forbiddenRole("the risk channel is for operator and supervisor keys") }
+                        throw ApiError.missingAuth("authenticate with op \"auth\" before subscribing to risk")
                     }
                     let reply = JSON.object([("op", "subscribed"), ("channels", .array(channels.map { .string($0) }))])
                     core.hub.subscribe(session, channels: channels)
@@ -115,17 +125,24 @@ struct WebSocketSession {
                     _ = core.limiter.check("ip:" + remoteIP, policy: core.configuration.publicRateLimit)
                     throw error
                 }
-                guard k.role.hasAccount, let name = k.account else {
-                    throw ApiError.forbiddenRole("only client and market-maker keys have a private stream")
-                }
                 guard k.permissions.contains(.read) else { throw ApiError.missingPermission("read") }
+                guard k.role.hasAccount, let name = k.account else {
+                    // Operator and supervisor: no account, but the venue-wide risk channel.
+                    guard Self.oversightRoles.contains(k.role) else {
+                        throw ApiError.forbiddenRole("a \(k.role.rawValue) key has no stream here")
+                    }
+                    key = k
+                    core.hub.setOversight(session)
+                    return .object([("op", "auth"), ("success", true), ("role", .string(k.role.rawValue))])
+                }
                 let id = try await core.accountID(name)
                 key = k
                 account = id
                 core.hub.setAccount(session, id)
                 return .object([("op", "auth"), ("success", true), ("account", .string(name))])
             case "order":
-                guard let k = key, let name = k.account else { throw ApiError.missingAuth("authenticate with op \"auth\" first") }
+                guard let k = key else { throw ApiError.missingAuth("authenticate with op \"auth\" first") }
+                guard let name = k.account else { throw ApiError.forbiddenRole("only client and market-maker keys place orders") }
                 guard k.permissions.contains(.trade) else { throw ApiError.missingPermission("trade") }
                 let d = core.limiter.check(k.key, policy: k.rateLimit)
                 guard d.allowed else {
@@ -153,7 +170,10 @@ struct WebSocketSession {
                 }
                 return nil
             case "cancelOnDisconnect":
-                guard account != nil else { throw ApiError.missingAuth("authenticate with op \"auth\" first") }
+                guard account != nil else {
+                    if key != nil { throw ApiError.forbiddenRole("only client and market-maker keys have orders to cancel") }
+                    throw ApiError.missingAuth("authenticate with op \"auth\" first")
+                }
                 let body = try RequestBody(object: fields, schema: BodySchema(["enabled": .bool], required: ["enabled"]))
                 cancelOnDisconnect = body.bool("enabled") ?? false
                 return .object([("op", "cancelOnDisconnect"), ("enabled", .bool(cancelOnDisconnect))])

@@ -39,7 +39,7 @@ struct OutcomeProjection {
         return applied
     }
 
-    private func exec(_ sql: String, _ arguments: StatementArguments) throws {
+    func exec(_ sql: String, _ arguments: StatementArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
@@ -125,6 +125,8 @@ struct OutcomeProjection {
                     """,
                     [seq, idx, ts, from, to, BookName.account(of: from), BookName.account(of: to),
                      try need(e.amount, "amount"), try need(e.reason, "reason")])
+                try trackInsuranceFund(from: from, to: to, amount: try need(e.amount, "amount"), reason: e.reason ?? "",
+                                       seq: seq, idx: idx, ts: ts, sequence: o.sequence)
             case "markPrice":
                 try exec("INSERT OR REPLACE INTO marks (symbol, seq, ts, price) VALUES (?, ?, ?, ?)",
                          [try need(e.symbol, "symbol"), seq, ts, try need(e.price, "price")])
@@ -148,8 +150,10 @@ struct OutcomeProjection {
             case "instrumentStatus":
                 try exec("INSERT OR REPLACE INTO instruments (symbol, status, updated_seq) VALUES (?, ?, ?)",
                          [try need(e.symbol, "symbol"), try need(e.status, "status"), seq])
+            case "liquidation", "insurancePayout", "adl", "adlRank", "riskAlert", "stressTest", "riskMetrics":
+                try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence)
             default:
-                break // an event type this version does not project
+                break // an event type this version does not project (insuranceFund: the postings are the source)
             }
         }
     }

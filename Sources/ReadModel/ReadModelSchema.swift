@@ -156,6 +156,80 @@ enum ReadModelSchema {
                     PRIMARY KEY (symbol, funding_time))
                 """)
         }
+        m.registerMigration("v3-risk") { db in
+            // Liquidation waterfall (RISK-4) and platform risk monitoring (RISK-6). History
+            // tables are keyed by (seq, idx) like trades; "latest" tables point at the newest
+            // history row per key so current state is one indexed join.
+            try db.execute(sql: """
+                CREATE TABLE liquidations (
+                    seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    account TEXT NOT NULL, symbol TEXT NOT NULL, size TEXT NOT NULL, mark_price TEXT NOT NULL,
+                    equity TEXT NOT NULL, maintenance_margin TEXT NOT NULL,
+                    stage TEXT NOT NULL CHECK (stage IN ('partial','full')),
+                    PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+                CREATE INDEX liquidations_by_account ON liquidations (account, seq, idx);
+
+                CREATE TABLE insurance_payouts (
+                    seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    account TEXT NOT NULL, amount TEXT NOT NULL,
+                    PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+                CREATE INDEX insurance_payouts_by_account ON insurance_payouts (account, seq, idx);
+
+                CREATE TABLE adl_fills (
+                    seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    account TEXT NOT NULL, counterparty TEXT NOT NULL, symbol TEXT NOT NULL,
+                    qty TEXT NOT NULL, price TEXT NOT NULL,
+                    PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+                CREATE INDEX adl_fills_by_account ON adl_fills (account, seq, idx);
+                CREATE INDEX adl_fills_by_counterparty ON adl_fills (counterparty, seq, idx);
+
+                CREATE TABLE adl_ranks (
+                    account TEXT NOT NULL, symbol TEXT NOT NULL,
+                    rank INTEGER NOT NULL, -- 1...5 today; not CHECKed so a new value never blocks an outcome
+                    updated_seq INTEGER NOT NULL, updated_ts INTEGER NOT NULL,
+                    PRIMARY KEY (account, symbol)) WITHOUT ROWID;
+
+                CREATE TABLE risk_alerts (
+                    seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    alert_key TEXT NOT NULL, kind TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('raised','cleared')),
+                    symbol TEXT, account TEXT, threshold TEXT NOT NULL, value TEXT NOT NULL,
+                    volatility TEXT, margin_add_on TEXT, samples INTEGER, position TEXT, open_interest TEXT, cap TEXT,
+                    scenario TEXT, shortfall TEXT, insurance_fund TEXT, accounts_in_shortfall INTEGER,
+                    PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+                CREATE INDEX risk_alerts_by_kind ON risk_alerts (kind, seq, idx);
+                CREATE INDEX risk_alerts_by_symbol ON risk_alerts (symbol, seq, idx);
+                CREATE TABLE risk_alert_latest (
+                    alert_key TEXT PRIMARY KEY, seq INTEGER NOT NULL, idx INTEGER NOT NULL, state TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX risk_alert_latest_by_state ON risk_alert_latest (state, seq, idx);
+
+                CREATE TABLE stress_tests (
+                    seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    scenario TEXT NOT NULL, shortfall TEXT NOT NULL, insurance_fund TEXT NOT NULL,
+                    uncovered TEXT NOT NULL, accounts_in_shortfall INTEGER NOT NULL,
+                    PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+                CREATE INDEX stress_tests_by_scenario ON stress_tests (scenario, seq, idx);
+                CREATE TABLE stress_test_latest (
+                    scenario TEXT PRIMARY KEY, seq INTEGER NOT NULL, idx INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE risk_metrics (
+                    seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    symbol TEXT NOT NULL, volatility TEXT NOT NULL, margin_add_on TEXT NOT NULL,
+                    open_interest TEXT NOT NULL, samples INTEGER NOT NULL,
+                    PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+                CREATE INDEX risk_metrics_by_symbol ON risk_metrics (symbol, seq, idx);
+                CREATE TABLE risk_metrics_latest (
+                    symbol TEXT PRIMARY KEY, seq INTEGER NOT NULL, idx INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE insurance_fund (
+                    asset TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    change TEXT NOT NULL, balance TEXT NOT NULL, reason TEXT NOT NULL,
+                    PRIMARY KEY (asset, seq, idx)) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

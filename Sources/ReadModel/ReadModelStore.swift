@@ -1,8 +1,9 @@
 import GRDB
 
 /// The read models of the venue: a SQLite database (GRDB) holding the projection of the
-/// public event stream — accounts, orders, trades, postings, positions, balances, marks
-/// and rejections — for history queries.
+/// public event stream — accounts, orders, trades, postings, positions, balances, marks,
+/// rejections, funding, liquidations, insurance payouts and the insurance fund, ADL fills
+/// and ranks, risk alerts, stress tests and risk metrics — for history queries.
 ///
 /// It is derived data: it can always be rebuilt from the journal, and the engine never
 /// waits for it. `apply` writes one outcome in one transaction and is idempotent by

@@ -37,4 +37,27 @@ struct WireEvent: Decodable {
     let mark: String?
     let fundingTime: Int64?
     let residue: String?
+    // liquidation waterfall (RISK-4)
+    let markPrice: String?
+    let equity: String?
+    let maintenanceMargin: String?
+    let stage: String?
+    let counterparty: String?
+    let rank: Int64?
+    // platform risk (RISK-6)
+    let kind: String?
+    let state: String?
+    let threshold: String?
+    let value: String?
+    let volatility: String?
+    let marginAddOn: String?
+    let samples: Int64?
+    let position: String?
+    let openInterest: String?
+    let cap: String?
+    let scenario: String?
+    let shortfall: String?
+    let insuranceFund: String?
+    let uncovered: String?
+    let accountsInShortfall: Int64?
 }

@@ -34,6 +34,17 @@ final class Scenario {
         return events
     }
 
+    /// Publishes `events` as the next outcome without a command, rendered by the real
+    /// `EventEncoder` (for events this engine version does not produce by itself yet).
+    func publish(_ events: [Event], advance: Int64 = 1_000) {
+        ts += advance
+        sequence += 1
+        let enc = EventEncoder()
+        outcomes.append(ProjectedOutcome(sequence: sequence, timestamp: ts, commandLine: nil,
+                                         eventLines: events.map { enc.encode($0, seq: Int64(sequence), engine: engine) }))
+        history.append((ts, events))
+    }
+
     @discardableResult
     func open(_ name: String, usd: String = "100000", feeTier: String? = nil) -> AccountID {
         run(.openAccount(name: name, group: nil, feeTier: feeTier))

@@ -1,12 +1,16 @@
-import Gateway
 import ReadModel
 
 /// Serves the gateway's history endpoints from the SQLite read models. Only the asking
-/// account's own rows are ever read (the gateway passes the authenticated account).
-struct ReadModelHistory: HistoryProvider {
-    let store: ReadModelStore
+/// account's own rows are ever read (the gateway passes the authenticated account);
+/// venue-wide risk data (alerts, stress tests) is only asked for on oversight routes.
+public struct ReadModelHistory: HistoryProvider {
+    public let store: ReadModelStore
 
-    func orders(account: String, query: HistoryQuery) async throws -> [OrderHistoryRecord] {
+    public init(store: ReadModelStore) {
+        self.store = store
+    }
+
+    public func orders(account: String, query: HistoryQuery) async throws -> [OrderHistoryRecord] {
         try store.orders(account: account, symbol: query.symbol, limit: max(1, min(query.limit, 1000)))
             .filter { within($0.createdTs, query) }
             .map {
@@ -18,7 +22,7 @@ struct ReadModelHistory: HistoryProvider {
             }
     }
 
-    func trades(account: String, query: HistoryQuery) async throws -> [TradeHistoryRecord] {
+    public func trades(account: String, query: HistoryQuery) async throws -> [TradeHistoryRecord] {
         try store.trades(account: account, symbol: query.symbol, limit: max(1, min(query.limit, 1000)))
             .filter { within($0.ts, query) }
             .map { t in
@@ -31,7 +35,7 @@ struct ReadModelHistory: HistoryProvider {
             }
     }
 
-    func ledger(account: String, query: HistoryQuery) async throws -> [LedgerRecord] {
+    public func ledger(account: String, query: HistoryQuery) async throws -> [LedgerRecord] {
         let cash = "client:\(account):cash:"
         return try store.postings(account: account, limit: max(1, min(query.limit, 1000)))
             .filter { within($0.ts, query) && ($0.fromBook.hasPrefix(cash) || $0.toBook.hasPrefix(cash)) }
@@ -43,18 +47,41 @@ struct ReadModelHistory: HistoryProvider {
             }
     }
 
-    func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord] {
+    public func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord] {
         try store.fundingHistory(symbol: symbol, limit: limit).map {
             FundingHistoryRecord(symbol: $0.symbol, fundingTime: $0.fundingTime, rate: $0.rate, premium: $0.premium,
                                  interest: $0.interest, markPrice: $0.mark)
         }
     }
 
-    func statement(account: String, from: Int64, to: Int64) async throws -> AccountStatement? {
+    public func statement(account: String, from: Int64, to: Int64) async throws -> AccountStatement? {
         let s = try store.statement(account: account, fromTs: from, toTs: to)
         return AccountStatement(account: s.account, asset: s.asset, from: s.fromTs, to: s.toTs, openingBalance: s.openingBalance,
                                 deposits: s.deposits, withdrawals: s.withdrawals, fees: s.fees, realizedPnl: s.realizedPnl,
                                 funding: s.funding, otherNet: s.otherNet, closingBalance: s.closingBalance, trades: s.trades.count)
+    }
+
+    public func liquidations(account: String, query: HistoryQuery) async throws -> [LiquidationActivity] {
+        try store.liquidationActivity(account: account, symbol: query.symbol, fromTs: query.from, toTs: query.to,
+                                      limit: max(1, min(query.limit, 1000)))
+    }
+
+    public func adlRanks(account: String) async throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for r in try store.adlRanks(account: account) { out[r.symbol] = r.rank }
+        return out
+    }
+
+    public func riskAlerts(_ filter: RiskAlertFilter) async throws -> [RiskAlertRecord]? {
+        try store.riskAlerts(filter)
+    }
+
+    public func stressTests() async throws -> [StressTestRecord]? {
+        try store.latestStressTests()
+    }
+
+    public func riskMetrics() async throws -> [RiskMetricsRecord]? {
+        try store.latestRiskMetrics()
     }
 
     private func within(_ ts: Int64, _ q: HistoryQuery) -> Bool {

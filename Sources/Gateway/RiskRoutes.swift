@@ -1,0 +1,57 @@
+import Engine
+import HarbourCore
+import Hummingbird
+import Ledger
+import ReadModel
+
+/// Platform risk (RISK-4, RISK-6): the insurance fund and per-instrument risk metrics are
+/// public; alerts and stress tests are for the risk team — operator and supervisor keys
+/// (`oversightRead`): the supervisor is the read-only oversight role, and operators act
+/// on what the alerts say (top up the fund, change instrument status).
+extension GatewayCore {
+    /// Alert kinds as published in `riskAlert` events.
+    static let riskAlertKinds: Set<String> = ["volatility", "concentration", "openInterest", "insuranceCoverage"]
+
+    func addRiskRoutes(_ router: Router<GatewayRequestContext>) {
+        route(router, .get, "/v1/insurance-fund", .open) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let code = asset.code
+            // The engine's ledger book, read after the last durable command: exact and current.
+            let (seq, balance) = try await host.read { engine -> (Int64, Int64) in
+                let book = engine.ledger.existingBook(.insuranceFund(asset: code))
+                return (engine.commandCount, book.map { engine.ledger.balance($0) } ?? 0)
+            }
+            return .object([("asset", .string(code)), ("balance", .string(Fmt.money(balance, asset))), ("sequence", .int(seq))])
+        }
+        route(router, .get, "/v1/risk/metrics", .open) { [self] _, _, caller in
+            try Self.allowOnly(["symbol"], caller)
+            var symbol: String?
+            if let s = caller.query["symbol"] { symbol = specs[try instrument(s)].symbol }
+            guard let rows = try await history.riskMetrics() else { throw ApiError.notReady("risk metrics need the read model") }
+            return .array(rows.filter { symbol == nil || $0.symbol == symbol }.map(RiskJSON.metrics))
+        }
+        route(router, .get, "/v1/risk/alerts", .oversightRead) { [self] _, _, caller in
+            try Self.allowOnly(["active", "kind", "symbol", "limit"], caller)
+            var filter = RiskAlertFilter(limit: try Self.intParameter(caller, "limit", default: 100, max: 1000))
+            switch caller.query["active"] {
+            case nil, "false": filter.activeOnly = false
+            case "true": filter.activeOnly = true
+            default: throw ApiError.invalidParameter("'active' must be true or false")
+            }
+            if let k = caller.query["kind"] {
+                guard Self.riskAlertKinds.contains(k) else {
+                    throw ApiError.invalidParameter("'kind' must be one of \(Self.riskAlertKinds.sorted().joined(separator: ", "))")
+                }
+                filter.kind = k
+            }
+            if let s = caller.query["symbol"] { filter.symbol = specs[try instrument(s)].symbol }
+            guard let rows = try await history.riskAlerts(filter) else { throw ApiError.notReady("risk alerts need the read model") }
+            return .array(rows.map(RiskJSON.alert))
+        }
+        route(router, .get, "/v1/risk/stress", .oversightRead) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            guard let rows = try await history.stressTests() else { throw ApiError.notReady("stress tests need the read model") }
+            return .array(rows.map(RiskJSON.stress))
+        }
+    }
+}
