@@ -48,6 +48,9 @@ extension Engine {
         return r == 0 ? nil : Int(r)
     }
 
+    /// The insurance fund's balance (settlement-asset raw units).
+    public var insuranceFundBalance: Int64 { ledger.balance(insuranceBook) }
+
     /// When the next risk sweep is due (ms since the epoch; nil before the first mark).
     public var nextRiskSweepAtMs: Int64? { riskState.nextSweepAtMs == .max ? nil : riskState.nextSweepAtMs }
 

@@ -94,6 +94,10 @@ enum DemoSetup {
             let id = try await host.read { $0.accountID(named: name)! }
             _ = try await host.submit(.deposit(account: id, asset: "USD", amount: 1_000_000 * 1_000_000))
         }
+        // A demo insurance fund (RISK-4), once: 500,000 USD so the stress scenarios start covered.
+        if try await host.read({ $0.insuranceFundBalance }) == 0 {
+            _ = try await host.submit(.insuranceDeposit(asset: "USD", amount: 500_000 * 1_000_000))
+        }
         var lines: [String] = []
         func ensure(_ role: Role, _ account: String?, _ permissions: Set<Permission>) throws {
             let existing = keys.all.first { $0.role == role && $0.account == account }
