@@ -80,6 +80,8 @@ public final class GatewayServer: Sendable {
         core.addPublicRoutes(router)
         core.addPrivateRoutes(router)
         core.addAdminRoutes(router)
+        // Binance USDⓈ-M compatible /fapi routes (ccxt binanceusdm), BinanceRoutes.swift.
+        core.addBinanceRoutes(router)
         router.get("/metrics") { request, context in
             _ = try await core.admit(request, context, .open)
             core.metrics.queueDepth.set(Int64(core.host.queueDepth))
