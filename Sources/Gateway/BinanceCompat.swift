@@ -205,9 +205,7 @@ struct BinanceAuthenticator: Sendable {
     let replays = ReplayGuard(windowMillis: 30_000)
     static let maxRecvWindow: Int64 = 60_000
 
-    static func sign(secret: String, payload: String) -> String {
-        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: SymmetricKey(data: Array(secret.utf8))))
-    }
+    static func sign(secret: String, payload: String) -> String { BinanceSignature.sign(secret: secret, payload: payload) }
 
     /// The key of a correctly signed request, and its parameters (signature fields removed).
     func authenticate(apiKey: String?, query: Substring, body: Substring) throws(BinanceError) -> (ApiKey, [String: String]) {
@@ -249,6 +247,14 @@ struct BinanceAuthenticator: Sendable {
         params["timestamp"] = nil
         params["recvWindow"] = nil
         return (key, params)
+    }
+}
+
+/// Binance request signing, for clients and tests: the lowercase hex HMAC-SHA256 of the
+/// payload (query string followed by the form body, without `signature`) under the secret.
+public enum BinanceSignature {
+    public static func sign(secret: String, payload: String) -> String {
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: SymmetricKey(data: Array(secret.utf8))))
     }
 }
 
