@@ -379,3 +379,25 @@ enum BinanceMath {
     /// Money held as Int128 in the asset's scale.
     static func money(_ raw: Int128, _ asset: Asset) -> String { Fmt.money(raw, asset) }
 }
+
+/// Answers `/fapi` paths and methods the layer does not serve in Binance's error shape
+/// (ccxt cannot parse the native `{"code":"NOT_FOUND"}` there), naming what is unsupported.
+struct BinanceFallbackMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as any HTTPResponseError where request.uri.path.hasPrefix("/fapi/") {
+            if e.status == .notFound {
+                return BinanceError(.notFound, -5000, "\(request.method.rawValue) \(request.uri.path) is not supported by Harbour's Binance-compatible API (see docs/openapi.yaml).",
+                                    harbourCode: "NOT_FOUND").response
+            }
+            if e.status == .methodNotAllowed {
+                return BinanceError(.methodNotAllowed, -5000, "Method \(request.method.rawValue) is not supported on \(request.uri.path).",
+                                    harbourCode: "METHOD_NOT_ALLOWED").response
+            }
+            throw e
+        }
+    }
+}

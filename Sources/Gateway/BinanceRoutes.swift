@@ -10,6 +10,8 @@ import Sequencer
 /// market-maker key, like `/v1`. Orders become the same engine commands as `POST /v1/orders`.
 extension GatewayCore {
     func addBinanceRoutes(_ router: Router<GatewayRequestContext>) {
+        // Only /fapi paths: unknown ones get a Binance error instead of the native 404.
+        router.add(middleware: BinanceFallbackMiddleware())
         let auth = BinanceAuthenticator(keys: keys, clock: clock)
         let activity = BinanceActivity(host: host)
         addBinancePublicRoutes(router, auth)

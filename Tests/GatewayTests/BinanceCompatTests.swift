@@ -112,6 +112,12 @@ extension Reply {
             #expect(ticker.object["askPrice"] as? String == "50010")
             let premium = try await v.binance(client, .get, "/fapi/v1/premiumIndex", [("symbol", "BTCUSDT")])
             #expect(premium.object["markPrice"] as? String == "50000")
+            // Paths the layer does not serve answer in Binance's shape (ccxt parses the code).
+            let klines = try await v.binance(client, .get, "/fapi/v1/klines", [("symbol", "BTCUSDT")])
+            #expect(klines.status == 404 && klines.binanceCode == -5000, "\(klines.text)")
+            #expect(klines.text.contains("GET /fapi/v1/klines is not supported"))
+            let native = try await v.send(client, .get, "/v1/no-such-route")
+            #expect(native.code == "NOT_FOUND")
             let time = try await v.binance(client, .get, "/fapi/v1/time")
             #expect(time.object["serverTime"] as? Int == Int(v.clock.nowMillis()))
         }
