@@ -9,7 +9,7 @@ package index can be reached it prints SKIP and exits 0.
 
 Usage: tests/ccxt_test.py [path/to/harbour]
 """
-import os, re, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, re, socket, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".build", "ccxt-venv")
@@ -69,16 +69,23 @@ def outer():
         print(f"SKIP: ccxt test not run: {why}")
         return 0
     with tempfile.TemporaryDirectory(prefix="harbour-ccxt-") as data:
-        port = free_port()
-        server, keys = start(harbour, data, port)
-        try:
-            key, secret = keys["alice"]
-            env = dict(os.environ, HARBOUR_URL=f"http://127.0.0.1:{port}", HARBOUR_KEY=key, HARBOUR_SECRET=secret)
-            r = subprocess.run([py, os.path.abspath(__file__), "--inner"], env=env, timeout=300)
-            return r.returncode
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+        state = os.path.join(data, "ccxt-state.json")
+        # Phase 1 trades; phase 2 runs after a restart, when what happened before comes
+        # from the recovered engine and the read model rather than from memory.
+        for phase in ("--inner", "--after-restart"):
+            port = free_port()
+            server, keys = start(harbour, data, port)
+            try:
+                key, secret = keys["alice"]
+                env = dict(os.environ, HARBOUR_URL=f"http://127.0.0.1:{port}", HARBOUR_KEY=key, HARBOUR_SECRET=secret,
+                           HARBOUR_STATE=state)
+                r = subprocess.run([py, os.path.abspath(__file__), phase], env=env, timeout=300)
+                if r.returncode != 0:
+                    return r.returncode
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+        return 0
 
 
 # ---------------------------------------------------------------- inside the venv
@@ -206,10 +213,48 @@ def inner():
     check(ex.fetch_open_orders(sym) == [], "no refused order left anything open")
     bal3 = ex.fetch_balance()
     check(bal3["USDT"]["used"] == 0, f"no margin in use at the end: {bal3['USDT']}")
+    with open(os.environ["HARBOUR_STATE"], "w") as f:
+        json.dump({"rest": o["id"], "market": mkt["id"], "close": close["id"], "total": bal3["USDT"]["total"]}, f)
 
     print(f"ccxt test: {passed[0]} passed, {len(failed)} failed", flush=True)
     return 1 if failed else 0
 
 
+def after_restart():
+    import ccxt
+    url, key, secret = os.environ["HARBOUR_URL"], os.environ["HARBOUR_KEY"], os.environ["HARBOUR_SECRET"]
+    with open(os.environ["HARBOUR_STATE"]) as f:
+        before = json.load(f)
+    ex = exchange(url, key, secret)
+    sym = "BTC/USDT:USDT"
+    ex.load_markets()
+    failed = []
+    def check(cond, what):
+        if not cond:
+            failed.append(what)
+            print("FAIL:", what, flush=True)
+    n = 0
+    for cond, what in [
+        (lambda: ex.fetch_balance()["USDT"]["total"] == before["total"], "balance survives the restart"),
+        (lambda: ex.fetch_order(before["market"], sym)["status"] == "closed", "market order is closed after the restart"),
+        (lambda: ex.fetch_order(before["rest"], sym)["status"] == "canceled", "canceled order is canceled after the restart"),
+        (lambda: abs(sum(t["amount"] for t in ex.fetch_my_trades(sym) if t["order"] == before["market"]) - 0.01) < 1e-12,
+         "the market order's fills are in my trades after the restart"),
+        (lambda: {before["rest"], before["market"], before["close"]} <= {x["id"] for x in ex.fetch_orders(sym)}, "order history after the restart"),
+        (lambda: ex.fetch_positions([sym]) == [] and ex.fetch_open_orders(sym) == [], "flat, nothing open after the restart"),
+    ]:
+        n += 1
+        try:
+            check(cond(), what)
+        except Exception as e:
+            check(False, f"{what}: {type(e).__name__}: {e}")
+    print(f"ccxt test after restart: {n - len(failed)} passed, {len(failed)} failed", flush=True)
+    return 1 if failed else 0
+
+
 if __name__ == "__main__":
-    sys.exit(inner() if "--inner" in sys.argv else outer())
+    if "--inner" in sys.argv:
+        sys.exit(inner())
+    if "--after-restart" in sys.argv:
+        sys.exit(after_restart())
+    sys.exit(outer())
