@@ -106,8 +106,9 @@ final class BinanceActivity: Sendable {
             .sorted { $0.orderId < $1.orderId }
     }
 
+    /// The account's most recent fills on an instrument (up to `maxFillsPerAccount` across instruments).
     func fills(account: AccountID, instrument: Int) -> [Fill] {
-        state.withLock { s in (s.fills[account] ?? []).filter { $0.instrument == instrument } }
+        state.withLock { s in (s.fills[account] ?? []).suffix(Self.maxFillsPerAccount).filter { $0.instrument == instrument } }
     }
 
     private func apply(_ outcome: CommandOutcome) {
@@ -138,12 +139,15 @@ final class BinanceActivity: Sendable {
                             o.updateTime = ts
                             s.orders[orderId] = o
                         }
-                        var list = s.fills[account] ?? []
-                        list.append(Fill(id: id, sequence: outcome.sequence, orderId: orderId, instrument: Int(t.instrument.index),
-                                         side: maker ? t.takerSide.opposite : t.takerSide, price: t.price, quantity: t.quantity,
-                                         fee: maker ? t.makerFee : t.takerFee, maker: maker, time: ts))
-                        if list.count > Self.maxFillsPerAccount { list.removeFirst(list.count - Self.maxFillsPerAccount) }
-                        s.fills[account] = list
+                        // Appended in place (no copy of the list); trimmed in halves so a busy
+                        // account costs amortised O(1) per fill.
+                        s.fills[account, default: []].append(
+                            Fill(id: id, sequence: outcome.sequence, orderId: orderId, instrument: Int(t.instrument.index),
+                                 side: maker ? t.takerSide.opposite : t.takerSide, price: t.price, quantity: t.quantity,
+                                 fee: maker ? t.makerFee : t.takerFee, maker: maker, time: ts))
+                        if s.fills[account, default: []].count >= 2 * Self.maxFillsPerAccount {
+                            s.fills[account, default: []].removeFirst(Self.maxFillsPerAccount)
+                        }
                     }
                 case .canceled(let end), .expired(let end):
                     if var o = s.orders[end.orderId], o.status != "FILLED" {

@@ -214,6 +214,7 @@ struct BinanceAuthenticator: Sendable {
         }
         let (q, qsig) = BinanceParams.splitSignature(query)
         let (b, bsig) = BinanceParams.splitSignature(body)
+        if qsig != nil && bsig != nil { throw BinanceError(.badRequest, -1101, "Duplicate values for parameter 'signature'.") }
         guard let signature = qsig ?? bsig, !signature.isEmpty else { throw BinanceError.mandatory("signature") }
         var params = try BinanceParams.parse(q)
         for (k, v) in try BinanceParams.parse(b) {
