@@ -276,7 +276,7 @@ extension GatewayCore {
                 }
                 return .object([("symbol", .string(BinanceNames.symbol(s))), ("brackets", .array(brackets))])
             }
-            return only == nil ? .array(rows) : .array(rows)
+            return .array(rows)
         }
         fapi(router, .get, "/fapi/v1/positionSide/dual", .account(.read), auth) { call in
             try call.allowOnly([])
