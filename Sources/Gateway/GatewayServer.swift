@@ -81,6 +81,8 @@ public final class GatewayServer: Sendable {
         core.addPrivateRoutes(router)
         core.addAdminRoutes(router)
         core.addRiskRoutes(router)
+        // Binance USDⓈ-M compatible /fapi routes (ccxt binanceusdm), BinanceRoutes.swift.
+        core.addBinanceRoutes(router)
         router.get("/metrics") { request, context in
             _ = try await core.admit(request, context, .open)
             core.metrics.queueDepth.set(Int64(core.host.queueDepth))
