@@ -23,6 +23,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "MarginMonitor",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Engine", package: "Harbour"),
+                .product(name: "Matching", package: "Harbour"),
+                .product(name: "HarbourCore", package: "Harbour"),
+            ],
+            path: "Benchmarks/MarginMonitor",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "LiquibookInsert",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -8,13 +8,13 @@ import Glibc
 import Darwin
 #endif
 
-/// `harbour bench insert|engine --seconds N`: in-process throughput and latency benches
+/// `harbour bench insert|engine --seconds N`, `harbour bench monitor`: in-process throughput and latency benches
 /// (docs/PERFORMANCE.md). Build in release mode before trusting any figure.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Performance benches: the matching core alone (insert) and the whole engine (engine).",
-        subcommands: [InsertBench.self, EngineBench.self]
+        abstract: "Performance benches: the matching core alone (insert), the whole engine (engine), margin monitoring at scale (monitor).",
+        subcommands: [InsertBench.self, EngineBench.self, MonitorBench.self]
     )
 }
 
