@@ -225,8 +225,12 @@ extension Engine {
     /// multi-instrument accounts, accounts changed by the command) and liquidates those
     /// the exact check finds below maintenance. Returns whether any was liquidated.
     func riskPass() -> Bool {
-        var moved = liq.movedMarks
-        liq.movedMarks.removeAll(keepingCapacity: true)
+        // Swap buffers instead of copy-then-clear: clearing a shared array would allocate.
+        var moved: [UInt16] = []
+        swap(&moved, &movedScratch)
+        moved.removeAll(keepingCapacity: true)
+        swap(&moved, &liq.movedMarks)
+        defer { movedScratch = moved }
         if !liq.valid {
             rebuildLiquidationIndex()
             moved = (0..<specs.count).map { UInt16($0) }

@@ -59,6 +59,8 @@ public final class Engine {
     public var emitPostings = true
     /// Accounts indexed by liquidation trigger price (RISK-3); derived state, rebuilt on first use.
     @exclusivity(unchecked) var liq = LiquidationIndex(instruments: 0)
+    /// Spare buffer swapped with `liq.movedMarks` each risk pass (no allocation).
+    @exclusivity(unchecked) var movedScratch: [UInt16] = []
     /// Platform risk monitoring state (RISK-6): volatility, add-ons, alerts, sweep clock.
     @exclusivity(unchecked) var riskState: RiskMonitorState
 
