@@ -509,12 +509,25 @@ extension Engine {
             guard p.size != 0, (p.size > 0) == longs else { continue }
             let upnl = (Int128(p.size) * mark - Int128(p.cost)) * f
             let notional = Int128(p.size.magnitude) * mark * f
-            let equity = p.isolated ? isolatedEquity(UInt32(a), instrument: i, price: marks[i]) : margin(of: UInt32(a)).equity
+            let equity = p.isolated ? isolatedEquity(UInt32(a), instrument: i, price: marks[i]) : crossEquity(UInt32(a))
             let score: Int128 = equity <= 0 ? Int128(Int64.max) * Int128(Int64.max) : (upnl * notional).divided(by: equity, rounding: .down)
             out.append((UInt32(a), score))
         }
         out.sort { $0.score != $1.score ? $0.score > $1.score : $0.account < $1.account }
         return out
+    }
+
+    /// Equity of an account's cross pool at the current marks: cash plus the unrealised
+    /// PnL of its cross positions (exactly `margin(of:).equity`, without the requirements).
+    func crossEquity(_ a: UInt32) -> Int128 {
+        let ai = Int(a)
+        var equity = Int128(ledger.balance(accounts[ai].cashBook))
+        for i in 0..<accounts[ai].positions.count {
+            let p = accounts[ai].positions[i]
+            if p.size == 0 || p.isolated { continue }
+            equity += (Int128(p.size) * Int128(marks[i]) - Int128(p.cost)) * Int128(productToAsset[i])
+        }
+        return equity
     }
 
     /// The account's auto-deleveraging quintile on an instrument, 5 = first in line,

@@ -118,6 +118,15 @@ extension Engine {
         var shortfall = [Int128](repeating: 0, count: shocks.count)
         var inShortfall = [Int](repeating: 0, count: shocks.count)
         var concentrated: [RiskAlertKey: RiskAlert] = [:]
+        // Shocked marks per scenario and instrument, for longs [0] and shorts [1] (rounded
+        // against the holder), computed once instead of per position.
+        let shockedMarks: [[(long: Int64, short: Int64)]] = shocks.map { shock in
+            let scenario = StressScenario(name: "", shock: shock)
+            return (0..<n).map { i in
+                marks[i] > 0 ? (scenario.shockedPrice(Price(raw: marks[i]), for: Quantity(raw: 1)).raw,
+                                scenario.shockedPrice(Price(raw: marks[i]), for: Quantity(raw: -1)).raw) : (0, 0)
+            }
+        }
         for a in accounts.indices {
             var any = false
             for i in 0..<n where accounts[a].positions[i].size != 0 { any = true; break }
@@ -134,8 +143,8 @@ extension Engine {
                     concentrated[alert.key] = alert
                 }
             }
-            for (s, shock) in shocks.enumerated() {
-                let loss = stressShortfall(UInt32(a), shock: shock)
+            for s in shocks.indices {
+                let loss = stressShortfall(UInt32(a), shocked: shockedMarks[s])
                 if loss > 0 { shortfall[s] += loss; inShortfall[s] += 1 }
             }
         }
@@ -197,19 +206,18 @@ extension Engine {
         events.append(.riskAlert(alert))
     }
 
-    /// The loss beyond equity of account `a` if every mark moved by `shock`: the cross
-    /// pool's negative equity plus each isolated position's. Prices round against the
-    /// holder, PnL down (`StressScenario`), so the shortfall is never understated.
-    func stressShortfall(_ a: UInt32, shock: Rate) -> Int128 {
-        let scenario = StressScenario(name: "", shock: shock)
+    /// The loss beyond equity of account `a` with every mark at its shocked value
+    /// (`shocked[i]`: for a long, for a short — rounded against the holder by
+    /// `StressScenario`): the cross pool's negative equity plus each isolated position's.
+    func stressShortfall(_ a: UInt32, shocked: [(long: Int64, short: Int64)]) -> Int128 {
         var cross = Int128(ledger.balance(accounts[Int(a)].cashBook))
         var hasCross = false
         var isolatedLoss: Int128 = 0
         for i in 0..<specs.count {
             let p = accounts[Int(a)].positions[i]
             guard p.size != 0, marks[i] > 0 else { continue }
-            let shocked = scenario.shockedPrice(Price(raw: marks[i]), for: Quantity(raw: p.size)).raw
-            let pnl = (Int128(p.size) * Int128(shocked) - Int128(p.cost)) * Int128(productToAsset[i])
+            let price = p.size > 0 ? shocked[i].long : shocked[i].short
+            let pnl = (Int128(p.size) * Int128(price) - Int128(p.cost)) * Int128(productToAsset[i])
             if p.isolated {
                 isolatedLoss += max(0, -(Int128(isolatedMargin(a, i)) + pnl))
             } else {
