@@ -194,14 +194,21 @@ extension Engine {
     /// Shortfall ratio published when the fund is empty: 1,000,000 (as a Rate).
     static let uncoveredRatio = Int128(1_000_000) * Int128(Rate.one.raw)
 
-    /// Publishes an alert if it changes the raised set (volatility: also a new step).
+    /// Publishes an alert if it changes the raised set (volatility: also a new step);
+    /// open-interest and coverage alerts clear only below 90% of their threshold.
     func publish(_ alert: RiskAlert) {
         let key = alert.key
         if alert.raised {
             if let old = riskState.active[key], old.threshold == alert.threshold { return }
             riskState.active[key] = alert
         } else {
-            guard riskState.active.removeValue(forKey: key) != nil else { return }
+            guard let old = riskState.active[key] else { return }
+            // Hysteresis for measures that drift around their threshold (open interest,
+            // insurance coverage): a raised alert clears only below 90% of its threshold,
+            // so it does not flap from sweep to sweep.
+            if key.kind == .openInterest || key.kind == .insuranceCoverage,
+               Int128(alert.value.raw) * 10 >= Int128(old.threshold.raw) * 9 { return }
+            riskState.active[key] = nil
         }
         events.append(.riskAlert(alert))
     }

@@ -130,6 +130,28 @@ extension Array where Element == Event {
         #expect(v.engine.activeAlerts.isEmpty)
     }
 
+    @Test func openInterestAlertClearsOnlyBelowNinetyPercentOfItsThreshold() throws {
+        let text = VenueConfig.standardJSON.replacingOccurrences(
+            of: #""symbol": "BTC-PERP", "underlying": "BTC","#,
+            with: #""symbol": "BTC-PERP", "underlying": "BTC", "risk": { "openInterestCap": "1", "openInterestAlert": "0.8" },"#)
+        let v = TestVenue(config: try VenueConfig.parse(Data(text.utf8)))
+        let mm = v.open("mm", usd: "1000000")
+        v.run(.insuranceDeposit(asset: "USD", amount: v.usd("1000000")))
+        v.mark("50000")
+        let a = v.open("a", usd: "100000")
+        v.place(a, .buy, "0.9", at: "50000"); v.place(mm, .sell, "0.9", at: "50000")
+        #expect(at(v, Self.t0 + 60_000).alerts.map(\.raised) == [true])
+        // 75%: below the 80% threshold but above 72% (90% of it): stays raised, nothing published.
+        v.place(a, .sell, "0.15", at: "50000"); v.place(mm, .buy, "0.15", at: "50000")
+        #expect(at(v, Self.t0 + 120_000).alerts.isEmpty)
+        #expect(v.engine.activeAlerts.count == 1)
+        // 70%: cleared, with the measure that cleared it.
+        v.place(a, .sell, "0.05", at: "50000"); v.place(mm, .buy, "0.05", at: "50000")
+        let cleared = at(v, Self.t0 + 180_000).alerts
+        #expect(cleared.count == 1 && cleared.first?.raised == false && cleared.first?.value == Rate(raw: 70_000_000))
+        #expect(v.engine.activeAlerts.isEmpty)
+    }
+
     @Test func stressScenariosMeasureTheInsuranceFundsCoverage() {
         let (v, _, l) = longVenue()
         _ = l
