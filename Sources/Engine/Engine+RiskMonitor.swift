@@ -35,13 +35,6 @@ extension Engine {
     /// The margin add-on in force on an instrument.
     public func marginAddOn(_ i: InstrumentID) -> Rate { Rate(raw: riskState.addOns[Int(i.index)]) }
 
-    /// Σ long position sizes on an instrument (raw size units); a pass over accounts.
-    public func openInterest(_ i: InstrumentID) -> Int64 {
-        var oi: Int64 = 0
-        for a in accounts.indices { oi += max(0, accounts[a].positions[Int(i.index)].size) }
-        return oi
-    }
-
     /// The ADL quintile last published to an account on an instrument (nil: none yet).
     public func publishedAdlRank(_ account: AccountID, _ instrument: InstrumentID) -> Int? {
         let r = accounts[Int(account.index)].positions[Int(instrument.index)].adlRank

@@ -52,9 +52,7 @@ final class BinanceActivity: Sendable {
         var byClientId: [String: OrderID] = [:]
         var fills: [AccountID: [Fill]] = [:]
         var firstSequence: UInt64?
-        var lastSequence: UInt64 = 0
-        var stopped = false
-        var waiters: [(UInt64, CheckedContinuation<Void, Never>)] = []
+        var progress = SequenceProgress()
     }
 
     static let maxOrders = 100_000
@@ -69,11 +67,7 @@ final class BinanceActivity: Sendable {
         let stream = host.subscribe()
         Task.detached { [self] in
             for await outcome in stream { self.apply(outcome) }
-            let waiting = self.state.withLock { s -> [CheckedContinuation<Void, Never>] in
-                s.stopped = true
-                defer { s.waiters.removeAll() }
-                return s.waiters.map(\.1)
-            }
+            let waiting = self.state.withLock { $0.progress.stop() }
             for w in waiting { w.resume() }
         }
     }
@@ -81,12 +75,7 @@ final class BinanceActivity: Sendable {
     /// Returns once every outcome up to `sequence` has been applied (or following stopped).
     func waitUntilProcessed(_ sequence: UInt64) async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if s.stopped || s.lastSequence >= sequence { return true }
-                s.waiters.append((sequence, c))
-                return false
-            }
-            if ready { c.resume() }
+            if !state.withLock({ $0.progress.wait(for: sequence, c) }) { c.resume() }
         }
     }
 
@@ -167,13 +156,7 @@ final class BinanceActivity: Sendable {
                 }
             }
             if s.orders.count > Self.maxOrders { evict(&s) }
-            s.lastSequence = outcome.sequence
-            var ready: [CheckedContinuation<Void, Never>] = []
-            s.waiters.removeAll { w in
-                if w.0 <= s.lastSequence { ready.append(w.1); return true }
-                return false
-            }
-            return ready
+            return s.progress.advance(to: outcome.sequence)
         }
         for c in ready { c.resume() }
     }

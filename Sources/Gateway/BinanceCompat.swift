@@ -350,12 +350,7 @@ extension GatewayCore {
                 try limit("ip:" + context.remoteIP, configuration.publicRateLimit, context)
                 throw error
             }
-            context.annotations.keyId = key.key
-            try limit(key.key, key.rateLimit, context)
-            guard roles.contains(key.role) else {
-                throw ApiError.forbiddenRole("a \(key.role.rawValue) key may not call \(request.method.rawValue) \(request.uri.path)")
-            }
-            guard key.permissions.contains(permission) else { throw ApiError.missingPermission(permission.rawValue) }
+            try authorize(key, roles, permission, request, context)
             return BinanceCall(key: key, params: params)
         }
     }

@@ -80,14 +80,21 @@ final class GatewayCore: Sendable {
                 try limit("ip:" + context.remoteIP, configuration.publicRateLimit, context)
                 throw error
             }
-            context.annotations.keyId = key.key
-            try limit(key.key, key.rateLimit, context)
-            guard roles.contains(key.role) else {
-                throw ApiError.forbiddenRole("a \(key.role.rawValue) key may not call \(request.method.rawValue) \(request.uri.path)")
-            }
-            guard key.permissions.contains(permission) else { throw ApiError.missingPermission(permission.rawValue) }
+            try authorize(key, roles, permission, request, context)
             return Caller(key: key, body: body, query: query)
         }
+    }
+
+    /// What every API shape (`/v1`, `/fapi`) checks once a key is authenticated: its rate
+    /// limit, then that its role may call the route and it holds the permission.
+    func authorize(_ key: ApiKey, _ roles: Set<Role>, _ permission: Permission, _ request: Request,
+                   _ context: GatewayRequestContext) throws(ApiError) {
+        context.annotations.keyId = key.key
+        try limit(key.key, key.rateLimit, context)
+        guard roles.contains(key.role) else {
+            throw ApiError.forbiddenRole("a \(key.role.rawValue) key may not call \(request.method.rawValue) \(request.uri.path)")
+        }
+        guard key.permissions.contains(permission) else { throw ApiError.missingPermission(permission.rawValue) }
     }
 
     func limit(_ caller: String, _ policy: RateLimitPolicy, _ context: GatewayRequestContext) throws(ApiError) {

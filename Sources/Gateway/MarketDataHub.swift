@@ -51,10 +51,8 @@ public final class MarketDataHub: Service {
         var marks: [Int64]
         var subscribers: [UInt64: Subscriber] = [:]
         var nextId: UInt64 = 0
-        var lastSequence: UInt64 = 0
+        var progress = SequenceProgress()
         var started = false
-        var stopped = false
-        var waiters: [(UInt64, CheckedContinuation<Void, Never>)] = []
     }
 
     static let ringSize = 1000
@@ -91,15 +89,16 @@ public final class MarketDataHub: Service {
                     ids.map { engine.book($0).depth(.sell, limit: Self.bookLevels).map { ($0.price, $0.quantity) } },
                     engine.marks)
         }
-        state.withLock { s in
+        let ready = state.withLock { s in
             for i in 0..<count {
                 s.books[i] = BookState(sequence: initial.0, bids: Dictionary(initial.1[i], uniquingKeysWith: +),
                                        asks: Dictionary(initial.2[i], uniquingKeysWith: +))
             }
-            s.lastSequence = initial.0
             s.marks = initial.3
             s.started = true
+            return s.progress.advance(to: initial.0)
         }
+        for w in ready { w.resume() }
     }
 
     /// Follows the host's outcomes until graceful shutdown (or the host stops).
@@ -114,35 +113,20 @@ public final class MarketDataHub: Service {
         let waiting = state.withLock { s in
             for sub in s.subscribers.values { sub.continuation.finish() }
             s.subscribers.removeAll()
-            s.stopped = true
-            return releaseWaiters(&s)
+            return s.progress.stop()
         }
         for w in waiting { w.resume() }
     }
 
     /// Loaded and following the host (false before `start()` and after shutdown).
-    var isRunning: Bool { state.withLock { $0.started && !$0.stopped } }
+    var isRunning: Bool { state.withLock { $0.started && !$0.progress.stopped } }
 
     /// Returns once every outcome up to `sequence` has been taken in (or the hub stopped),
     /// so a REST read of the trade ring right after an order sees that order's trades.
     func waitUntilProcessed(_ sequence: UInt64) async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if s.stopped || s.lastSequence >= sequence { return true }
-                s.waiters.append((sequence, c))
-                return false
-            }
-            if ready { c.resume() }
+            if !state.withLock({ $0.progress.wait(for: sequence, c) }) { c.resume() }
         }
-    }
-
-    private func releaseWaiters(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
-        var ready: [CheckedContinuation<Void, Never>] = []
-        s.waiters.removeAll { w in
-            if s.stopped || w.0 <= s.lastSequence { ready.append(w.1); return true }
-            return false
-        }
-        return ready
     }
 
     /// Recent trades, newest first.
@@ -265,7 +249,7 @@ public final class MarketDataHub: Service {
         }
 
         let waiting = state.withLock { s in
-            s.lastSequence = max(s.lastSequence, outcome.sequence)
+            let ready = s.progress.advance(to: outcome.sequence)
             for (i, price) in marks { s.marks[i] = price }
             for (i, list) in newTrades {
                 s.trades[i].append(contentsOf: list)
@@ -331,7 +315,7 @@ public final class MarketDataHub: Service {
                     }
                 }
             }
-            return releaseWaiters(&s)
+            return ready
         }
         for w in waiting { w.resume() }
     }
