@@ -3,6 +3,10 @@
 random moment, restart, and check that every order the server acknowledged is in the
 recovered state, that the recovered state hash equals a fresh replay of the journal
 (`harbour verify`), and that the ledger sums to zero. Several rounds, different moments.
+Then the journal is damaged as a disk would (one bit of a record's length in the middle
+of the newest segment): `harbour serve` must refuse naming the segment and change no byte,
+`harbour verify` must exit 2; and a genuine torn tail is shown and cut by
+`harbour verify --repair-torn-tail`, after which the venue starts (issue 12).
 
 Usage: tests/server_crash_test.py path/to/harbour
 """
@@ -109,13 +113,86 @@ def round_(data, n):
     print(f"round {n}: killed after {len(got)} acks, all present after recovery; verify: "
           + " ".join(l for l in v.stderr.splitlines() if l.startswith(("records", "stateHash"))), flush=True)
 
+def fingerprint(root):
+    out = {}
+    for d, _, files in os.walk(root):
+        for f in files:
+            with open(os.path.join(d, f), "rb") as fh:
+                out[os.path.relpath(os.path.join(d, f), root)] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+def newest_segment(data):
+    j = os.path.join(data, "journal")
+    segs = sorted(f for f in os.listdir(j) if f.startswith("journal-") and os.path.getsize(os.path.join(j, f)) > 0)
+    return os.path.join(j, segs[-1])
+
+def record_offsets(path):
+    """Offsets of the records of a format-2 segment (docs/JOURNAL.md)."""
+    b = open(path, "rb").read()
+    off, recs = 32, []
+    while off < len(b):
+        if b[off:off + 4] == b"HRC1":
+            off += 32
+        else:
+            recs.append(off)
+            off += 28 + int.from_bytes(b[off + 4:off + 8], "little")
+    return recs
+
+def damage_rounds(data):
+    import shutil
+    # 1. One flipped bit in a record's length, in the middle of the newest segment.
+    bad = data + "-damaged"
+    shutil.copytree(data, bad)
+    seg = newest_segment(bad)
+    recs = record_offsets(seg)
+    check(len(recs) > 10, f"damage: newest segment has only {len(recs)} records")
+    with open(seg, "r+b") as fh:
+        fh.seek(recs[len(recs) // 2] + 6)
+        byte = fh.read(1)[0]
+        fh.seek(recs[len(recs) // 2] + 6)
+        fh.write(bytes([byte ^ 0x01]))
+    before = fingerprint(bad)
+    p = subprocess.run([HARBOUR, "serve", "--data", bad, "--port", str(PORT)], capture_output=True, text=True, timeout=60)
+    name = os.path.basename(seg)
+    check(p.returncode != 0, "damage: serve started on a damaged journal")
+    check(name in p.stderr and "offset" in p.stderr and "sequence" in p.stderr, f"damage: serve's refusal does not name the place: {p.stderr[-300:]}")
+    check(fingerprint(bad) == before, "damage: the refusal changed bytes on disk")
+    v = subprocess.run([HARBOUR, "verify", bad], capture_output=True, text=True)
+    check(v.returncode == 2 and name in v.stderr, f"damage: verify exit {v.returncode}: {v.stderr[-300:]}")
+    v = subprocess.run([HARBOUR, "verify", "--repair-torn-tail", bad], capture_output=True, text=True)
+    check(v.returncode == 2, "damage: --repair-torn-tail accepted damage")
+    check(fingerprint(bad) == before, "damage: verify changed bytes on disk")
+    print(f"damage: serve refused ({p.stderr.strip().splitlines()[-1][:160]}...), verify exit 2, no byte changed", flush=True)
+    shutil.rmtree(bad)
+    # 2. A genuine torn tail (half a record after the last commit marker): shown, then cut.
+    torn = data + "-torn"
+    shutil.copytree(data, torn)
+    os.remove(os.path.join(torn, "checkpoint.txt"))
+    seg = newest_segment(torn)
+    size = os.path.getsize(seg)
+    with open(seg, "ab") as fh:
+        fh.write(b"HRJ1" + (200).to_bytes(4, "little") + b"\x07" * 30)
+    v = subprocess.run([HARBOUR, "verify", torn], capture_output=True, text=True)
+    check(v.returncode == 0 and "tornTail: 38 bytes" in v.stderr, f"torn: verify exit {v.returncode}: {v.stderr[-300:]}")
+    check(os.path.getsize(seg) == size + 38, "torn: verify without --repair-torn-tail changed the segment")
+    v = subprocess.run([HARBOUR, "verify", "--repair-torn-tail", torn], capture_output=True, text=True)
+    check(v.returncode == 0 and "cut 38 bytes" in v.stderr, f"torn: repair exit {v.returncode}: {v.stderr[-300:]}")
+    check(os.path.getsize(seg) == size, "torn: repair did not cut exactly the tail")
+    server, _ = start(torn)
+    server.send_signal(signal.SIGTERM)
+    _, err = server.communicate(timeout=60)
+    check("tornTailBytes=0" in err.replace('"', '') or "tornTailBytes: 0" in err, f"torn: serve after repair still cut a tail: {err[:300]}")
+    print("torn tail: verify showed 38 bytes, --repair-torn-tail cut exactly them, serve started", flush=True)
+    shutil.rmtree(torn)
+
 def main():
     with tempfile.TemporaryDirectory(prefix="harbour-crash-") as data:
         for n in range(3):
             round_(data, n)
+        damage_rounds(data)
     if failures:
         print(f"0 passed, {len(failures)} failed")
         sys.exit(1)
-    print("server crash test: 3 passed, 0 failed")
+    print("server crash test: 3 crash rounds and 2 damage rounds passed")
 
 main()

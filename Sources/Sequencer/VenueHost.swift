@@ -13,9 +13,11 @@ import Synchronization
 /// Reads run on the same thread after the batch is durable, so they never see state
 /// that a crash could still take back.
 ///
-/// Start-up recovers: the torn tail of the journal (a record cut by a crash, never
-/// acknowledged) is discarded, the journal is replayed into a fresh engine, and the
-/// state hash is checked against the last recorded checkpoint.
+/// Start-up recovers by the rules of `Recovery` (shared with `harbour verify`): the journal
+/// is replayed into a fresh engine (from the newest sound snapshot), the state hash is
+/// checked against the last recorded checkpoint, and only when all of that holds is the
+/// torn tail of the journal (a batch cut by a crash, never acknowledged) cut. Damage is an
+/// error naming the segment, offset and sequence, and nothing on disk is changed.
 public final class VenueHost: Sendable {
     public struct Options: Sendable {
         public var dataDirectory: URL
@@ -24,13 +26,17 @@ public final class VenueHost: Sendable {
         public var segmentSize: Int
         /// A snapshot is taken after this many commands (0: never).
         public var snapshotEvery: Int
+        /// Where command timestamps come from (milliseconds since the Unix epoch); the wall
+        /// clock by default, a fake one in tests. A timestamp never goes backwards.
+        public var clock: @Sendable () -> Int64
 
         public init(dataDirectory: URL, config: VenueConfig = .standard, segmentSize: Int = 256 << 20,
-                    snapshotEvery: Int = 100_000) {
+                    snapshotEvery: Int = 100_000, clock: @escaping @Sendable () -> Int64 = VenueHost.nowMillis) {
             self.dataDirectory = dataDirectory
             self.config = config
             self.segmentSize = segmentSize
             self.snapshotEvery = snapshotEvery
+            self.clock = clock
         }
     }
 
@@ -89,61 +95,19 @@ public final class VenueHost: Sendable {
         self.options = options
         let dirs = try DataDirectory(root: options.dataDirectory)
         let start = Date()
-        let reader = JournalReader(directory: dirs.journal)
-        let torn = try reader.truncateTornTail()
-        // Start from the newest snapshot whose state proves itself; else from nothing.
-        let store = SnapshotStore(directory: dirs.snapshots)
-        var engine = Engine(config: options.config)
-        var snapshotSequence: UInt64 = 0
-        var snapshotProblem: String?
-        if let snap = try store.loadNewest() {
-            // A snapshot only shortens recovery; one that does not restore to its recorded
-            // hash (another version, damage) is skipped and the journal replayed in full.
-            do {
-                let restored = try Engine(snapshot: snap.payload, config: options.config)
-                if Self.hex(snap.stateHash) == restored.stateHash() {
-                    engine = restored
-                    snapshotSequence = snap.sequence
-                } else {
-                    snapshotProblem = "snapshot \(snap.sequence) does not restore to its recorded state hash"
-                }
-            } catch {
-                snapshotProblem = "snapshot \(snap.sequence) not usable: \(error)"
-            }
-        }
-        engine.emitPostings = false
-        let checkpoint = Checkpoint.read(from: dirs.root)
-        var verified: Checkpoint?
-        var count = 0
-        var decodeFailure: String?
-        var mismatch: VenueHostError?
-        let summary = try reader.forEach(from: snapshotSequence + 1) { seq, ts, payload in
-            if decodeFailure != nil || mismatch != nil { return }
-            do {
-                let c = try CommandCodec.decode(payload)
-                engine.applyInPlace(c, timestamp: ts)
-                count += 1
-            } catch {
-                decodeFailure = "record \(seq): \(error)"
-            }
-            if let cp = checkpoint, cp.sequence == seq {
-                let h = engine.stateHash()
-                if h != cp.stateHash { mismatch = .stateHashMismatch(sequence: seq, expected: cp.stateHash, found: h) }
-                else { verified = cp }
-            }
-        }
-        if let decodeFailure { throw VenueHostError.recovery(decodeFailure) }
-        if let mismatch { throw mismatch }
-        let last = summary.lastSequence ?? snapshotSequence
-        if let cp = checkpoint, cp.sequence > last {
-            throw VenueHostError.recovery("checkpoint at sequence \(cp.sequence) but the journal ends at \(last): acknowledged records are missing")
-        }
-        engine.emitPostings = true
-        let writer = try JournalWriter(directory: dirs.journal, startingAfter: last, segmentSizeLimit: options.segmentSize)
-        state = EngineState(engine: engine, writer: writer, root: dirs.root, snapshots: store)
+        // Decide first, then write: everything is read and checked before the one change
+        // recovery makes (cutting a genuine torn tail), so a refusal leaves every byte as it was.
+        let recovered = try Recovery.replay(root: dirs.root, config: options.config)
+        if let torn = recovered.tornTail { try JournalReader(directory: dirs.journal).remove(torn) }
+        let engine = recovered.engine
+        let writer = try JournalWriter(directory: dirs.journal, startingAfter: recovered.lastSequence,
+                                       segmentSizeLimit: options.segmentSize)
+        state = EngineState(engine: engine, writer: writer, root: dirs.root, snapshots: SnapshotStore(directory: dirs.snapshots))
         names = NameDirectory(engine: engine)
-        recovery = RecoveryReport(snapshotSequence: snapshotSequence, snapshotProblem: snapshotProblem, recordsReplayed: count, lastSequence: last, tornTailBytesDiscarded: torn?.discardedBytes ?? 0,
-                                  checkpointVerified: verified, stateHash: engine.stateHash(),
+        recovery = RecoveryReport(snapshotSequence: recovered.snapshotSequence, snapshotProblem: recovered.snapshotProblem,
+                                  recordsReplayed: recovered.recordsReplayed, lastSequence: recovered.lastSequence,
+                                  tornTailBytesDiscarded: recovered.tornTail?.discardedBytes ?? 0,
+                                  checkpointVerified: recovered.checkpointVerified, stateHash: engine.stateHash(),
                                   milliseconds: Int64(Date().timeIntervalSince(start) * 1000))
         let thread = Thread { [self] in self.loop() }
         thread.name = "harbour-engine"
@@ -235,7 +199,7 @@ public final class VenueHost: Sendable {
                 switch r {
                 case .read(let f): reads.append(f)
                 case .command(let command, let c):
-                    let ts = max(Self.nowMillis(), engine.lastTimestamp)
+                    let ts = max(options.clock(), engine.lastTimestamp)
                     payload.removeAll(keepingCapacity: true)
                     CommandCodec.encode(command, into: &payload)
                     let seq: UInt64
@@ -302,10 +266,6 @@ public final class VenueHost: Sendable {
         t.start()
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { b in let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s }.joined()
-    }
-
     static func bytes(hex: String) -> [UInt8] {
         var out: [UInt8] = []
         var it = hex.utf8.makeIterator()
@@ -315,7 +275,8 @@ public final class VenueHost: Sendable {
         return out
     }
 
-    static func nowMillis() -> Int64 {
+    /// The wall clock in milliseconds since the Unix epoch (the default `Options.clock`).
+    @Sendable public static func nowMillis() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000

@@ -6,14 +6,17 @@ import Darwin
 
 /// Everything that can go wrong while writing or reading the journal and snapshots.
 ///
-/// Corruption errors name the file and the byte offset of the damaged record, so an
-/// operator can inspect it. A torn tail in the last journal segment is *not* an error
-/// (it is reported as a `JournalTornTail`); the same damage anywhere else is.
+/// Corruption errors name the file, the byte offset of the damage and the first sequence
+/// that cannot be read, so an operator can inspect it (docs/OPERATOR.md, "A damaged
+/// journal"). A genuine torn tail — bytes after the last commit marker of the newest
+/// segment, no longer than one batch, ending in a write cut short — is *not* an error (it
+/// is reported as a `JournalTornTail`); anything else that fails to read is.
 public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A system call failed. `errno` is the raw error number.
     case io(operation: String, path: String, errno: Int32)
-    /// A record that is not at the tail of the log fails its framing or checksum.
-    case corruptRecord(file: String, offset: UInt64, reason: String)
+    /// Bytes that fail their framing or checksum and cannot be a torn tail. `sequence` is
+    /// the first record that cannot be read (the first of the damaged batch).
+    case corruptRecord(file: String, offset: UInt64, sequence: UInt64, reason: String)
     /// A record or segment does not carry the sequence number that should come next.
     case sequenceGap(file: String, offset: UInt64, expected: UInt64, found: UInt64)
     /// Replay was asked to start at a sequence older than the oldest segment on disk.
@@ -35,8 +38,9 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .io(operation, path, code):
             return "\(operation) failed for \(path): \(String(cString: strerror(code))) (errno \(code))"
-        case let .corruptRecord(file, offset, reason):
-            return "corrupt journal record in \(file) at byte offset \(offset): \(reason)"
+        case let .corruptRecord(file, offset, sequence, reason):
+            return "journal damaged in \(file) at byte offset \(offset), sequence \(sequence) onwards cannot be read: \(reason)"
+                + " (nothing on disk was changed; see docs/OPERATOR.md, \"A damaged journal\")"
         case let .sequenceGap(file, offset, expected, found):
             return "journal sequence gap in \(file) at byte offset \(offset): expected \(expected), found \(found)"
         case let .missingRecords(requestedFrom, firstAvailable):

@@ -1,7 +1,9 @@
 /// One entry of the command journal: a sequence number, the sequencer's timestamp, and an
 /// opaque payload (the engine's encoded command).
 ///
-/// On-disk framing, all integers little-endian, records packed back to back in a segment:
+/// On-disk framing, all integers little-endian. Records are packed back to back in a
+/// segment after its `JournalSegmentHeader`, each group-commit batch followed by a
+/// `JournalCommitMarker` (the whole format: docs/JOURNAL.md):
 ///
 /// ```
 /// offset  size  field
@@ -14,8 +16,9 @@
 /// ```
 ///
 /// A record therefore occupies `28 + length` bytes. The checksum covers the header, so a
-/// damaged length or sequence is detected like damaged payload. A record cut short by a
-/// crash (torn write) fails either the length check or the checksum.
+/// damaged length or sequence is detected like damaged payload. Whether a record that
+/// fails to read is a torn write or damage is decided by where it is relative to the last
+/// commit marker (`JournalReader`), never by the record alone.
 public struct JournalRecord: Sendable, Equatable {
     /// The sequence number; strictly increasing by one across the whole journal.
     public var sequence: UInt64
@@ -36,8 +39,9 @@ public struct JournalRecord: Sendable, Equatable {
     public static let headerSize = 24
     /// Bytes after the payload: the checksum.
     public static let trailerSize = 4
-    /// The largest payload a record may carry (64 MiB); longer lengths are treated as damage.
-    public static let maxPayloadSize = 64 << 20
+    /// The largest payload a record may carry (1 MiB; a command is a few hundred bytes);
+    /// longer lengths are treated as damage.
+    public static let maxPayloadSize = 1 << 20
 
     /// Bytes a record with a payload of `payloadCount` bytes occupies on disk.
     public static func encodedSize(payloadCount: Int) -> Int {
@@ -54,8 +58,10 @@ public struct JournalRecord: Sendable, Equatable {
         return bytes
     }
 
-    /// Appends the framing of one record to `buffer`. The caller checks the payload size.
-    static func append(sequence: UInt64, timestamp: Int64, payload: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
+    /// Appends the framing of one record to `buffer` and returns its checksum. The caller
+    /// checks the payload size.
+    @discardableResult
+    static func append(sequence: UInt64, timestamp: Int64, payload: UnsafeRawBufferPointer, to buffer: inout [UInt8]) -> UInt32 {
         let start = buffer.count
         withUnsafeBytes(of: magic.littleEndian) { buffer.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(payload.count).littleEndian) { buffer.append(contentsOf: $0) }
@@ -64,12 +70,13 @@ public struct JournalRecord: Sendable, Equatable {
         buffer.append(contentsOf: payload)
         let crc = buffer.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start...])) }
         withUnsafeBytes(of: crc.littleEndian) { buffer.append(contentsOf: $0) }
+        return crc
     }
 
     /// What is found at one offset of a segment.
     enum Frame {
         /// An intact record; the payload is `payloadCount` bytes at `payloadOffset`.
-        case record(sequence: UInt64, timestamp: Int64, payloadOffset: Int, payloadCount: Int, size: Int)
+        case record(sequence: UInt64, timestamp: Int64, payloadOffset: Int, payloadCount: Int, size: Int, checksum: UInt32)
         /// The bytes end before the record does.
         case truncated(reason: String)
         /// The record is complete in length but damaged; `size` is its claimed size when the
@@ -105,6 +112,6 @@ public struct JournalRecord: Sendable, Equatable {
         }
         let sequence = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
         let timestamp = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 16, as: Int64.self))
-        return .record(sequence: sequence, timestamp: timestamp, payloadOffset: offset + headerSize, payloadCount: length, size: size)
+        return .record(sequence: sequence, timestamp: timestamp, payloadOffset: offset + headerSize, payloadCount: length, size: size, checksum: stored)
     }
 }

@@ -15,19 +15,31 @@ import Darwin
 /// writer refuses further work (after a failed fsync the file's state is unknown): recover
 /// by reading the journal and opening a new writer.
 ///
-/// Segments are named `journal-<first sequence, 20 digits>.log`. Every writer starts a new
-/// segment at `lastSequence + 1` (reusing an empty file of that name), so a reopened writer
-/// never appends behind a tail it has not verified. After a sync leaves the current segment
-/// at or beyond `segmentSizeLimit` bytes, the next sync starts a new segment; a batch is never
-/// split across segments. Creating a segment fsyncs the directory.
+/// Each sync writes the batch's records followed by a `JournalCommitMarker`, in one write,
+/// then fsyncs: a batch is committed exactly when its marker is on disk. A batch never
+/// exceeds `maxBatchBytes` (an `append` that would overflow it first syncs what is
+/// pending), so after a crash at most one batch of bytes can follow the last marker; the
+/// bound is written in every segment header and is how the reader tells a torn write from
+/// damage (docs/JOURNAL.md).
+///
+/// Segments are named `journal-<first sequence, 20 digits>.log` and start with a
+/// `JournalSegmentHeader`. Every writer starts a new segment at `lastSequence + 1` (reusing
+/// an empty file of that name), so a reopened writer never appends behind a tail it has
+/// not verified. After a sync leaves the current segment at or beyond `segmentSizeLimit`
+/// bytes, the next sync starts a new segment; a batch is never split across segments.
+/// Creating a segment fsyncs the directory.
 public final class JournalWriter {
     /// Default size after which a new segment is started: 256 MiB.
     public static let defaultSegmentSizeLimit = 256 << 20
+    /// Default bound on one batch (records and marker): 4 MiB, some 10,000 orders.
+    public static let defaultMaxBatchBytes = 4 << 20
 
     /// Where the segments live.
     public let directory: URL
     /// Size in bytes after which the next sync starts a new segment.
     public let segmentSizeLimit: Int
+    /// The most bytes one batch (its records and commit marker) may occupy.
+    public let maxBatchBytes: Int
     /// The sequence number given to the most recent `append`.
     public private(set) var lastAppendedSequence: UInt64
     /// The highest sequence number known to be on stable storage.
@@ -35,6 +47,8 @@ public final class JournalWriter {
 
     private var buffer: [UInt8] = []
     private var bufferFirstSequence: UInt64?
+    /// Running checksum over the stored checksums of the buffered records.
+    private var bufferRecordsCRC: UInt32 = 0
     private var fd: Int32 = -1
     private var segmentPath = ""
     private var segmentBytes = 0
@@ -51,11 +65,14 @@ public final class JournalWriter {
     public init(
         directory: URL,
         startingAfter lastSequence: UInt64,
-        segmentSizeLimit: Int = JournalWriter.defaultSegmentSizeLimit
+        segmentSizeLimit: Int = JournalWriter.defaultSegmentSizeLimit,
+        maxBatchBytes: Int = JournalWriter.defaultMaxBatchBytes
     ) throws {
         precondition(segmentSizeLimit > 0, "segmentSizeLimit must be positive")
+        precondition(maxBatchBytes >= 256 && maxBatchBytes <= Int(UInt32.max), "maxBatchBytes out of range")
         self.directory = directory
         self.segmentSizeLimit = segmentSizeLimit
+        self.maxBatchBytes = maxBatchBytes
         self.lastAppendedSequence = lastSequence
         self.lastDurableSequence = lastSequence
         buffer.reserveCapacity(1 << 16)
@@ -82,11 +99,18 @@ public final class JournalWriter {
     @discardableResult
     public func append(timestamp: Int64, payload: UnsafeRawBufferPointer) throws -> UInt64 {
         try checkUsable()
-        guard payload.count <= JournalRecord.maxPayloadSize else {
-            throw JournalError.payloadTooLarge(size: payload.count, limit: JournalRecord.maxPayloadSize)
+        let limit = min(JournalRecord.maxPayloadSize,
+                        maxBatchBytes - JournalCommitMarker.size - JournalRecord.encodedSize(payloadCount: 0))
+        guard payload.count <= limit else {
+            throw JournalError.payloadTooLarge(size: payload.count, limit: limit)
+        }
+        let recordSize = JournalRecord.encodedSize(payloadCount: payload.count)
+        if bufferFirstSequence != nil && buffer.count + recordSize + JournalCommitMarker.size > maxBatchBytes {
+            try sync() // the batch is full: commit it before starting the next
         }
         let sequence = lastAppendedSequence + 1
-        JournalRecord.append(sequence: sequence, timestamp: timestamp, payload: payload, to: &buffer)
+        let checksum = JournalRecord.append(sequence: sequence, timestamp: timestamp, payload: payload, to: &buffer)
+        bufferRecordsCRC = JournalCommitMarker.accumulate(checksum, into: bufferRecordsCRC)
         if bufferFirstSequence == nil { bufferFirstSequence = sequence }
         lastAppendedSequence = sequence
         return sequence
@@ -98,15 +122,19 @@ public final class JournalWriter {
         try payload.withUnsafeBytes { try append(timestamp: timestamp, payload: $0) }
     }
 
-    /// Bytes appended but not yet synced.
+    /// Bytes appended but not yet synced (records only; the marker is added by `sync`).
     public var pendingBytes: Int { buffer.count }
 
-    /// Makes every appended record durable: one write of the whole batch, then one fsync.
+    /// Makes every appended record durable: one write of the whole batch and its commit
+    /// marker, then one fsync.
     /// Returns the highest durable sequence number. A no-op when nothing is pending.
     @discardableResult
     public func sync() throws -> UInt64 {
         try checkUsable()
         guard let firstSequence = bufferFirstSequence else { return lastDurableSequence }
+        let recordBytes = buffer.count
+        JournalCommitMarker(batchBytes: recordBytes, firstSequence: firstSequence,
+                            lastSequence: lastAppendedSequence, recordsCRC: bufferRecordsCRC).append(to: &buffer)
         do {
             if fd < 0 { try openSegment(firstSequence: firstSequence) }
             try buffer.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: segmentPath) }
@@ -118,6 +146,7 @@ public final class JournalWriter {
         segmentBytes += buffer.count
         buffer.removeAll(keepingCapacity: true)
         bufferFirstSequence = nil
+        bufferRecordsCRC = 0
         lastDurableSequence = lastAppendedSequence
         if segmentBytes >= segmentSizeLimit {
             POSIXFile.closeQuietly(fd)
@@ -134,6 +163,7 @@ public final class JournalWriter {
         closed = true
         buffer.removeAll()
         bufferFirstSequence = nil
+        bufferRecordsCRC = 0
     }
 
     private func checkUsable() throws {
@@ -162,7 +192,9 @@ public final class JournalWriter {
         }
         fd = descriptor
         segmentPath = path
-        segmentBytes = 0
+        let header = JournalSegmentHeader(firstSequence: firstSequence, maxBatchBytes: maxBatchBytes).encoded()
+        try header.withUnsafeBytes { try POSIXFile.writeAll(descriptor, $0, path: path) }
+        segmentBytes = header.count
         try POSIXFile.syncDirectory(directory.path)
     }
 }

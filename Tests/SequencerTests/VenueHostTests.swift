@@ -51,6 +51,24 @@ func temporaryDirectory() -> URL {
         #expect(next.sequence == sequences.last! + 1)
     }
 
+    @Test func timestampsComeFromTheInjectedClockAndNeverGoBackwards() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let now = Mutex<Int64>(1_800_000_000_000)
+        let host = try VenueHost(options: .init(dataDirectory: dir, clock: { now.withLock { $0 } }))
+        let first = try await host.submit(.openAccount(name: "a", group: nil, feeTier: nil))
+        #expect(first.timestamp == 1_800_000_000_000)
+        now.withLock { $0 = 1_799_999_999_000 } // the clock steps back a second
+        let second = try await host.submit(.openAccount(name: "b", group: nil, feeTier: nil))
+        #expect(second.timestamp == 1_800_000_000_000)
+        now.withLock { $0 = 1_800_000_005_000 }
+        let third = try await host.submit(.openAccount(name: "c", group: nil, feeTier: nil))
+        #expect(third.timestamp == 1_800_000_005_000)
+        host.shutdown()
+        let stamps = try JournalReader(directory: dir.appendingPathComponent("journal")).readAll().records.map(\.timestamp)
+        #expect(stamps == [1_800_000_000_000, 1_800_000_000_000, 1_800_000_005_000])
+    }
+
     @Test func concurrentSubmittersShareFsyncsAndAllAreDurable() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
