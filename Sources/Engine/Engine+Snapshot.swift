@@ -400,7 +400,7 @@ extension Engine {
 
         // Books: insert level by level in priority order, so each level's FIFO is kept.
         var ownerOf: [OrderID: UInt32] = [:]       // every open order (resting and conditional)
-        var aggregates = [Aggregate](repeating: Aggregate(), count: nAccounts * ni)
+        var aggregates = [OpenOrderAggregate](repeating: OpenOrderAggregate(), count: nAccounts * ni)
         for i in 0..<ni {
             let book = books[i]
             let spec = specs[i]
@@ -437,10 +437,7 @@ extension Engine {
         // in their recorded order (it decides the order of reduce-only upkeep events).
         for a in 0..<nAccounts {
             for i in 0..<ni {
-                let p = accounts[a].positions[i]
-                let g = aggregates[a * ni + i]
-                guard g.buyQuantity == p.buyQuantity, g.buyValue == p.buyValue, g.sellQuantity == p.sellQuantity,
-                      g.sellValue == p.sellValue, g.count == p.openOrders, g.reduceOnly == p.reduceOnlyOrders else {
+                guard aggregates[a * ni + i] == OpenOrderAggregate(kept: accounts[a].positions[i]) else {
                     throw .corrupt("account \(a) on \(specs[i].symbol): open-order totals do not match its resting orders")
                 }
                 let book = books[i]
@@ -517,32 +514,6 @@ extension Engine {
         }
     }
 
-    /// Open-order totals of one account on one instrument, recomputed from the book.
-    private struct Aggregate {
-        var buyQuantity: Int64 = 0, buyValue: Int64 = 0, sellQuantity: Int64 = 0, sellValue: Int64 = 0
-        var count: Int32 = 0, reduceOnly: Int32 = 0
-
-        /// False on overflow.
-        mutating func add(side: Side, price: Int64, remaining: Int64, reduceOnly ro: Bool) -> Bool {
-            let (value, o1) = price.multipliedReportingOverflow(by: remaining)
-            if o1 { return false }
-            if side == .buy {
-                let (q, o2) = buyQuantity.addingReportingOverflow(remaining)
-                let (v, o3) = buyValue.addingReportingOverflow(value)
-                if o2 || o3 { return false }
-                buyQuantity = q; buyValue = v
-            } else {
-                let (q, o2) = sellQuantity.addingReportingOverflow(remaining)
-                let (v, o3) = sellValue.addingReportingOverflow(value)
-                if o2 || o3 { return false }
-                sellQuantity = q; sellValue = v
-            }
-            guard count < Int32.max else { return false }
-            count += 1
-            if ro { reduceOnly += 1 }
-            return true
-        }
-    }
 }
 
 /// Bounds-checked little-endian reader of snapshot bytes; every overrun is `.truncated`.

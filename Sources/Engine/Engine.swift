@@ -57,6 +57,9 @@ public final class Engine {
     @exclusivity(unchecked) var fundingClearingBook: Int32 = -1
     /// Whether ledger postings are published as `posting` events.
     public var emitPostings = true
+    /// Debug builds assert `invariantViolations()` is empty after every command when set
+    /// (O(state) per command: for tests and debugging).
+    public var checksInvariants = false
     /// Accounts indexed by liquidation trigger price (RISK-3); derived state, rebuilt on first use.
     @exclusivity(unchecked) var liq = LiquidationIndex(instruments: 0)
     /// Spare buffer swapped with `liq.movedMarks` each risk pass (no allocation).
@@ -94,6 +97,12 @@ public final class Engine {
 
     /// Applies one command; its events are left in `events`.
     public func applyInPlace(_ command: Command, timestamp: Int64) {
+        defer {
+            if checksInvariants {
+                let problems = invariantViolations()
+                assert(problems.isEmpty, "invariants broken by command \(commandCount): \(problems)")
+            }
+        }
         events.removeAll(keepingCapacity: true)
         commandCount += 1
         if timestamp < lastTimestamp {

@@ -143,6 +143,9 @@ struct SplitMix: RandomNumberGenerator {
             #expect(got == expected, "command \(n) (seed \(seed)): \(command)")
             if got != expected { break }
 
+            let broken = engine.invariantViolations()
+            #expect(broken.isEmpty, "command \(n) (seed \(seed)): \(broken)")
+            if !broken.isEmpty { break }
             #expect(engine.ledger.sum == 0)
             var cost: Int128 = 0
             for x in 0..<accounts { for i in instruments { cost += Int128(engine.position(AccountID(UInt32(x)), i).cost) * Int128(engine.spec(i).productToAsset) } }

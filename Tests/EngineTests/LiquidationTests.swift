@@ -340,6 +340,8 @@ extension Array where Element == Event {
             for a in 0..<v.engine.accountCount where v.engine.cash(AccountID(UInt32(a))) < 0 {
                 #expect(covered.contains(UInt32(a)), "account \(a) has negative cash without an insurance or ADL entry")
             }
+            let broken = v.engine.invariantViolations()
+            #expect(broken.isEmpty, "\(broken)")
         }
         // 20 steps of 2% of the start: 50000 → 30000. At each step the market maker bids
         // a little below the mark (within the band), thin enough that some liquidations go
@@ -351,7 +353,7 @@ extension Array where Element == Event {
             v.place(mm, .buy, bidQty, at: String(bidPx))
             price = 50_000 - Int64(step) * 1_000
             record(v.run(.markPrice(instrument: v.btc, price: v.px(String(price)))))
-            v.run(.cancelAll(account: mm, instrument: v.btc))
+            record(v.run(.cancelAll(account: mm, instrument: v.btc)))
         }
         for a in 0..<v.engine.accountCount {
             let id = AccountID(UInt32(a))
