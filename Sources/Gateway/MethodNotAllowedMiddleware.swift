@@ -17,7 +17,9 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let e as any HTTPResponseError where e.status == .notFound && context.endpointPath == nil {
+        } catch let e as any HTTPResponseError where e.status == .notFound {
+            // Added after every route, this middleware wraps only the router's not-found
+            // responder: a 404 here means no route matched path and method.
             let allowed = allowedMethods(request.uri.path)
             guard !allowed.isEmpty else { throw e }
             let allow = allowed.joined(separator: ", ")
