@@ -14,7 +14,9 @@ import NIOHTTP1
 ///   JSON error body and `Connection: close`, then lets `ConnectionGuardHandler` finish
 ///   the connection;
 /// - when earlier requests on the connection are still being answered, lets those
-///   answers go out first and closes after the last one.
+///   answers go out first, then answers the bad request the same way; when the error is
+///   inside a request already handed to a route (a malformed body), that route's answer
+///   is the request's answer and the connection closes after it.
 /// It removes itself when the connection is upgraded to WebSocket.
 final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -25,13 +27,26 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandl
     private let connection: ConnectionGuardHandler
     /// Request heads read whose response has not ended yet.
     private var inFlight = 0
+    /// A request head was read and its end not yet.
+    private var readingRequest = false
     private var answered = false
     private var closeAfterResponses = false
+    /// The answer to send once the in-flight responses have gone out (the bad request
+    /// came after them).
+    private var pendingAnswer: HTTPParserError?
 
     init(connection: ConnectionGuardHandler) { self.connection = connection }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { inFlight += 1 }
+        switch unwrapInboundIn(data) {
+        case .head:
+            inFlight += 1
+            readingRequest = true
+        case .end:
+            readingRequest = false
+        case .body:
+            break
+        }
         context.fireChannelRead(data)
     }
 
@@ -48,6 +63,11 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandl
         case .end:
             inFlight = max(0, inFlight - 1)
             if closeAfterResponses && inFlight == 0 {
+                if let error = pendingAnswer {
+                    context.write(data, promise: promise)
+                    answer(context, error)
+                    return
+                }
                 answered = true
                 let written = context.eventLoop.makePromise(of: Void.self)
                 written.futureResult.cascade(to: promise)
@@ -69,12 +89,23 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         if inFlight > 0 {
-            // Answer the requests already read first (the route sees the error in its body, if
-            // it is reading one); close after the last response.
+            // Answer the requests already read first; close after the last response.
             closeAfterResponses = true
-            context.fireErrorCaught(error)
+            if readingRequest {
+                // The error is inside a request a route is handling: the route sees it in
+                // the body it is reading, and its response is the answer.
+                context.fireErrorCaught(error)
+            } else {
+                // A new request that never reached a route: answer it after the others.
+                pendingAnswer = parse
+            }
             return
         }
+        answer(context, parse)
+    }
+
+    /// Writes the error response for `parse` and finishes the connection.
+    private func answer(_ context: ChannelHandlerContext, _ parse: HTTPParserError) {
         answered = true
         let (status, code, message) = Self.answer(parse)
         let body = JSON.object([("code", .string(code)), ("message", .string(message))]).rendered
