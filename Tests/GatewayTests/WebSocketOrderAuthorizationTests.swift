@@ -41,6 +41,27 @@ import Testing
         }
     }
 
+    @Test("the checks run in REST's order: a read-only key over its limit is told RATE_LIMITED on both APIs, not MISSING_PERMISSION")
+    func checkOrder() async throws {
+        try await TestVenue.withLive { v, client in
+            let tight = try v.keys.create(role: .client, account: "alice", permissions: [.read],
+                                          rateLimit: RateLimitPolicy(requests: 1, perSeconds: 60))
+            try await client.ws("/v1/ws") { inbound, outbound, _ in
+                var inbox = Inbox(inbound)
+                try await outbound.write(.text(wsAuth(tight, v.clock)))
+                _ = try await inbox.next({ $0["op"] as? String == "auth" })
+                #expect(try await v.send(client, .get, "/v1/balances", key: tight).status == 200)
+                let rest = try await v.send(client, .post, "/v1/orders", key: tight, body: Self.order)
+                #expect(rest.status == 429)
+                try await outbound.write(.text(Self.wsOrder(9)))
+                let refused = try await inbox.next({ $0["id"] as? Int == 9 })
+                #expect(refused["code"] as? String == "RATE_LIMITED", "\(refused)")
+                #expect(refused["message"] as? String == rest.object["message"] as? String)
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+    }
+
     @Test("a WebSocket order without the trade permission, or from a role that may not trade, is refused as REST refuses it")
     func permissionAndRole() async throws {
         try await TestVenue.withLive { v, client in
