@@ -31,7 +31,9 @@ struct GuardedServerChannel<Inner: ServerChildChannel>: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        await inner.handle(value: value, logger: logger)
+        var quiet = logger
+        quiet.handler = ClosedBeforeRequestLogFilter(base: logger.handler)
+        await inner.handle(value: value, logger: quiet)
     }
 }
 
