@@ -56,9 +56,9 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         switch unwrapOutboundIn(data) {
-        case .head(let head) where head.status.code < 200:
-            context.write(data, promise: promise)
         case .head, .body:
+            // An informational head (100 Continue) is followed by the real one; only `.end`
+            // completes a response.
             context.write(data, promise: promise)
         case .end:
             inFlight = max(0, inFlight - 1)
