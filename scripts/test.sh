@@ -28,6 +28,9 @@ done
 echo "== server crash test: kill -9 a real 'harbour serve' under signed load, three rounds"
 python3 tests/server_crash_test.py .build/debug/harbour
 
+echo "== hostile connections test: malformed requests, 1,000 idle sockets, per-IP cap, a WebSocket that never reads"
+python3 tests/hostile_connections_test.py .build/debug/harbour
+
 echo "== ccxt test: unmodified Python ccxt (binanceusdm, from PyPI) trades on 'harbour serve --demo' via /fapi"
 python3 tests/ccxt_test.py .build/debug/harbour
 

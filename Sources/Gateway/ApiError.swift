@@ -35,7 +35,11 @@ public struct ApiError: Error, Sendable, CustomStringConvertible {
     static func timestampOutsideWindow(_ ms: Int64) -> ApiError {
         ApiError(.unauthorized, "TIMESTAMP_OUTSIDE_WINDOW", "the request timestamp is more than \(ms) ms away from the server clock")
     }
-    static let replayed = ApiError(.unauthorized, "REPLAYED_REQUEST", "this signature was already used")
+    static let replayed = ApiError(.unauthorized, "REPLAYED_REQUEST",
+                                   "this signature was already used (to send identical requests within one millisecond, add a fresh X-Harbour-Nonce to each)")
+    static func invalidNonce(_ max: Int) -> ApiError {
+        ApiError(.unauthorized, "INVALID_NONCE", "X-Harbour-Nonce must be 1 to \(max) characters from A-Z, a-z, 0-9, '_' and '-'")
+    }
     static func forbiddenRole(_ why: String) -> ApiError { ApiError(.forbidden, "FORBIDDEN_ROLE", why) }
     static func missingPermission(_ p: String) -> ApiError { ApiError(.forbidden, "MISSING_PERMISSION", "the API key lacks the '\(p)' permission") }
     static func notFound(_ what: String) -> ApiError { ApiError(.notFound, "NOT_FOUND", what) }

@@ -1,4 +1,4 @@
-/// How a gateway listens and polices requests.
+/// How a gateway listens and polices requests and connections.
 public struct GatewayConfiguration: Sendable {
     /// Address to bind (loopback by default: put a TLS proxy in front).
     public var host: String
@@ -10,14 +10,28 @@ public struct GatewayConfiguration: Sendable {
     public var publicRateLimit: RateLimitPolicy
     /// Name in logs and the `Server` header.
     public var serverName: String
+    /// A connection that neither sends nor receives anything for this long is closed
+    /// (HTTP keep-alive and WebSocket alike; WebSocket pings count as traffic).
+    public var idleTimeout: Duration
+    /// Open connections allowed from one IP address; the next one gets 503
+    /// `TOO_MANY_CONNECTIONS` and is closed.
+    public var maxConnectionsPerIP: Int
+    /// Messages a WebSocket session may have queued and not yet written to its socket;
+    /// past this the session is closed with code 4000 ("slow consumer: resync from REST")
+    /// rather than silently dropping messages.
+    public var webSocketQueueLimit: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, signatureWindowMillis: Int64 = 5000,
                 publicRateLimit: RateLimitPolicy = RateLimitPolicy(requests: 50, perSeconds: 1),
-                serverName: String = "harbour-gateway") {
+                serverName: String = "harbour-gateway", idleTimeout: Duration = .seconds(60),
+                maxConnectionsPerIP: Int = 256, webSocketQueueLimit: Int = 10_000) {
         self.host = host
         self.port = port
         self.signatureWindowMillis = signatureWindowMillis
         self.publicRateLimit = publicRateLimit
         self.serverName = serverName
+        self.idleTimeout = idleTimeout
+        self.maxConnectionsPerIP = maxConnectionsPerIP
+        self.webSocketQueueLimit = webSocketQueueLimit
     }
 }

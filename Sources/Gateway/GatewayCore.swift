@@ -31,7 +31,7 @@ final class GatewayCore: Sendable {
         self.keys = keys
         self.auth = RequestAuthenticator(keys: keys, clock: clock, windowMillis: configuration.signatureWindowMillis)
         self.limiter = RateLimiter(clock: clock)
-        self.hub = MarketDataHub(host: host, metrics: metrics, logger: logger)
+        self.hub = MarketDataHub(host: host, metrics: metrics, logger: logger, queueLimit: configuration.webSocketQueueLimit)
         self.history = history
         self.metrics = metrics
         self.configuration = configuration
@@ -75,7 +75,7 @@ final class GatewayCore: Sendable {
             do {
                 key = try auth.authenticate(key: request.headers[.harbourKey], timestamp: request.headers[.harbourTimestamp],
                                             signature: request.headers[.harbourSignature], method: request.method.rawValue,
-                                            target: Self.target(request), body: body)
+                                            target: Self.target(request), body: body, nonce: request.headers[.harbourNonce])
             } catch {
                 try limit("ip:" + context.remoteIP, configuration.publicRateLimit, context)
                 throw error
@@ -90,19 +90,40 @@ final class GatewayCore: Sendable {
     func authorize(_ key: ApiKey, _ roles: Set<Role>, _ permission: Permission, _ request: Request,
                    _ context: GatewayRequestContext) throws(ApiError) {
         context.annotations.keyId = key.key
-        try limit(key.key, key.rateLimit, context)
+        try authorize(key, roles, permission, action: "\(request.method.rawValue) \(request.uri.path)") {
+            context.annotations.rateLimitHeaders = $0
+        }
+    }
+
+    /// The authorization step itself, shared by REST, `/fapi` and WebSocket order entry:
+    /// the key's rate limit (one bucket per key whatever the API shape), its role, its
+    /// permission, in that order. `action` names what was called in the role refusal;
+    /// `rateLimitHeaders` receives the limiter's headers (REST puts them on the response).
+    func authorize(_ key: ApiKey, _ roles: Set<Role>, _ permission: Permission, action: String,
+                   rateLimitHeaders: ([(String, String)]) -> Void = { _ in }) throws(ApiError) {
+        let d = limiter.check(key.key, policy: key.rateLimit)
+        rateLimitHeaders(d.headers)
+        guard d.allowed else { throw Self.rateLimited(key.rateLimit) }
         guard roles.contains(key.role) else {
-            throw ApiError.forbiddenRole("a \(key.role.rawValue) key may not call \(request.method.rawValue) \(request.uri.path)")
+            throw ApiError.forbiddenRole("a \(key.role.rawValue) key may not call \(action)")
         }
         guard key.permissions.contains(permission) else { throw ApiError.missingPermission(permission.rawValue) }
+    }
+
+    /// `authorize` for a signed access policy (open policies need no key and pass).
+    func authorize(_ key: ApiKey, _ access: AccessPolicy, action: String) throws(ApiError) {
+        guard case .signed(let roles, let permission) = access else { return }
+        try authorize(key, roles, permission, action: action)
     }
 
     func limit(_ caller: String, _ policy: RateLimitPolicy, _ context: GatewayRequestContext) throws(ApiError) {
         let d = limiter.check(caller, policy: policy)
         context.annotations.rateLimitHeaders = d.headers
-        guard d.allowed else {
-            throw ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit of \(policy.requests) requests per \(policy.perSeconds) s exceeded")
-        }
+        guard d.allowed else { throw Self.rateLimited(policy) }
+    }
+
+    static func rateLimited(_ policy: RateLimitPolicy) -> ApiError {
+        ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit of \(policy.requests) requests per \(policy.perSeconds) s exceeded")
     }
 
     /// The request target as sent: path plus `?query` when there is one.
@@ -141,12 +162,24 @@ final class GatewayCore: Sendable {
         }
     }
 
-    /// Sequences a command, timing it.
+    /// Sequences a command and waits until it is durable (REST, `/fapi`); the same path as
+    /// `enqueue`, so both are timed by the submit-latency metric.
     func submit(_ command: Command) async throws -> CommandOutcome {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<CommandOutcome, any Error>) in
+            enqueue(command) { c.resume(with: $0) }
+        }
+    }
+
+    /// Sequences a command without waiting (WebSocket order entry is pipelined: commands
+    /// enqueued by one session are sequenced in order); `completion` runs on the engine
+    /// thread once the outcome is durable. Every command from the API goes through here.
+    func enqueue(_ command: Command, completion: @escaping @Sendable (Result<CommandOutcome, any Error>) -> Void) {
         let start = ContinuousClock.now
-        let outcome = try await host.submit(command)
-        metrics.submitLatency.record(ContinuousClock.now - start)
-        return outcome
+        let metrics = self.metrics
+        host.enqueue(command) { result in
+            metrics.submitLatency.record(ContinuousClock.now - start)
+            completion(result)
+        }
     }
 
     /// The rejection of a command, if the engine refused it.
@@ -197,4 +230,5 @@ extension HTTPField.Name {
     static let harbourKey = HTTPField.Name("X-Harbour-Key")!
     static let harbourTimestamp = HTTPField.Name("X-Harbour-Timestamp")!
     static let harbourSignature = HTTPField.Name("X-Harbour-Signature")!
+    static let harbourNonce = HTTPField.Name("X-Harbour-Nonce")!
 }

@@ -12,6 +12,8 @@ public final class GatewayMetrics: Sendable {
     let trades: Counter
     let liquidations: Counter
     let riskAlerts: Counter
+    /// WebSocket sessions closed because their queue passed the bound (code 4000).
+    let slowConsumers: Counter
     private let ordersByResult: Mutex<[String: Counter]>
     private let latencyByRoute: Mutex<[String: DurationHistogram]>
 
@@ -28,6 +30,8 @@ public final class GatewayMetrics: Sendable {
         trades = registry.makeCounter(descriptor: Self.name("harbour_trades", "total", "Trades executed"))
         liquidations = registry.makeCounter(descriptor: Self.name("harbour_liquidations", "total", "Liquidation steps"))
         riskAlerts = registry.makeCounter(descriptor: Self.name("harbour_risk_alerts_raised", "total", "Platform risk alerts raised"))
+        slowConsumers = registry.makeCounter(descriptor: Self.name("harbour_ws_slow_consumers_closed", "total",
+                                                                   "WebSocket sessions closed as slow consumers (code 4000)"))
         ordersByResult = Mutex([:])
         latencyByRoute = Mutex([:])
     }

@@ -9,6 +9,8 @@ public struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<Self>
     /// The peer's IP address (the per-IP rate limit key for public routes).
     public let remoteIP: String
+    /// The connection (the WebSocket session closes a slow consumer through it).
+    let channel: any Channel
     /// Filled in by the route wrapper, read by the middleware.
     public let annotations = RequestAnnotations()
 
@@ -21,5 +23,6 @@ public struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
         coreContext = .init(source: source)
         webSocket = .init()
         remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        channel = source.channel
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -65,13 +66,33 @@ public final class GatewayServer: Sendable {
         let router = router(core)
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketSession.maxMessage))),
+            server: server(router, configuration),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: configuration.serverName),
             services: [core.hub],
             logger: logger
         )
         return (app, core)
+    }
+
+    /// HTTP/1.1 with the WebSocket upgrade (as `.http1WebSocketUpgrade(webSocketRouter:)`),
+    /// inside `GuardedServerChannel`: per-IP connection cap, idle timeout from the moment a
+    /// connection is accepted, and answers to requests that cannot be parsed. WebSocket
+    /// pings (at most every 30 s, and at least twice per idle timeout) keep a quiet but
+    /// live socket from being taken for an idle one.
+    static func server(_ router: Router<GatewayRequestContext>, _ configuration: GatewayConfiguration) -> HTTPServerBuilder {
+        let limiter = ConnectionLimiter(maxPerIP: configuration.maxConnectionsPerIP)
+        let idle = TimeAmount(configuration.idleTimeout)
+        let ping = min(Duration.seconds(30), configuration.idleTimeout / 2)
+        let channel = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(),
+            ws: .init(maxFrameSize: WebSocketSession.maxMessage, autoPing: .enabled(timePeriod: ping)))
+        let webSocketResponder = router.buildResponder()
+        return HTTPServerBuilder { responder in
+            GuardedServerChannel(inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+                                                                     configuration: channel),
+                                 limiter: limiter, idleTimeout: idle)
+        }
     }
 
     static func router(_ core: GatewayCore) -> Router<GatewayRequestContext> {
@@ -91,14 +112,24 @@ public final class GatewayServer: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
-        router.ws("/v1/ws", shouldUpgrade: { _, context in
+        router.ws("/v1/ws", shouldUpgrade: { request, context in
+            // A plain GET (no upgrade) reaches this route too: say what the endpoint is.
+            guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
+                var e = ApiError(.init(code: 426, reasonPhrase: "Upgrade Required"), "UPGRADE_REQUIRED",
+                                 "/v1/ws is a WebSocket endpoint: send GET with 'Connection: Upgrade' and 'Upgrade: websocket'")
+                e.headers = [("Upgrade", "websocket")]
+                throw e
+            }
             let d = core.limiter.check("ip:" + context.remoteIP, policy: core.configuration.publicRateLimit)
             guard d.allowed else { throw ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit exceeded") }
             return .upgrade([:])
         }, onUpgrade: { inbound, outbound, context in
-            var session = WebSocketSession(core: core, remoteIP: context.requestContext.remoteIP)
+            var session = WebSocketSession(core: core, remoteIP: context.requestContext.remoteIP,
+                                           channel: context.requestContext.channel)
             await session.run(inbound: inbound, outbound: outbound)
         })
+        // Last: it must see every route, and only requests none of them matched.
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
         return router
     }
 }

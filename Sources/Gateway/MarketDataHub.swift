@@ -43,6 +43,10 @@ public final class MarketDataHub: Service {
         /// An operator or supervisor session: may receive the `risk` channel.
         var oversight = false
         let continuation: AsyncStream<String>.Continuation
+        /// Messages queued and not yet written, against the session's bound.
+        var backlog: SessionBacklog
+        /// Called once, outside the hub's lock, when the backlog overflows.
+        let onOverflow: @Sendable () -> Void
     }
 
     struct State {
@@ -66,8 +70,12 @@ public final class MarketDataHub: Service {
     private let state: Mutex<State>
     private let outcomes = Mutex<AsyncStream<CommandOutcome>?>(nil)
 
-    init(host: VenueHost, metrics: GatewayMetrics?, logger: Logger = Logger(label: "harbour.gateway")) {
+    /// Messages a session may have queued (`GatewayConfiguration.webSocketQueueLimit`).
+    let queueLimit: Int
+
+    init(host: VenueHost, metrics: GatewayMetrics?, logger: Logger = Logger(label: "harbour.gateway"), queueLimit: Int = 10_000) {
         self.host = host
+        self.queueLimit = queueLimit
         self.logger = logger
         self.specs = host.options.config.instruments
         self.asset = host.options.config.settlementAsset
@@ -141,13 +149,16 @@ public final class MarketDataHub: Service {
 
     // MARK: - Sessions
 
-    /// A new WebSocket session's message stream.
-    func register() -> (UInt64, AsyncStream<String>) {
-        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+    /// A new WebSocket session's message stream. The stream itself is unbounded; the
+    /// session's `SessionBacklog` bounds it: the writer calls `written(_:)` after each
+    /// message, and when the queue would pass `queueLimit` nothing more is queued and
+    /// `onOverflow` runs (once) so the session closes itself as a slow consumer.
+    func register(onOverflow: @escaping @Sendable () -> Void = {}) -> (UInt64, AsyncStream<String>) {
+        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .unbounded)
         let id = state.withLock { s -> UInt64 in
             let id = s.nextId
             s.nextId += 1
-            s.subscribers[id] = Subscriber(continuation: continuation)
+            s.subscribers[id] = Subscriber(continuation: continuation, backlog: SessionBacklog(limit: queueLimit), onOverflow: onOverflow)
             return id
         }
         return (id, stream)
@@ -155,7 +166,34 @@ public final class MarketDataHub: Service {
 
     /// Sends one message to one session (replies to pipelined orders).
     func push(_ id: UInt64, _ message: String) {
-        _ = state.withLock { $0.subscribers[id]?.continuation.yield(message) }
+        let overflow = state.withLock { s in Self.deliver(&s, id, message) }
+        overflow?()
+    }
+
+    /// The session's writer wrote one queued message to its socket.
+    func written(_ id: UInt64) {
+        state.withLock { $0.subscribers[id]?.backlog.written() }
+    }
+
+    /// Messages queued for a session and not yet written (tests, diagnostics).
+    func backlog(_ id: UInt64) -> SessionBacklog? {
+        state.withLock { $0.subscribers[id]?.backlog }
+    }
+
+    /// Queues `message` for session `id` under the slow-consumer policy; returns the
+    /// session's overflow callback when this message overflowed it (call it after the lock).
+    private static func deliver(_ s: inout State, _ id: UInt64, _ message: String) -> (@Sendable () -> Void)? {
+        guard s.subscribers[id] != nil else { return nil }
+        switch s.subscribers[id]!.backlog.enqueue() {
+        case .deliver:
+            s.subscribers[id]!.continuation.yield(message)
+            return nil
+        case .overflow:
+            s.subscribers[id]!.continuation.finish()
+            return s.subscribers[id]!.onOverflow
+        case .discard:
+            return nil
+        }
     }
 
     func unregister(_ id: UInt64) {
@@ -175,8 +213,9 @@ public final class MarketDataHub: Service {
     /// Adds channels; a book channel's snapshot is queued first, under the same lock as
     /// updates, so no update can slip between snapshot and stream.
     func subscribe(_ id: UInt64, channels: [String]) {
-        state.withLock { s in
-            guard s.subscribers[id] != nil else { return }
+        let overflow = state.withLock { s -> (@Sendable () -> Void)? in
+            var overflow: (@Sendable () -> Void)?
+            guard s.subscribers[id] != nil else { return nil }
             for ch in channels where !s.subscribers[id]!.channels.contains(ch) {
                 s.subscribers[id]!.channels.insert(ch)
                 if ch.hasPrefix("book."), let i = symbolIndex(String(ch.dropFirst(5))) {
@@ -187,10 +226,12 @@ public final class MarketDataHub: Service {
                         ("bids", Fmt.levels(b.bids.sorted { $0.key > $1.key }.map { ($0.key, $0.value) }, spec)),
                         ("asks", Fmt.levels(b.asks.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, spec)),
                     ])
-                    s.subscribers[id]!.continuation.yield(msg.rendered)
+                    if let o = Self.deliver(&s, id, msg.rendered) { overflow = o }
                 }
             }
+            return overflow
         }
+        overflow?()
     }
 
     func unsubscribe(_ id: UInt64, channels: [String]) {
@@ -273,20 +314,25 @@ public final class MarketDataHub: Service {
                     }
                 }
             }
-            for sub in s.subscribers.values {
+            var overflows: [@Sendable () -> Void] = []
+            for id in Array(s.subscribers.keys) {
+                let sub = s.subscribers[id]!
+                func send(_ message: String) {
+                    if let o = Self.deliver(&s, id, message) { overflows.append(o) }
+                }
                 for (i, msg) in bookMessages where sub.channels.contains("book." + specs[i].symbol) {
-                    sub.continuation.yield(msg)
+                    send(msg)
                 }
                 for (i, list) in newTrades where sub.channels.contains("trades." + specs[i].symbol) {
                     let spec = specs[i]
-                    sub.continuation.yield(JSON.object([
+                    send(JSON.object([
                         ("channel", .string("trades." + spec.symbol)), ("sequence", .int(Int64(outcome.sequence))),
                         ("data", .array(list.map { Self.render($0, spec) })),
                     ]).rendered)
                 }
                 for (i, price) in marks where sub.channels.contains("mark." + specs[i].symbol) {
                     let spec = specs[i]
-                    sub.continuation.yield(JSON.object([
+                    send(JSON.object([
                         ("channel", .string("mark." + spec.symbol)), ("sequence", .int(Int64(outcome.sequence))),
                         ("markPrice", .string(Fmt.price(price, spec))), ("indexPrice", .string(Fmt.price(price, spec))),
                         ("timestamp", .int(outcome.timestamp)),
@@ -296,7 +342,7 @@ public final class MarketDataHub: Service {
                     let spec = specs[i]
                     let b = s.books[i]
                     let last = s.trades[i].last
-                    sub.continuation.yield(JSON.object([
+                    send(JSON.object([
                         ("channel", .string("ticker." + spec.symbol)), ("sequence", .int(Int64(outcome.sequence))),
                         ("lastPrice", last.map { .string(Fmt.price($0.price, spec)) } ?? .null),
                         ("bestBid", b.bids.keys.max().map { .string(Fmt.price($0, spec)) } ?? .null),
@@ -305,19 +351,20 @@ public final class MarketDataHub: Service {
                     ]).rendered)
                 }
                 if sub.oversight && sub.channels.contains("risk") {
-                    for msg in riskMessages { sub.continuation.yield(msg) }
+                    for msg in riskMessages { send(msg) }
                 }
                 if let account = sub.account, sub.channels.contains("private") {
                     for (k, e) in outcome.events.enumerated() {
                         if let msg = privateMessage(e, json: outcome.json[k], account: account, outcome: outcome) {
-                            sub.continuation.yield(msg)
+                            send(msg)
                         }
                     }
                 }
             }
-            return ready
+            return (ready, overflows)
         }
-        for w in waiting { w.resume() }
+        for w in waiting.0 { w.resume() }
+        for o in waiting.1 { o() }
     }
 
     /// Logs and counts the outcome's risk events; returns its `risk` channel messages

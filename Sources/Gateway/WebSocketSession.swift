@@ -3,6 +3,7 @@ import Foundation
 import HarbourCore
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 
 /// One WebSocket connection at `/v1/ws` (OPS-1). Text frames carry JSON objects with an
 /// `op`:
@@ -18,16 +19,31 @@ import Logging
 ///   orders are cancelled (one `cancelAll`);
 /// - `ping`.
 /// Errors are `{"op":"error","code":...,"message":...}` (with the request's `id` if any).
+///
+/// Orders go through the same authorization step as REST and `/fapi`
+/// (`GatewayCore.authorize`: the key's rate limit, role, `trade` permission) and the same
+/// submit path (`GatewayCore.enqueue`, timed by the submit-latency metric).
+///
+/// A session that does not read its messages fast enough is closed, never thinned out: past
+/// `GatewayConfiguration.webSocketQueueLimit` queued messages it gets close code 4000
+/// "slow consumer: resync from REST" (`SessionBacklog`, `SlowConsumerCloser`).
 struct WebSocketSession {
     let core: GatewayCore
     let remoteIP: String
+    let channel: (any Channel)?
     var key: ApiKey?
     var account: AccountID?
     var cancelOnDisconnect = false
 
-    init(core: GatewayCore, remoteIP: String) {
+    /// Who may place orders here: the same policy as `POST /v1/orders`.
+    static let orderAccess = AccessPolicy.account(.trade)
+    /// What a role refusal names: the REST route the `order` op mirrors.
+    static let orderAction = "POST /v1/orders"
+
+    init(core: GatewayCore, remoteIP: String, channel: (any Channel)? = nil) {
         self.core = core
         self.remoteIP = remoteIP
+        self.channel = channel
     }
 
     static let maxMessage = 64 * 1024
@@ -35,12 +51,24 @@ struct WebSocketSession {
     static let oversightRoles: Set<Role> = [.operator, .supervisor]
 
     mutating func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
-        let (id, stream) = core.hub.register()
+        let core = self.core, ip = remoteIP
+        let closer = SlowConsumerCloser(outbound: outbound, channel: channel) {
+            core.metrics.slowConsumers.increment()
+            core.logger.warning("websocket slow consumer closed", metadata: [
+                "ip": .string(ip), "queueLimit": .stringConvertible(core.configuration.webSocketQueueLimit),
+                "code": .stringConvertible(SessionBacklog.closeCode),
+            ])
+        }
+        let (id, stream) = core.hub.register(onOverflow: { closer.fire() })
+        let hub = core.hub
         let writer = Task {
             for await message in stream {
+                if Task.isCancelled { break }
                 do { try await outbound.write(.text(message)) } catch { break }
+                hub.written(id)
             }
         }
+        closer.setWriter(writer)
         do {
             for try await message in inbound.messages(maxSize: Self.maxMessage) {
                 let reply: JSON?
@@ -48,7 +76,7 @@ struct WebSocketSession {
                 case .text(let text): reply = await handle(text, session: id)
                 case .binary: reply = Self.error(nil, ApiError.malformedJSON("send JSON text frames"))
                 }
-                if let reply { try await outbound.write(.text(reply.rendered)) }
+                if let reply, !closer.fired { try await outbound.write(.text(reply.rendered)) }
             }
         } catch {
             core.logger.debug("websocket closed with error", metadata: ["error": .string(String(describing: error))])
@@ -114,13 +142,14 @@ struct WebSocketSession {
                 core.hub.unsubscribe(session, channels: channels)
                 return .object([("op", "unsubscribed"), ("channels", .array(channels.map { .string($0) }))])
             case "auth":
-                let body = try RequestBody(object: fields, schema: BodySchema(["key": .string, "timestamp": .integer, "signature": .string],
+                let body = try RequestBody(object: fields, schema: BodySchema(["key": .string, "timestamp": .integer, "signature": .string,
+                                                                               "nonce": .string],
                                                                               required: ["key", "timestamp", "signature"]))
                 let ts = body.int("timestamp").map { String($0) }
                 let k: ApiKey
                 do {
                     k = try core.auth.authenticate(key: body.string("key"), timestamp: ts, signature: body.string("signature"),
-                                                   method: "GET", target: "/v1/ws", body: [])
+                                                   method: "GET", target: "/v1/ws", body: [], nonce: body.string("nonce"))
                 } catch {
                     _ = core.limiter.check("ip:" + remoteIP, policy: core.configuration.publicRateLimit)
                     throw error
@@ -142,18 +171,15 @@ struct WebSocketSession {
                 return .object([("op", "auth"), ("success", true), ("account", .string(name))])
             case "order":
                 guard let k = key else { throw ApiError.missingAuth("authenticate with op \"auth\" first") }
-                guard let name = k.account else { throw ApiError.forbiddenRole("only client and market-maker keys place orders") }
-                guard k.permissions.contains(.trade) else { throw ApiError.missingPermission("trade") }
-                let d = core.limiter.check(k.key, policy: k.rateLimit)
-                guard d.allowed else {
-                    throw ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit of \(k.rateLimit.requests) requests per \(k.rateLimit.perSeconds) s exceeded")
-                }
+                // The REST route's own checks, in its order: rate limit, role, permission.
+                try core.authorize(k, Self.orderAccess, action: Self.orderAction)
+                guard let name = k.account else { throw ApiError.forbiddenRole("this key is not bound to an account") }
                 let body = try RequestBody(object: fields, schema: placeOrderSchema)
                 let (command, order) = try core.prepareOrder(body, account: name)
                 // Pipelined: the order is queued in arrival order and answered when it is
                 // durable, while the session goes on reading (replies keep sequence order).
                 let core = self.core, rid = requestId
-                core.host.enqueue(command) { result in
+                core.enqueue(command) { result in
                     var reply: JSON
                     do {
                         let outcome = try result.get()

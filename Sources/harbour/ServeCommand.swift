@@ -31,6 +31,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Open demo accounts and keys, and run a simulated index feed and market maker.")
     var demo = false
 
+    @Option(help: "Seconds a connection may stay silent (nothing read or written) before it is closed.")
+    var idleTimeout: Int = 60
+
+    @Option(help: "Open connections allowed per client IP address; more are answered 503 and closed.")
+    var maxConnectionsPerIp: Int = 256
+
+    @Option(help: "Messages a WebSocket session may have queued before it is closed as a slow consumer (code 4000).")
+    var wsQueueLimit: Int = 10_000
+
+    func validate() throws {
+        guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
+        guard maxConnectionsPerIp >= 1 else { throw ValidationError("--max-connections-per-ip must be at least 1") }
+        guard wsQueueLimit >= 1 else { throw ValidationError("--ws-queue-limit must be at least 1") }
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
@@ -52,7 +67,10 @@ struct ServeCommand: AsyncParsableCommand {
         let history = try ServeSupport.openHistory(dataDirectory: dir, host: venueHost, logger: logger)
         if demo { try await DemoSetup.prepare(host: venueHost, keys: keys, port: port) }
         let server = try await GatewayServer(host: venueHost, keys: keys, history: history,
-                                             configuration: GatewayConfiguration(host: host, port: port),
+                                             configuration: GatewayConfiguration(host: host, port: port,
+                                                                                 idleTimeout: .seconds(idleTimeout),
+                                                                                 maxConnectionsPerIP: maxConnectionsPerIp,
+                                                                                 webSocketQueueLimit: wsQueueLimit),
                                              logger: Logger(label: "harbour.gateway"))
         let market = demo ? DemoMarket(host: venueHost) : nil
         if let market { try await market.prepare() }
