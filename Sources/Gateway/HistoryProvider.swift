@@ -82,12 +82,15 @@ public struct HistoryQuery: Sendable, Hashable {
     public var symbol: String?
     public var from: Int64?
     public var to: Int64?
+    /// Only rows of commands after this journal sequence, oldest first (forward paging).
+    public var afterSequence: Int64?
     public var limit: Int
 
-    public init(symbol: String? = nil, from: Int64? = nil, to: Int64? = nil, limit: Int = 100) {
+    public init(symbol: String? = nil, from: Int64? = nil, to: Int64? = nil, afterSequence: Int64? = nil, limit: Int = 100) {
         self.symbol = symbol
         self.from = from
         self.to = to
+        self.afterSequence = afterSequence
         self.limit = limit
     }
 }

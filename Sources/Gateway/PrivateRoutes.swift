@@ -100,7 +100,7 @@ extension GatewayCore {
             return try Self.encodeRows(rows)
         }
         route(router, .get, "/v1/trades/history", .account(.read)) { [self] _, _, caller in
-            let q = try historyQuery(caller)
+            let q = try historyQuery(caller, allowingAfterSequence: true)
             let rows = try await history.trades(account: caller.accountName, query: q)
             return try Self.encodeRows(rows)
         }
@@ -297,15 +297,22 @@ extension GatewayCore {
 
     // MARK: - History
 
-    func historyQuery(_ caller: Caller) throws(ApiError) -> HistoryQuery {
-        try Self.allowOnly(["symbol", "from", "to", "limit"], caller)
+    func historyQuery(_ caller: Caller, allowingAfterSequence: Bool = false) throws(ApiError) -> HistoryQuery {
+        try Self.allowOnly(allowingAfterSequence ? ["symbol", "from", "to", "limit", "afterSequence"] : ["symbol", "from", "to", "limit"], caller)
         if let s = caller.query["symbol"] { _ = try instrument(s) }
         func ms(_ k: String) throws(ApiError) -> Int64? {
             guard let t = caller.query[k] else { return nil }
             guard let v = Int64(t) else { throw ApiError.invalidParameter("'\(k)' must be milliseconds since the epoch") }
             return v
         }
-        return HistoryQuery(symbol: caller.query["symbol"], from: try ms("from"), to: try ms("to"),
+        var afterSequence: Int64?
+        if let text = caller.query["afterSequence"] {
+            guard let value = Int64(text), value >= 0, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw ApiError.invalidParameter("'afterSequence' must be a journal sequence number (a non-negative integer)")
+            }
+            afterSequence = value
+        }
+        return HistoryQuery(symbol: caller.query["symbol"], from: try ms("from"), to: try ms("to"), afterSequence: afterSequence,
                             limit: try Self.intParameter(caller, "limit", default: 100, max: 1000))
     }
 

@@ -11,8 +11,8 @@ public struct ReadModelHistory: HistoryProvider {
     }
 
     public func orders(account: String, query: HistoryQuery) async throws -> [OrderHistoryRecord] {
-        try store.orders(account: account, symbol: query.symbol, limit: max(1, min(query.limit, 1000)))
-            .filter { within($0.createdTs, query) }
+        try store.orders(account: account, symbol: query.symbol, fromTs: query.from, toTs: query.to,
+                         limit: max(1, min(query.limit, 1000)))
             .map {
                 OrderHistoryRecord(orderId: String($0.orderId), clientOrderId: $0.clientOrderId, symbol: $0.symbol,
                                    side: $0.side ?? "", orderType: $0.orderType ?? "", price: $0.price ?? "",
@@ -23,8 +23,8 @@ public struct ReadModelHistory: HistoryProvider {
     }
 
     public func trades(account: String, query: HistoryQuery) async throws -> [TradeHistoryRecord] {
-        try store.trades(account: account, symbol: query.symbol, limit: max(1, min(query.limit, 1000)))
-            .filter { within($0.ts, query) }
+        try store.trades(account: account, symbol: query.symbol, fromTs: query.from, toTs: query.to,
+                         afterSequence: query.afterSequence, limit: max(1, min(query.limit, 1000)))
             .map { t in
                 let maker = t.makerAccount == account
                 let side = maker ? (t.takerSide == "buy" ? "sell" : "buy") : t.takerSide

@@ -3,14 +3,18 @@ import GRDB
 /// History queries. Lists are newest first unless stated; every money, price and size
 /// field is a decimal string.
 extension ReadModelStore {
-    /// Orders of `account`, optionally of one `symbol` and `status`, newest (highest id)
-    /// first; `beforeOrderId` pages backwards.
+    /// Orders of `account`, optionally of one `symbol` and `status` and created within
+    /// `fromTs...toTs`, newest (highest id) first; `beforeOrderId` pages backwards. Filters
+    /// apply before the limit.
     public func orders(account: String, symbol: String? = nil, status: OrderStatus? = nil,
+                       fromTs: Int64? = nil, toTs: Int64? = nil,
                        limit: Int = 100, beforeOrderId: Int64? = nil) throws -> [OrderRecord] {
         var sql = "SELECT * FROM orders WHERE account = ?"
         var args: StatementArguments = [account]
         if let symbol { sql += " AND symbol = ?"; args += [symbol] }
         if let status { sql += " AND status = ?"; args += [status.rawValue] }
+        if let fromTs { sql += " AND created_ts >= ?"; args += [fromTs] }
+        if let toTs { sql += " AND created_ts <= ?"; args += [toTs] }
         if let beforeOrderId { sql += " AND order_id < ?"; args += [beforeOrderId] }
         sql += " ORDER BY order_id DESC LIMIT ?"
         args += [limit]
@@ -23,23 +27,33 @@ extension ReadModelStore {
     }
 
     /// Trades of `account` (as maker or taker), or with `account` nil the public trades;
-    /// optionally of one `symbol`. Newest first.
-    public func trades(account: String? = nil, symbol: String? = nil, limit: Int = 100) throws -> [TradeRecord] {
+    /// optionally of one `symbol` and within `fromTs...toTs` (ms, inclusive). Newest first;
+    /// with `afterSequence`, the trades of later commands, oldest first — a client resyncing
+    /// after a disconnect pages forward with it and misses nothing. Filters apply before
+    /// the limit.
+    public func trades(account: String? = nil, symbol: String? = nil, fromTs: Int64? = nil, toTs: Int64? = nil,
+                       afterSequence: Int64? = nil, limit: Int = 100) throws -> [TradeRecord] {
+        var filter = ""
+        var filterArgs: StatementArguments = []
+        if let symbol { filter += " AND symbol = ?"; filterArgs += [symbol] }
+        if let fromTs { filter += " AND ts >= ?"; filterArgs += [fromTs] }
+        if let toTs { filter += " AND ts <= ?"; filterArgs += [toTs] }
+        if let afterSequence { filter += " AND seq > ?"; filterArgs += [afterSequence] }
         var sql: String
         var args: StatementArguments = []
         if let account {
             // Two indexed halves; a self-trade appears once.
-            sql = "SELECT * FROM trades WHERE maker_account = ?" + (symbol == nil ? "" : " AND symbol = ?")
-            sql += " UNION SELECT * FROM trades WHERE taker_account = ?" + (symbol == nil ? "" : " AND symbol = ?")
+            sql = "SELECT * FROM trades WHERE maker_account = ?" + filter
+            sql += " UNION SELECT * FROM trades WHERE taker_account = ?" + filter
             args += [account]
-            if let symbol { args += [symbol] }
+            args += filterArgs
             args += [account]
-            if let symbol { args += [symbol] }
+            args += filterArgs
         } else {
-            sql = "SELECT * FROM trades" + (symbol == nil ? "" : " WHERE symbol = ?")
-            if let symbol { args += [symbol] }
+            sql = "SELECT * FROM trades WHERE 1 = 1" + filter
+            args += filterArgs
         }
-        sql += " ORDER BY seq DESC, idx DESC LIMIT ?"
+        sql += afterSequence == nil ? " ORDER BY seq DESC, idx DESC LIMIT ?" : " ORDER BY seq ASC, idx ASC LIMIT ?"
         args += [limit]
         return try writer.read { try TradeRecord.fetchAll($0, sql: sql, arguments: args) }
     }

@@ -41,6 +41,38 @@ struct TradingDay {
 }
 
 @Suite struct HistoryQueryTests {
+    /// A resyncing client pages forward after the last sequence it saw and gets every fill,
+    /// whatever the limit; time filters apply before the limit (issue 12: a client that
+    /// missed more than one page of fills could not recover them).
+    @Test func tradesPageForwardAfterASequenceAndFilterBeforeTheLimit() throws {
+        let s = Scenario()
+        let alice = s.open("alice"), bob = s.open("bob")
+        s.mark("50000")
+        for k in 0..<30 {
+            s.place(alice, .sell, "0.01", at: String(50000 + k))
+            s.place(bob, .buy, "0.01", at: String(50000 + k))
+        }
+        let store = try ReadModelStore(path: ":memory:")
+        try store.apply(batch: s.outcomes)
+        let all = try store.trades(account: "alice", limit: 1000)
+        #expect(all.count == 30)
+        var seen: [UInt64] = []
+        var cursor: Int64 = 0
+        while true {
+            let page = try store.trades(account: "alice", afterSequence: cursor, limit: 7)
+            if page.isEmpty { break }
+            #expect(page.map(\.seq) == page.map(\.seq).sorted())
+            seen += page.map(\.seq)
+            cursor = Int64(page.last!.seq)
+        }
+        #expect(seen == all.map(\.seq).reversed())
+        // The oldest five by time, with a limit of 5: filtered in SQL, not after the limit.
+        let cut = all[all.count - 5].ts
+        let early = try store.trades(account: "alice", toTs: cut, limit: 5)
+        #expect(early.map(\.seq) == Array(all.suffix(5).map(\.seq)))
+        #expect(try store.trades(account: "alice", fromTs: all[0].ts, limit: 5).map(\.seq) == [all[0].seq])
+    }
+
     @Test func tradesPerAccountAndPublicTradesPerSymbol() throws {
         let d = TradingDay()
         let store = try ReadModelStore(path: ":memory:")
