@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Risk", targets: ["Risk"]),
+        .library(name: "Compliance", targets: ["Compliance"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Sequencer", targets: ["Sequencer"]),
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "Matching", dependencies: ["HarbourCore"]),
         .target(name: "Ledger", dependencies: ["HarbourCore"]),
         .target(name: "Risk", dependencies: ["HarbourCore"]),
+        .target(name: "Compliance", dependencies: ["HarbourCore"]),
         .target(
             name: "Engine",
             dependencies: [
@@ -82,6 +84,7 @@ let package = Package(
         .testTarget(name: "HarbourCoreTests", dependencies: ["HarbourCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
+        .testTarget(name: "ComplianceTests", dependencies: ["Compliance"]),
         .testTarget(
             name: "EngineTests",
             dependencies: [
