@@ -22,7 +22,7 @@ public struct CommandDecoder {
     public func decode(line: String, engine: any CommandNames) throws(Malformed) -> (timestamp: Int64, command: Command) {
         // Strict: a byte-order mark, duplicate keys or anything but one object is malformed.
         let obj: [String: Any]
-        do { obj = try StrictJSON.object(line) } catch { throw Malformed(description: "the line " + error.description) }
+        do { obj = try StrictJSON.object(line) } catch { throw Malformed(description: "the line " + String(describing: error)) }
         return try decode(object: obj, engine: engine)
     }
 

@@ -36,7 +36,7 @@ struct RequestBody: @unchecked Sendable {
         // Strict (the replay decoder reads lines the same way): no byte-order mark, no
         // duplicate keys, one object and nothing after it.
         let obj: [String: Any]
-        do { obj = try StrictJSON.object(bytes) } catch { throw ApiError.malformedJSON("the request body " + error.description) }
+        do { obj = try StrictJSON.object(bytes) } catch { throw ApiError.malformedJSON("the request body " + String(describing: error)) }
         for (k, v) in obj {
             guard let kind = schema.fields[k] else { throw ApiError.unknownField(k) }
             if v is NSNull { continue }

@@ -87,7 +87,7 @@ import Testing
                 _ = try CommandDecoder().decode(line: line, engine: v.engine)
                 Issue.record("\(line.debugDescription) was accepted")
             } catch {
-                #expect(error.description.contains(message), "\(error.description)")
+                #expect(String(describing: error).contains(message), "\(error)")
             }
         }
     }
