@@ -50,6 +50,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The one typed command path (DECISIONS 28): strict JSON, the field table, the
+        // request → Command builder and config-file reading; no server library.
+        .target(name: "CommandInput", dependencies: ["Engine", "HarbourCore", "Matching"]),
         .target(name: "Storage", dependencies: ["HarbourCore"]),
         .target(name: "Sequencer", dependencies: ["Engine", "Storage"]),
         .target(
@@ -59,7 +62,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "Sequencer", "ReadModel",
+                "Engine", "CommandInput", "Sequencer", "ReadModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -75,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "harbour",
             dependencies: [
-                "Engine", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator",
+                "Engine", "CommandInput", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,10 +91,11 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine",
+                "Engine", "CommandInput",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "CommandInputTests", dependencies: ["CommandInput", "Engine"]),
         .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
         .testTarget(name: "ReadModelTests", dependencies: ["ReadModel"]),
         .testTarget(

@@ -130,14 +130,6 @@ public struct VenueConfig: Sendable {
         return config
     }
 
-    /// Loads a configuration file.
-    public static func load(path: String) throws -> VenueConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(description: "cannot read configuration file \(path)")
-        }
-        return try parse(data)
-    }
-
     /// The demo configuration compiled in (identical to `config/venue.json`), so tests
     /// and `harbour replay` work without a file.
     public static let standard: VenueConfig = {

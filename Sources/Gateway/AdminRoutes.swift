@@ -1,3 +1,4 @@
+import CommandInput
 import Engine
 import HarbourCore
 import Hummingbird
@@ -9,9 +10,8 @@ extension GatewayCore {
     func addAdminRoutes(_ router: Router<GatewayRequestContext>) {
         route(router, .post, "/v1/admin/accounts", .operatorWrite) { [self] _, _, caller in
             try Self.allowOnly([], caller)
-            let body = try RequestBody(caller.body, schema: BodySchema(["account": .string, "group": .string, "feeTier": .string],
-                                                                       required: ["account"]))
-            let command = try await command("openAccount", body.object, account: nil)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .openAccount))
+            let command = try await command(.openAccount, body.fields, account: nil)
             return try await adminSubmit(command)
         }
         route(router, .get, "/v1/admin/accounts", .oversightRead) { [self] _, _, caller in
@@ -78,12 +78,11 @@ extension GatewayCore {
                 ("rateLimit", .object([("requests", .int(Int64(limit.requests))), ("perSeconds", .int(Int64(limit.perSeconds)))])),
             ])
         }
-        for (path, type) in [("/v1/admin/deposits", "deposit"), ("/v1/admin/withdrawals", "withdraw")] {
+        for (path, type) in [("/v1/admin/deposits", CommandType.deposit), ("/v1/admin/withdrawals", .withdraw)] {
             route(router, .post, path, .operatorWrite) { [self] _, _, caller in
                 try Self.allowOnly([], caller)
-                let body = try RequestBody(caller.body, schema: BodySchema(["account": .string, "asset": .string, "amount": .decimal],
-                                                                           required: ["account", "asset", "amount"]))
-                let command = try await command(type, body.object, account: nil)
+                let body = try RequestBody(caller.body, schema: BodySchema(command: type))
+                let command = try await command(type, body.fields, account: nil)
                 return try await adminSubmit(command)
             }
         }
@@ -92,9 +91,8 @@ extension GatewayCore {
         // refuses a non-positive amount or another asset, and a refusal changes nothing.
         route(router, .post, "/v1/admin/insurance-fund/deposits", .operatorWrite) { [self] _, _, caller in
             try Self.allowOnly([], caller)
-            let body = try RequestBody(caller.body, schema: BodySchema(["asset": .string, "amount": .decimal],
-                                                                       required: ["asset", "amount"]))
-            let command = try await command("insuranceDeposit", body.object, account: nil)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .insuranceDeposit))
+            let command = try await command(.insuranceDeposit, body.fields, account: nil)
             let reply = try await adminSubmit(command)
             logger.notice("insurance fund top-up", metadata: ["asset": .string(body.string("asset") ?? "-"),
                                                              "amount": .string(body.string("amount") ?? "-"),
@@ -105,10 +103,10 @@ extension GatewayCore {
             try Self.allowOnly([], caller)
             let symbol = context.parameters.get("symbol")
             _ = try instrument(symbol)
-            let body = try RequestBody(caller.body, schema: BodySchema(["status": .string], required: ["status"]))
-            var fields = body.object
-            fields["symbol"] = symbol
-            let command = try await command("setInstrumentStatus", fields, account: nil)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .setInstrumentStatus, omitting: ["symbol"]))
+            var fields = body.fields
+            fields["symbol"] = symbol.map(FieldValue.string)
+            let command = try await command(.setInstrumentStatus, fields, account: nil)
             return try await adminSubmit(command)
         }
     }

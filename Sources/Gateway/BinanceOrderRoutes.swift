@@ -1,3 +1,4 @@
+import CommandInput
 import Engine
 import Foundation
 import HarbourCore
@@ -55,12 +56,12 @@ extension GatewayCore {
                 case .client(let c): return o.2 == c
                 }
             }
-            var fields: [String: Any] = ["symbol": specs[i].symbol]
+            var fields = CommandFields(["symbol": .string(specs[i].symbol)])
             switch ref {
-            case .id(let id): fields["orderId"] = NSNumber(value: id)
-            case .client(let c): fields["clientOrderId"] = c
+            case .id(let id): fields["orderId"] = .integer(id)
+            case .client(let c): fields["clientOrderId"] = .string(c)
             }
-            let outcome = try await submit(try await command("cancelOrder", fields, account: try call.account))
+            let outcome = try await submit(try await command(.cancelOrder, fields, account: try call.account))
             if let r = Self.rejection(in: outcome) {
                 if r.code == .unknownOrder { throw BinanceError(.badRequest, -2011, "Unknown order sent: \(r.message)", harbourCode: r.code.rawValue) }
                 throw BinanceError.from(r)
@@ -82,7 +83,7 @@ extension GatewayCore {
         fapi(router, .delete, "/fapi/v1/allOpenOrders", .account(.trade), auth) { [self] call in
             try call.allowOnly(["symbol"])
             let i = try binanceInstrument(call.params["symbol"])
-            let outcome = try await submit(try await command("cancelAll", ["symbol": specs[i].symbol], account: try call.account))
+            let outcome = try await submit(try await command(.cancelAll, CommandFields(["symbol": .string(specs[i].symbol)]), account: try call.account))
             if let r = Self.rejection(in: outcome) { throw BinanceError.from(r) }
             return .object([("code", 200), ("msg", "The operation of cancel all open order is done.")])
         }
@@ -151,7 +152,9 @@ extension GatewayCore {
         }
     }
 
-    /// The engine command for a Binance new-order request (decoded by the engine's own decoder).
+    /// The engine command for a Binance new-order request: Binance's names mapped to the
+    /// native ones (BUY → buy, GTX → postOnly, CONTRACT_PRICE → last, EXPIRE_TAKER →
+    /// expireTaker, docs/DECISIONS.md 21), then built by `CommandBuilder` like every order.
     func binanceOrderCommand(_ call: BinanceCall) throws -> Command {
         let p = call.params
         let i = try binanceInstrument(p["symbol"])
@@ -167,20 +170,20 @@ extension GatewayCore {
                 ? "closePosition is not supported by Harbour: send quantity with reduceOnly=true."
                 : "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.")
         }
-        var obj: [String: Any] = ["type": "placeOrder", "ts": NSNumber(value: Int64(0)), "account": try call.account,
-                                  "symbol": spec.symbol, "side": sideText.lowercased(), "orderType": type.name, "qty": qty]
+        var fields = CommandFields(["symbol": .string(spec.symbol), "side": .string(sideText.lowercased()),
+                                    "orderType": .string(type.name), "qty": .string(qty)])
         if type.hasLimitPrice {
             guard let price = p["price"] else { throw BinanceError.mandatory("price") }
-            obj["price"] = price
+            fields["price"] = .string(price)
         } else if p["price"] != nil {
             throw BinanceError(.badRequest, -1106, "Parameter 'price' sent when not required (\(typeText) orders take no price).")
         }
         if type.isConditional {
             guard let stop = p["stopPrice"] else { throw BinanceError.mandatory("stopPrice") }
-            obj["stopPrice"] = stop
+            fields["stopPrice"] = .string(stop)
             switch p["workingType"] ?? "CONTRACT_PRICE" {
-            case "CONTRACT_PRICE": obj["trigger"] = "last"
-            case "MARK_PRICE": obj["trigger"] = "mark"
+            case "CONTRACT_PRICE": fields["trigger"] = .string("last")
+            case "MARK_PRICE": fields["trigger"] = .string("mark")
             case let w: throw BinanceError.invalidValue("workingType", "'\(w)' is not MARK_PRICE or CONTRACT_PRICE")
             }
         } else if p["stopPrice"] != nil {
@@ -190,15 +193,15 @@ extension GatewayCore {
             guard ["GTC", "IOC", "FOK", "GTX"].contains(tif) else {
                 throw BinanceError(.badRequest, -1115, "Invalid timeInForce '\(tif)'; Harbour supports GTC, IOC, FOK and GTX (post-only).")
             }
-            obj["timeInForce"] = tif == "GTX" ? "postOnly" : tif // GTX is Binance's post-only
+            fields["timeInForce"] = .string(tif == "GTX" ? "postOnly" : tif) // GTX is Binance's post-only
         }
-        if let ro = try call.bool("reduceOnly") { obj["reduceOnly"] = NSNumber(value: ro) }
-        if let c = p["newClientOrderId"] { obj["clientOrderId"] = c }
+        if let ro = try call.bool("reduceOnly") { fields["reduceOnly"] = .bool(ro) }
+        if let c = p["newClientOrderId"] { fields["clientOrderId"] = .string(c) }
         if let stp = p["selfTradePreventionMode"] {
             guard let v = BinanceNames.stp(stp) else {
                 throw BinanceError.invalidValue("selfTradePreventionMode", "Harbour always prevents self-trades: use EXPIRE_TAKER, EXPIRE_MAKER or EXPIRE_BOTH")
             }
-            obj["stp"] = v
+            fields["stp"] = .string(v)
         }
         if let ps = p["positionSide"], ps != "BOTH" {
             throw BinanceError(.badRequest, -4061, "Order's position side does not match user's setting: Harbour has one net position per symbol (positionSide BOTH).")
@@ -207,7 +210,7 @@ extension GatewayCore {
         if let cp = try call.bool("closePosition"), cp { throw BinanceError.invalidValue("closePosition", "not supported by Harbour: send quantity with reduceOnly=true") }
         if let pm = p["priceMatch"], pm != "NONE" { throw BinanceError.invalidValue("priceMatch", "not supported by Harbour (only NONE)") }
         _ = try call.bool("priceProtect")
-        return try decodeCommand(obj)
+        return try buildCommand(.placeOrder, fields, account: try call.account)
     }
 
     func binanceOrderRef(_ call: BinanceCall) throws(BinanceError) -> OrderRef {

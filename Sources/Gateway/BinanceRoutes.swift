@@ -1,3 +1,4 @@
+import CommandInput
 import Engine
 import Foundation
 import HarbourCore
@@ -287,7 +288,7 @@ extension GatewayCore {
             try call.allowOnly(["symbol", "leverage"])
             let i = try binanceInstrument(call.params["symbol"])
             guard let lev = call.params["leverage"] else { throw BinanceError.mandatory("leverage") }
-            let command = try await command("setLeverage", ["symbol": specs[i].symbol, "leverage": lev], account: try call.account)
+            let command = try await command(.setLeverage, CommandFields(["symbol": .string(specs[i].symbol), "leverage": .string(lev)]), account: try call.account)
             let outcome = try await submit(command)
             if let r = Self.rejection(in: outcome) { throw BinanceError.from(r) }
             let s = specs[i]
@@ -307,7 +308,8 @@ extension GatewayCore {
             let account = try await accountID(try call.account)
             let isolated = try await host.read { $0.position(account, InstrumentID(UInt16(i))).isolated }
             if isolated == (mode == "isolated") { throw BinanceError(.badRequest, -4046, "No need to change margin type.") }
-            let command = try await command("setMarginMode", ["symbol": specs[i].symbol, "marginMode": mode], account: try call.account)
+            let command = try await command(.setMarginMode, CommandFields(["symbol": .string(specs[i].symbol), "marginMode": .string(mode)]),
+                                          account: try call.account)
             let outcome = try await submit(command)
             if let r = Self.rejection(in: outcome) { throw BinanceError.from(r) }
             return .object([("code", 200), ("msg", "success")])

@@ -1,3 +1,4 @@
+import CommandInput
 import Engine
 import Foundation
 import HarbourCore
@@ -138,28 +139,20 @@ final class GatewayCore: Sendable {
 
     // MARK: - From request to command
 
-    /// Builds an engine command from request fields with the engine's own decoder (same
-    /// rules as the replay format). Decoding problems are answered here and never
-    /// sequenced: nothing reaches the journal that the edge could already refuse.
-    func command(_ type: String, _ fields: [String: Any], account: String?) async throws -> Command {
-        var obj = fields
-        obj["type"] = type
-        obj["ts"] = NSNumber(value: Int64(0))
-        if let account { obj["account"] = account }
-        return try decodeCommand(obj)
+    /// Builds an engine command from typed request fields with `CommandBuilder`, the one
+    /// typed path every entry point and the replay format share (DECISIONS 28); `account`,
+    /// when given, is the caller's and replaces any sent. Problems are answered here and
+    /// never sequenced: nothing reaches the journal that the edge could already refuse.
+    /// The builder runs against the host's name directory: no trip through the engine thread.
+    func command(_ type: CommandType, _ fields: CommandFields, account: String?) async throws -> Command {
+        try buildCommand(type, fields, account: account)
     }
 
-    /// Decodes against the host's name directory: no trip through the engine thread.
-    func decodeCommand(_ obj: [String: Any]) throws -> Command {
-        do {
-            let (_, c) = try CommandDecoder().decode(object: obj, engine: host.names)
-            if case .invalid(let r, _) = c { throw ApiError.rejection(r) }
-            return c
-        } catch let e as ApiError {
-            throw e
-        } catch {
-            throw ApiError.invalidField(String(describing: error))
-        }
+    /// `command(_:_:account:)` without the suspension point (WebSocket order entry).
+    func buildCommand(_ type: CommandType, _ fields: CommandFields, account: String?) throws(ApiError) -> Command {
+        var fields = fields
+        if let account { fields["account"] = .string(account) }
+        do { return try CommandBuilder(names: host.names).build(type, fields) } catch { throw ApiError.rejection(error) }
     }
 
     /// Sequences a command and waits until it is durable (REST, `/fapi`); the same path as

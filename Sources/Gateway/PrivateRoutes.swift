@@ -1,4 +1,5 @@
 import Foundation
+import CommandInput
 import Engine
 import HarbourCore
 import Hummingbird
@@ -6,11 +7,8 @@ import Matching
 import ReadModel
 import Sequencer
 
-/// Body fields of a new order (the replay `placeOrder` minus account and ts).
-let placeOrderSchema = BodySchema([
-    "symbol": .string, "side": .string, "orderType": .string, "timeInForce": .string, "price": .decimal,
-    "qty": .decimal, "clientOrderId": .string, "reduceOnly": .bool, "stopPrice": .decimal, "trigger": .string, "stp": .string,
-], required: ["symbol", "side", "orderType", "qty"])
+/// Body fields of a new order: the table's `placeOrder` fields minus the caller's account.
+let placeOrderSchema = BodySchema(command: .placeOrder, omitting: ["account"])
 
 /// A client's or market maker's own orders, positions and balances. The account is
 /// always the key's: no route takes an account parameter (MM-3).
@@ -23,37 +21,35 @@ extension GatewayCore {
         }
         route(router, .patch, "/v1/orders", .account(.trade)) { [self] _, _, caller in
             try Self.allowOnly([], caller)
-            let body = try RequestBody(caller.body, schema: BodySchema(
-                ["symbol": .string, "orderId": .integer, "clientOrderId": .string, "price": .decimal, "qty": .decimal],
-                required: ["symbol"]))
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .amendOrder, omitting: ["account"]))
             guard body.has("orderId") || body.has("clientOrderId") else { throw ApiError.missingField("orderId or clientOrderId") }
             guard body.has("price") || body.has("qty") else { throw ApiError.missingField("price or qty") }
-            let command = try await command("amendOrder", body.object, account: caller.accountName)
+            let command = try await command(.amendOrder, body.fields, account: caller.accountName)
             return try await orderChange(command, status: "amended")
         }
         route(router, .delete, "/v1/orders", .account(.trade)) { [self] _, _, caller in
             try Self.allowOnly(["symbol", "orderId", "clientOrderId"], caller)
-            var fields: [String: Any] = ["symbol": caller.query["symbol"] ?? ""]
+            var fields = CommandFields(["symbol": .string(caller.query["symbol"] ?? "")])
             _ = try instrument(caller.query["symbol"])
             if let id = caller.query["orderId"] {
                 guard Int64(id) != nil else { throw ApiError.invalidParameter("'orderId' must be an integer") }
-                fields["orderId"] = id
+                fields["orderId"] = .string(id)
             } else if let c = caller.query["clientOrderId"] {
-                fields["clientOrderId"] = c
+                fields["clientOrderId"] = .string(c)
             } else {
                 throw ApiError.invalidParameter("name the order with 'orderId' or 'clientOrderId'")
             }
-            let command = try await command("cancelOrder", fields, account: caller.accountName)
+            let command = try await command(.cancelOrder, fields, account: caller.accountName)
             return try await orderChange(command, status: "canceled")
         }
         route(router, .delete, "/v1/orders/all", .account(.trade)) { [self] _, _, caller in
             try Self.allowOnly(["symbol"], caller)
-            var fields: [String: Any] = [:]
+            var fields = CommandFields()
             if let s = caller.query["symbol"] {
                 _ = try instrument(s)
-                fields["symbol"] = s
+                fields["symbol"] = .string(s)
             }
-            let command = try await command("cancelAll", fields, account: caller.accountName)
+            let command = try await command(.cancelAll, fields, account: caller.accountName)
             let outcome = try await submit(command)
             if let r = Self.rejection(in: outcome) { throw ApiError.rejection(r) }
             let account = try await accountID(caller.accountName)
@@ -84,14 +80,14 @@ extension GatewayCore {
         }
         route(router, .post, "/v1/leverage", .account(.trade)) { [self] _, _, caller in
             try Self.allowOnly([], caller)
-            let body = try RequestBody(caller.body, schema: BodySchema(["symbol": .string, "leverage": .integer], required: ["symbol", "leverage"]))
-            let command = try await command("setLeverage", body.object, account: caller.accountName)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .setLeverage, omitting: ["account"]))
+            let command = try await command(.setLeverage, body.fields, account: caller.accountName)
             return try await settingChange(command, account: caller.accountName)
         }
         route(router, .post, "/v1/margin-mode", .account(.trade)) { [self] _, _, caller in
             try Self.allowOnly([], caller)
-            let body = try RequestBody(caller.body, schema: BodySchema(["symbol": .string, "marginMode": .string], required: ["symbol", "marginMode"]))
-            let command = try await command("setMarginMode", body.object, account: caller.accountName)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .setMarginMode, omitting: ["account"]))
+            let command = try await command(.setMarginMode, body.fields, account: caller.accountName)
             return try await settingChange(command, account: caller.accountName)
         }
         route(router, .get, "/v1/orders/history", .account(.read)) { [self] _, _, caller in
@@ -141,14 +137,10 @@ extension GatewayCore {
         return try orderReply(outcome, order)
     }
 
-    /// Validates and decodes an order request (no engine trip): the command to sequence.
+    /// Validates and builds an order request (no engine trip): the command to sequence.
     func prepareOrder(_ body: RequestBody, account: String) throws -> (Command, PlaceOrder) {
         if let s = body.string("symbol") { _ = try instrument(s) }
-        var obj = body.object
-        obj["type"] = "placeOrder"
-        obj["ts"] = NSNumber(value: Int64(0))
-        obj["account"] = account
-        let command = try decodeCommand(obj)
+        let command = try buildCommand(.placeOrder, body.fields, account: account)
         guard case .placeOrder(let order) = command else { throw ApiError.internalError }
         return (command, order)
     }

@@ -1,3 +1,4 @@
+import CommandInput
 import Engine
 import Foundation
 import HarbourCore
@@ -22,6 +23,24 @@ struct BodySchema: Sendable {
     init(_ fields: [String: FieldKind], required: Set<String> = []) {
         self.fields = fields
         self.required = required
+    }
+
+    /// The body of a command, from the one field table (`CommandFieldTable`): its fields,
+    /// their JSON types and which are required, less those the route supplies itself (the
+    /// caller's account, a symbol in the path).
+    init(command: CommandType, omitting supplied: Set<String> = []) {
+        var fields: [String: FieldKind] = [:]
+        var required: Set<String> = []
+        for (name, isRequired) in CommandFieldTable.fields(of: command) where !supplied.contains(name) {
+            switch CommandFieldTable.rule(name).kind {
+            case .text, .enumeration, .patterned: fields[name] = .string
+            case .decimal: fields[name] = .decimal
+            case .integer: fields[name] = .integer
+            case .bool: fields[name] = .bool
+            }
+            if isRequired { required.insert(name) }
+        }
+        self.init(fields, required: required)
     }
 }
 
@@ -101,6 +120,9 @@ struct RequestBody: @unchecked Sendable {
         default: return nil
         }
     }
+
+    /// The body's fields, typed, for `CommandBuilder`.
+    var fields: CommandFields { CommandFields(json: object) }
 
     func string(_ k: String) -> String? { object[k] as? String }
     func bool(_ k: String) -> Bool? { (object[k] as? NSNumber).flatMap { Self.isBool($0) ? $0.boolValue : nil } }

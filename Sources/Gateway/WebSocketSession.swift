@@ -1,3 +1,4 @@
+import CommandInput
 import Engine
 import Foundation
 import HarbourCore
@@ -94,6 +95,12 @@ struct WebSocketSession {
         }
     }
 
+    /// The body of an `order` message (its `op` and `id` already removed), checked like the
+    /// body of `POST /v1/orders`, by the same table.
+    static func orderBody(_ fields: [String: Any]) throws(ApiError) -> RequestBody {
+        try RequestBody(object: fields, schema: placeOrderSchema)
+    }
+
     static func error(_ id: JSON?, _ e: ApiError) -> JSON {
         var fields: [(String, JSON)] = [("op", "error")]
         if let id { fields.append(("id", id)) }
@@ -173,8 +180,7 @@ struct WebSocketSession {
                 // The REST route's own checks, in its order: rate limit, role, permission.
                 try core.authorize(k, Self.orderAccess, action: Self.orderAction)
                 guard let name = k.account else { throw ApiError.forbiddenRole("this key is not bound to an account") }
-                let body = try RequestBody(object: fields, schema: placeOrderSchema)
-                let (command, order) = try core.prepareOrder(body, account: name)
+                let (command, order) = try core.prepareOrder(try Self.orderBody(fields), account: name)
                 // Pipelined: the order is queued in arrival order and answered when it is
                 // durable, while the session goes on reading (replies keep sequence order).
                 let core = self.core, rid = requestId

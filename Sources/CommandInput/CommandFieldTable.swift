@@ -1,0 +1,85 @@
+import HarbourCore
+import Matching
+
+/// The one validation table of command fields (DECISIONS 28): every entry point —
+/// `/v1` bodies, WebSocket messages, `/fapi` queries after their Binance name mapping,
+/// replay lines — is checked by these rules through `CommandBuilder`, and
+/// docs/openapi.yaml states the same patterns and names (checked by a test).
+public enum CommandFieldTable {
+    static let orderTypeNames = OrderType.allCases.map(\.name)
+
+    /// Every field a command can carry, by name.
+    public static let rules: [FieldRule] = [
+        FieldRule("account", .text),
+        FieldRule("group", .text),
+        FieldRule("feeTier", .text),
+        FieldRule("asset", .text),
+        FieldRule("symbol", .text),
+        FieldRule("source", .text),
+        FieldRule("amount", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("price", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("qty", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("stopPrice", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("leverage", .integer, pattern: "^[0-9]+$", code: .leverageOutOfRange,
+                  accepts: { isInteger($0, negative: false) && Int64($0)! > 0 },
+                  refusal: { Rejection(.leverageOutOfRange, "leverage must be a positive integer, got '\($0)'") }),
+        FieldRule("orderId", .integer, pattern: "^-?[0-9]+$", accepts: { isInteger($0, negative: true) },
+                  refusal: { _ in Rejection(.malformedCommand, "orderId must be an integer") }),
+        FieldRule("reduceOnly", .bool),
+        FieldRule("clientOrderId", .patterned, pattern: ClientOrderIdFormat.pattern, code: .invalidClientOrderId,
+                  accepts: ClientOrderIdFormat.isValid, refusal: ClientOrderIdFormat.rejection),
+        FieldRule("side", .enumeration(["buy", "sell"]),
+                  refusal: { _ in Rejection(.malformedCommand, "side must be \"buy\" or \"sell\"") }),
+        FieldRule("orderType", .enumeration(orderTypeNames), code: .invalidOrderType,
+                  refusal: { Rejection(.invalidOrderType, "orderType '\($0)' is not one of \(orderTypeNames.joined(separator: ", "))") }),
+        FieldRule("timeInForce", .enumeration(["GTC", "IOC", "FOK", "postOnly"]), code: .invalidTimeInForce,
+                  refusal: { Rejection(.invalidTimeInForce, "timeInForce '\($0)' is not one of GTC, IOC, FOK, postOnly") }),
+        FieldRule("trigger", .enumeration(["mark", "last"]),
+                  refusal: { _ in Rejection(.malformedCommand, "trigger must be \"mark\" or \"last\"") }),
+        FieldRule("stp", .enumeration(SelfTradePrevention.allCases.map(\.name)),
+                  refusal: { _ in Rejection(.malformedCommand, "stp must be expireTaker, expireMaker or expireBoth") }),
+        FieldRule("marginMode", .enumeration(["cross", "isolated"]),
+                  refusal: { _ in Rejection(.malformedCommand, "marginMode must be \"cross\" or \"isolated\"") }),
+        FieldRule("status", .enumeration(InstrumentStatus.allCases.map(\.name)),
+                  refusal: { _ in Rejection(.malformedCommand, "status must be enabled, cancelOnly or disabled") }),
+    ]
+
+    /// `text` is digits (after an optional "-" when `negative`) and fits an Int64.
+    static func isInteger(_ text: String, negative: Bool) -> Bool {
+        let digits = negative && text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } && Int64(text) != nil
+    }
+
+    static let byName: [String: FieldRule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.name, $0) })
+
+    /// The rule of a field the table has (a missing one is a programming error).
+    public static func rule(_ name: String) -> FieldRule {
+        guard let rule = byName[name] else { preconditionFailure("no rule for command field '\(name)'") }
+        return rule
+    }
+
+    /// The fields each command takes, in the order they are checked, and whether the
+    /// command always needs them. Conditional needs (a limit price, a stop price, an
+    /// order named by `orderId` or `clientOrderId`) are the builder's.
+    public static func fields(of type: CommandType) -> [(name: String, required: Bool)] {
+        switch type {
+        case .openAccount: return [("account", true), ("group", false), ("feeTier", false)]
+        case .deposit, .withdraw: return [("account", true), ("asset", true), ("amount", true)]
+        case .setLeverage: return [("account", true), ("symbol", true), ("leverage", true)]
+        case .setMarginMode: return [("account", true), ("symbol", true), ("marginMode", true)]
+        case .placeOrder:
+            return [("account", true), ("symbol", true), ("side", true), ("orderType", true), ("timeInForce", false),
+                    ("qty", true), ("price", false), ("stopPrice", false), ("trigger", false), ("stp", false),
+                    ("reduceOnly", false), ("clientOrderId", false)]
+        case .amendOrder:
+            return [("account", true), ("symbol", true), ("orderId", false), ("clientOrderId", false), ("price", false), ("qty", false)]
+        case .cancelOrder: return [("account", true), ("symbol", true), ("orderId", false), ("clientOrderId", false)]
+        case .cancelAll: return [("account", true), ("symbol", false)]
+        case .markPrice: return [("symbol", true), ("price", true)]
+        case .setInstrumentStatus: return [("symbol", true), ("status", true)]
+        case .indexPrice: return [("symbol", true), ("source", true), ("price", true)]
+        case .tick: return []
+        case .insuranceDeposit: return [("asset", true), ("amount", true)]
+        }
+    }
+}
