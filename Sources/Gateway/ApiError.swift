@@ -50,7 +50,7 @@ public struct ApiError: Error, Sendable, CustomStringConvertible {
     static func notReady(_ why: String) -> ApiError { ApiError(.serviceUnavailable, "NOT_READY", why) }
     static let internalError = ApiError(.internalServerError, "INTERNAL", "internal error; the request may not have been processed")
 
-    /// A refusal by the engine (or by the engine's own decoder, before sequencing).
+    /// A refusal by the engine (or by `CommandBuilder`, before sequencing).
     static func rejection(_ r: Rejection) -> ApiError {
         switch r.code {
         case .malformedCommand, .invalidNumber, .invalidClientOrderId: return ApiError(.badRequest, r.code.rawValue, r.message)
