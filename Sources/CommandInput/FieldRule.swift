@@ -40,7 +40,7 @@ public struct FieldRule: Sendable {
         } else {
             self.accepts = accepts
         }
-        self.refusal = refusal ?? { text in Rejection(code, "field '\(name)' has an invalid value") }
+        self.refusal = refusal ?? { _ in Rejection(code, "field '\(name)' has an invalid value") }
     }
 
     /// The names an enumerated field takes, nil for other kinds.

@@ -109,19 +109,41 @@ struct WebSocketSession {
         return .object(fields)
     }
 
-    mutating func handle(_ text: String, session: UInt64) async -> JSON? {
-        // Read as strictly as REST bodies (no byte-order mark, no duplicate keys).
+    /// A client message split into its `op`, its request `id` and the op's own fields.
+    struct Message {
+        let op: String
+        let requestId: JSON?
+        let fields: [String: Any]
+    }
+
+    /// Why a message has no readable `op`: the error to answer, with the request id if known.
+    struct UnreadableMessage: Error {
+        let requestId: JSON?
+        let error: ApiError
+    }
+
+    /// Reads a message as strictly as REST bodies (no byte-order mark, no duplicate keys).
+    static func message(_ text: String) throws(UnreadableMessage) -> Message {
         let obj: [String: Any]
-        do { obj = try StrictJSON.object(text) } catch { return Self.error(nil, ApiError.malformedJSON("a message " + String(describing: error))) }
+        do { obj = try StrictJSON.object(text) } catch {
+            throw UnreadableMessage(requestId: nil, error: ApiError.malformedJSON("a message " + String(describing: error)))
+        }
         var requestId: JSON?
         if let raw = obj["id"] {
             if let s = raw as? String { requestId = .string(s) } else if let i = RequestBody.integer(raw) { requestId = .int(i) }
-            else { return Self.error(nil, ApiError.invalidField("id must be a string or an integer")) }
+            else { throw UnreadableMessage(requestId: nil, error: ApiError.invalidField("id must be a string or an integer")) }
         }
-        guard let op = obj["op"] as? String else { return Self.error(requestId, ApiError.missingField("op")) }
+        guard let op = obj["op"] as? String else { throw UnreadableMessage(requestId: requestId, error: ApiError.missingField("op")) }
         var fields = obj
         fields.removeValue(forKey: "op")
         fields.removeValue(forKey: "id")
+        return Message(op: op, requestId: requestId, fields: fields)
+    }
+
+    mutating func handle(_ text: String, session: UInt64) async -> JSON? {
+        let message: Message
+        do { message = try Self.message(text) } catch { return Self.error(error.requestId, error.error) }
+        let op = message.op, requestId = message.requestId, fields = message.fields
         do {
             switch op {
             case "ping":

@@ -10,8 +10,8 @@ import Testing
 /// Issue 13 item 2, the decoding-table test: the same order sent as a `/v1` body, a
 /// `/fapi` query, a WebSocket `order` message and a replay line is the same `Command`,
 /// because all four go through `CommandBuilder` and its one table. Each entry point's own
-/// reading code runs: `RequestBody` + `prepareOrder` (/v1), `WebSocketSession.orderBody`
-/// (WebSocket), `binanceOrderCommand` with Binance's names (/fapi), `CommandDecoder` (replay).
+/// reading code runs: `RequestBody` + `prepareOrder` (/v1), `WebSocketSession.message` +
+/// `orderBody` (WebSocket), `binanceOrderCommand` with Binance's names (/fapi), `CommandDecoder` (replay).
 @Suite struct TypedCommandPathTests {
     /// One order in the native spelling (a /v1 body) and in Binance's (a /fapi query),
     /// with the order both must give.
@@ -80,10 +80,9 @@ import Testing
     static func commands(_ core: GatewayCore, _ venue: TestVenue, body: String, binance: [String: String]) -> [Result<Command, any Error>] {
         let v1 = Result { try core.prepareOrder(try RequestBody(Array(body.utf8), schema: placeOrderSchema), account: "alice").0 }
         let ws = Result {
-            var message = try StrictJSON.object(#"{"op":"order","id":7,"# + body.dropFirst())
-            message.removeValue(forKey: "op")
-            message.removeValue(forKey: "id")
-            return try core.prepareOrder(try WebSocketSession.orderBody(message), account: "alice").0
+            let message = try WebSocketSession.message(#"{"op":"order","id":7,"# + body.dropFirst())
+            #expect(message.op == "order" && message.requestId == .int(7))
+            return try core.prepareOrder(try WebSocketSession.orderBody(message.fields), account: "alice").0
         }
         let fapi = Result { try core.binanceOrderCommand(BinanceCall(key: venue.alice, params: binance)) }
         let replay = Result { () throws -> Command in
