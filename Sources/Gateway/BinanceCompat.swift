@@ -35,16 +35,25 @@ enum BinanceNames {
         }
     }
 
+    /// Binance's spelling of each enumerated new-order parameter → the native field it
+    /// becomes and its native names (DECISIONS 21, 28): the whole translation `/fapi` does
+    /// before `CommandBuilder` checks the order by the one field table.
+    static let orderNameMapping: [(parameter: String, field: String, names: [String: String])] = [
+        ("side", "side", ["BUY": "buy", "SELL": "sell"]),
+        ("type", "orderType", ["LIMIT": "limit", "MARKET": "market", "STOP": "stopLimit", "STOP_MARKET": "stopMarket",
+                               "TAKE_PROFIT": "takeProfitLimit", "TAKE_PROFIT_MARKET": "takeProfitMarket"]),
+        ("timeInForce", "timeInForce", ["GTC": "GTC", "IOC": "IOC", "FOK": "FOK", "GTX": "postOnly"]),
+        ("workingType", "trigger", ["CONTRACT_PRICE": "last", "MARK_PRICE": "mark"]),
+        ("selfTradePreventionMode", "stp", ["EXPIRE_TAKER": "expireTaker", "EXPIRE_MAKER": "expireMaker", "EXPIRE_BOTH": "expireBoth"]),
+    ]
+
+    /// The native name of Binance's `value` of new-order `parameter`; nil when Harbour has none.
+    static func native(_ parameter: String, _ value: String) -> String? {
+        orderNameMapping.first { $0.parameter == parameter }?.names[value]
+    }
+
     static func orderType(_ binance: String) -> OrderType? {
-        switch binance {
-        case "LIMIT": return .limit
-        case "MARKET": return .market
-        case "STOP": return .stopLimit
-        case "STOP_MARKET": return .stopMarket
-        case "TAKE_PROFIT": return .takeProfitLimit
-        case "TAKE_PROFIT_MARKET": return .takeProfitMarket
-        default: return nil
-        }
+        native("type", binance).flatMap(OrderType.init(name:))
     }
 
     static func timeInForce(_ t: TimeInForce) -> String { t == .postOnly ? "GTX" : t.name }
@@ -57,14 +66,7 @@ enum BinanceNames {
         }
     }
 
-    static func stp(_ binance: String) -> String? {
-        switch binance {
-        case "EXPIRE_TAKER": return "expireTaker"
-        case "EXPIRE_MAKER": return "expireMaker"
-        case "EXPIRE_BOTH": return "expireBoth"
-        default: return nil
-        }
-    }
+    static func stp(_ binance: String) -> String? { native("selfTradePreventionMode", binance) }
 
     static func status(_ s: InstrumentStatus) -> String {
         switch s.name {

@@ -160,7 +160,7 @@ extension GatewayCore {
         let i = try binanceInstrument(p["symbol"])
         let spec = specs[i]
         guard let sideText = p["side"] else { throw BinanceError.mandatory("side") }
-        guard sideText == "BUY" || sideText == "SELL" else { throw BinanceError(.badRequest, -1117, "Invalid side '\(sideText)' (BUY or SELL).") }
+        guard let side = BinanceNames.native("side", sideText) else { throw BinanceError(.badRequest, -1117, "Invalid side '\(sideText)' (BUY or SELL).") }
         guard let typeText = p["type"] else { throw BinanceError.mandatory("type") }
         guard let type = BinanceNames.orderType(typeText) else {
             throw BinanceError(.badRequest, -1116, "Invalid orderType '\(typeText)'; Harbour supports LIMIT, MARKET, STOP, STOP_MARKET, TAKE_PROFIT, TAKE_PROFIT_MARKET.")
@@ -170,7 +170,7 @@ extension GatewayCore {
                 ? "closePosition is not supported by Harbour: send quantity with reduceOnly=true."
                 : "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.")
         }
-        var fields = CommandFields(["symbol": .string(spec.symbol), "side": .string(sideText.lowercased()),
+        var fields = CommandFields(["symbol": .string(spec.symbol), "side": .string(side),
                                     "orderType": .string(type.name), "qty": .string(qty)])
         if type.hasLimitPrice {
             guard let price = p["price"] else { throw BinanceError.mandatory("price") }
@@ -181,19 +181,19 @@ extension GatewayCore {
         if type.isConditional {
             guard let stop = p["stopPrice"] else { throw BinanceError.mandatory("stopPrice") }
             fields["stopPrice"] = .string(stop)
-            switch p["workingType"] ?? "CONTRACT_PRICE" {
-            case "CONTRACT_PRICE": fields["trigger"] = .string("last")
-            case "MARK_PRICE": fields["trigger"] = .string("mark")
-            case let w: throw BinanceError.invalidValue("workingType", "'\(w)' is not MARK_PRICE or CONTRACT_PRICE")
+            let workingType = p["workingType"] ?? "CONTRACT_PRICE"
+            guard let trigger = BinanceNames.native("workingType", workingType) else {
+                throw BinanceError.invalidValue("workingType", "'\(workingType)' is not MARK_PRICE or CONTRACT_PRICE")
             }
+            fields["trigger"] = .string(trigger)
         } else if p["stopPrice"] != nil {
             throw BinanceError(.badRequest, -1106, "Parameter 'stopPrice' sent when not required.")
         }
         if let tif = p["timeInForce"] {
-            guard ["GTC", "IOC", "FOK", "GTX"].contains(tif) else {
+            guard let native = BinanceNames.native("timeInForce", tif) else { // GTX is Binance's post-only
                 throw BinanceError(.badRequest, -1115, "Invalid timeInForce '\(tif)'; Harbour supports GTC, IOC, FOK and GTX (post-only).")
             }
-            fields["timeInForce"] = .string(tif == "GTX" ? "postOnly" : tif) // GTX is Binance's post-only
+            fields["timeInForce"] = .string(native)
         }
         if let ro = try call.bool("reduceOnly") { fields["reduceOnly"] = .bool(ro) }
         if let c = p["newClientOrderId"] { fields["clientOrderId"] = .string(c) }

@@ -135,3 +135,17 @@ import Testing
         #expect(placeOrderSchema.required == ["symbol", "side", "orderType", "qty"])
     }
 }
+
+/// The `/fapi` name mapping lands inside the table, and covers what the document states.
+@Suite struct BinanceNameMappingTests {
+    @Test("every Binance name /fapi documents maps to a name the table allows, and every table name is reachable")
+    func mappingAgreesWithTableAndDocument() throws {
+        let body = try #require(FieldTableOpenAPITests.body(of: "binanceNewOrder"))
+        for (parameter, field, names) in BinanceNames.orderNameMapping {
+            let allowed = try #require(CommandFieldTable.rule(field).allowed, "\(field) is enumerated in the table")
+            for (binance, native) in names { #expect(allowed.contains(native), "\(parameter)=\(binance) → \(native)") }
+            #expect(Set(names.values) == Set(allowed), "every native \(field) is reachable from /fapi")
+            #expect(body.properties[parameter]?.names == Set(names.keys), "docs/openapi.yaml /fapi/v1/order \(parameter)")
+        }
+    }
+}
