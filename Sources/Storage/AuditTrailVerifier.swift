@@ -87,4 +87,15 @@ public enum AuditTrailVerifier {
         }
         return report(nil, heads: heads.count)
     }
+
+    /// Every record's (sequence, stored hash), in file order, without checking anything.
+    public static func recordHashes(directory: URL) throws -> [(sequence: UInt64, hash: String)] {
+        var out: [(UInt64, String)] = []
+        for segment in try AuditTrail(directory: directory).segments() {
+            for line in try Data(contentsOf: segment.url).split(separator: 10) {
+                if let record = AuditRecord.inspect(Substring(decoding: line, as: UTF8.self)) { out.append((record.sequence, record.claimed)) }
+            }
+        }
+        return out
+    }
 }

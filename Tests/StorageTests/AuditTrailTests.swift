@@ -137,4 +137,25 @@ import Testing
         let problem = try #require(try AuditTrailVerifier.verify(directory: dir.url).problem)
         #expect(problem.sequence == middle.first)
     }
+
+    @Test func pruningRemovesOnlyOldWholeSegmentsAndTheChainVerifiesFromThePrunedHead() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try Self.write(dir.url, through: 100, segmentLimit: 2_000)     // timestamps 1 s ... 100 s
+        let segments = try AuditTrail(directory: dir.url).segments()
+        #expect(segments.count > 3)
+        let day: Int64 = 86_400_000
+        // Everything is younger than the retention period: nothing goes.
+        let none = try AuditTrailPruner.prune(directory: dir.url, before: 100, now: 100_000 + day, retentionDays: 7)
+        #expect(none.files.isEmpty && none.prunedTo == nil)
+        // Eight days on: whole segments before record 50 go, and the removal is on record.
+        let result = try AuditTrailPruner.prune(directory: dir.url, before: 50, now: 100_000 + 8 * day, retentionDays: 7)
+        let head = try #require(result.prunedTo)
+        #expect(!result.files.isEmpty && head.sequence < 50)
+        #expect(head.sequence + 1 == (try AuditTrail(directory: dir.url).segments().first?.first))
+        let log = try String(contentsOf: dir.url.appendingPathComponent("pruned.log"), encoding: .utf8)
+        #expect(log.contains(result.files[0]) && log.contains(head.hash))
+        let report = try AuditTrailVerifier.verify(directory: dir.url)
+        #expect(report.problem == nil && report.lastSequence == 100 && report.records == Int(100 - head.sequence))
+    }
 }
