@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["HarbourCore"]),
         .target(name: "Risk", dependencies: ["HarbourCore"]),
         .target(name: "Compliance", dependencies: ["HarbourCore"]),
+        .target(name: "Disclosures", dependencies: ["HarbourCore", "Risk", "Engine", "Matching",
+                                                    .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Engine",
             dependencies: [
@@ -85,6 +87,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance"]),
+        .testTarget(name: "DisclosuresTests", dependencies: ["Disclosures", "Engine", "HarbourCore"]),
         .testTarget(
             name: "EngineTests",
             dependencies: [
