@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "Sequencer", "ReadModel",
+                "Engine", "Sequencer", "ReadModel", "Disclosures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "harbour",
             dependencies: [
-                "Engine", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator",
+                "Engine", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator", "Disclosures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

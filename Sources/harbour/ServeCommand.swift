@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Disclosures
 import Gateway
 import HarbourCore
 import Logging
@@ -74,6 +75,12 @@ struct ServeCommand: AsyncParsableCommand {
         var gatewayConfiguration = GatewayConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout),
                                                         maxConnectionsPerIP: maxConnectionsPerIp, webSocketQueueLimit: wsQueueLimit)
         gatewayConfiguration.auditTrail = audit
+        let disclosures = try DisclosureLibrary(directory: dir.appendingPathComponent("disclosures"), config: venue)
+        for current in disclosures.all() {
+            logger.info("disclosure", metadata: ["symbol": "\(current.document.symbol)", "version": "\(current.version)",
+                                                 "fingerprint": "\(current.document.fingerprint.prefix(16))"])
+        }
+        gatewayConfiguration.disclosures = disclosures
         let server = try await GatewayServer(host: venueHost, keys: keys, history: history, configuration: gatewayConfiguration,
                                              logger: Logger(label: "harbour.gateway"))
         let market = demo ? DemoMarket(host: venueHost) : nil
