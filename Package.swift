@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["HarbourCore"]),
         .target(name: "Risk", dependencies: ["HarbourCore"]),
         .target(name: "Compliance", dependencies: ["HarbourCore"]),
+        .target(name: "Disclosures", dependencies: ["HarbourCore", "Risk", "Engine", "Matching",
+                                                    .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Engine",
             dependencies: [
@@ -53,7 +55,7 @@ let package = Package(
         // The one typed command path (DECISIONS 30): strict JSON, the field table, the
         // request → Command builder and config-file reading; no server library.
         .target(name: "CommandInput", dependencies: ["Engine", "HarbourCore", "Matching"]),
-        .target(name: "Storage", dependencies: ["HarbourCore"]),
+        .target(name: "Storage", dependencies: ["HarbourCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Sequencer", dependencies: ["Engine", "Storage"]),
         .target(
             name: "ReadModel",
@@ -62,7 +64,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "CommandInput", "Sequencer", "ReadModel",
+                "Engine", "CommandInput", "Sequencer", "ReadModel", "Disclosures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -78,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "harbour",
             dependencies: [
-                "Engine", "CommandInput", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator",
+                "Engine", "CommandInput", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator", "Disclosures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,6 +90,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance"]),
+        .testTarget(name: "DisclosuresTests", dependencies: ["Disclosures", "Engine", "HarbourCore", "CommandInput"]),
         .testTarget(
             name: "EngineTests",
             dependencies: [

@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandInput
 import Engine
 import Foundation
+import Disclosures
 import Gateway
 import HarbourCore
 import Logging
@@ -41,10 +42,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Messages a WebSocket session may have queued before it is closed as a slow consumer (code 4000).")
     var wsQueueLimit: Int = 10_000
 
+    @Option(help: "Seconds between published audit-trail heads (REG-2; heads.log, the log, GET /v1/audit/head).")
+    var auditHeadInterval: Int = 300
+
     func validate() throws {
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard maxConnectionsPerIp >= 1 else { throw ValidationError("--max-connections-per-ip must be at least 1") }
         guard wsQueueLimit >= 1 else { throw ValidationError("--ws-queue-limit must be at least 1") }
+        guard auditHeadInterval >= 1 else { throw ValidationError("--audit-head-interval must be at least 1 second") }
     }
 
     func run() async throws {
@@ -66,12 +71,18 @@ struct ServeCommand: AsyncParsableCommand {
         if let problem = r.snapshotProblem { logger.warning("snapshot skipped, replayed the journal in full", metadata: ["why": "\(problem)"]) }
         let keys = try ApiKeyStore(dataDirectory: dir)
         let history = try ServeSupport.openHistory(dataDirectory: dir, host: venueHost, logger: logger)
+        let audit = try await ServeSupport.openAudit(dataDirectory: dir, host: venueHost, logger: logger)
         if demo { try await DemoSetup.prepare(host: venueHost, keys: keys, port: port) }
-        let server = try await GatewayServer(host: venueHost, keys: keys, history: history,
-                                             configuration: GatewayConfiguration(host: host, port: port,
-                                                                                 idleTimeout: .seconds(idleTimeout),
-                                                                                 maxConnectionsPerIP: maxConnectionsPerIp,
-                                                                                 webSocketQueueLimit: wsQueueLimit),
+        var gatewayConfiguration = GatewayConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout),
+                                                        maxConnectionsPerIP: maxConnectionsPerIp, webSocketQueueLimit: wsQueueLimit)
+        gatewayConfiguration.auditTrail = audit
+        let disclosures = try DisclosureLibrary(directory: dir.appendingPathComponent("disclosures"), config: venue)
+        for current in disclosures.all() {
+            logger.info("disclosure", metadata: ["symbol": "\(current.document.symbol)", "version": "\(current.version)",
+                                                 "fingerprint": "\(current.document.fingerprint.prefix(16))"])
+        }
+        gatewayConfiguration.disclosures = disclosures
+        let server = try await GatewayServer(host: venueHost, keys: keys, history: history, configuration: gatewayConfiguration,
                                              logger: Logger(label: "harbour.gateway"))
         let market = demo ? DemoMarket(host: venueHost) : nil
         if let market { try await market.prepare() }
@@ -94,11 +105,15 @@ struct ServeCommand: AsyncParsableCommand {
                     _ = try? await ServeSupport.tick(venueHost)
                 }
             }
+            let headInterval = auditHeadInterval
+            group.addTask { await ServeSupport.keepAudit(audit, interval: headInterval, logger: logger) }
             // The server returns on SIGINT / SIGTERM (graceful shutdown); stop the rest.
             _ = await group.next()
             group.cancelAll()
         }
         venueHost.shutdown()
+        // The host finished its subscribers: the trail has every outcome; flush and publish the final head.
+        try? await ServeSupport.publish(audit, logger: logger)
         logger.info("stopped cleanly; journal flushed and checkpoint written", metadata: ["data": "\(dir.path)"])
     }
 }
