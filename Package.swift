@@ -52,7 +52,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The one typed command path (DECISIONS 30): strict JSON, the field table, the
+        // The one typed command path (DECISIONS 31): strict JSON, the field table, the
         // request → Command builder and config-file reading; no server library.
         .target(name: "CommandInput", dependencies: ["Engine", "HarbourCore", "Matching"]),
         .target(name: "Storage", dependencies: ["HarbourCore", .product(name: "Crypto", package: "swift-crypto")]),

@@ -6,7 +6,7 @@ import Engine
 /// field by its row of `CommandFieldTable` and resolving account names and symbols
 /// against the engine's directory. `/v1`, WebSocket, `/fapi` and replay all build their
 /// commands here, so the same order is the same `Command` whichever way it came
-/// (DECISIONS 30). A bad field is a `Rejection` naming it, with a stable code.
+/// (DECISIONS 31). A bad field is a `Rejection` naming it, with a stable code.
 public struct CommandBuilder {
     public let names: any CommandNames
 

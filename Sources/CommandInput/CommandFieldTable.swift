@@ -1,7 +1,7 @@
 import HarbourCore
 import Matching
 
-/// The one validation table of command fields (DECISIONS 30): every entry point —
+/// The one validation table of command fields (DECISIONS 31): every entry point —
 /// `/v1` bodies, WebSocket messages, `/fapi` queries after their Binance name mapping,
 /// replay lines — is checked by these rules through `CommandBuilder`, and
 /// docs/openapi.yaml states the same patterns and names (checked by a test).

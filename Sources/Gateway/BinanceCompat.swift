@@ -36,7 +36,7 @@ enum BinanceNames {
     }
 
     /// Binance's spelling of each enumerated new-order parameter → the native field it
-    /// becomes and its native names (DECISIONS 21, 30): the whole translation `/fapi` does
+    /// becomes and its native names (DECISIONS 21, 31): the whole translation `/fapi` does
     /// before `CommandBuilder` checks the order by the one field table.
     static let orderNameMapping: [(parameter: String, field: String, names: [String: String])] = [
         ("side", "side", ["BUY": "buy", "SELL": "sell"]),

@@ -140,7 +140,7 @@ final class GatewayCore: Sendable {
     // MARK: - From request to command
 
     /// Builds an engine command from typed request fields with `CommandBuilder`, the one
-    /// typed path every entry point and the replay format share (DECISIONS 30); `account`,
+    /// typed path every entry point and the replay format share (DECISIONS 31); `account`,
     /// when given, is the caller's and replaces any sent. Problems are answered here and
     /// never sequenced: nothing reaches the journal that the edge could already refuse.
     /// The builder runs against the host's name directory: no trip through the engine thread.

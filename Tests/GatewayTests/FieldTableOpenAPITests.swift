@@ -4,7 +4,7 @@ import Testing
 @testable import Gateway
 
 /// docs/openapi.yaml states the same fields, required fields, patterns and names as the
-/// one validation table (`CommandFieldTable`, DECISIONS 30), for every native request
+/// one validation table (`CommandFieldTable`, DECISIONS 31), for every native request
 /// body that becomes a command. Changing either without the other fails here.
 @Suite struct FieldTableOpenAPITests {
     /// One documented property: the pattern(s) and names it states.
