@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Risk", targets: ["Risk"]),
         .library(name: "Compliance", targets: ["Compliance"]),
+        .library(name: "Financing", targets: ["Financing"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Sequencer", targets: ["Sequencer"]),
@@ -43,6 +44,7 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["HarbourCore"]),
         .target(name: "Risk", dependencies: ["HarbourCore"]),
         .target(name: "Compliance", dependencies: ["HarbourCore"]),
+        .target(name: "Financing", dependencies: ["HarbourCore", "Compliance"]),
         .target(
             name: "Engine",
             dependencies: [
@@ -85,6 +87,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance"]),
+        .testTarget(name: "FinancingTests", dependencies: ["Financing"]),
         .testTarget(
             name: "EngineTests",
             dependencies: [
