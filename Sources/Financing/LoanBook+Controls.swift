@@ -33,7 +33,8 @@ extension LoanBook {
     /// book, 6 the share of the loan's collateral groups in all pledged collateral, 7 total
     /// loans ≤ lending multiple × broker capital (virtual assets count nothing in it).
     public func drawdownRefusal(_ id: LoanID, amount: Amount, at now: Int64) -> FinancingRefusal? {
-        guard let loan = loans[id] else { return FinancingRefusal(.unknownLoan, "\(id) does not exist") }
+        guard let stored = loans[id] else { return FinancingRefusal(.unknownLoan, "\(id) does not exist") }
+        let loan = withInterestAccrued(stored, at: now)
         guard amount > .zero else { return FinancingRefusal(.invalidAmount, "a drawdown is positive") }
         guard let client = clients[loan.account.index] else { return FinancingRefusal(.unknownClient, "\(loan.account) has no financing record") }
         if let refusal = client.eligibilityRefusal(at: now) { return refusal }
@@ -45,12 +46,14 @@ extension LoanBook {
             return FinancingRefusal(.marginCallOpen, "a forced sale is in progress on \(id); no further advance",
                                     figures: ["pendingSales": Int64(loan.pendingSales.count)])
         }
-        return creditRefusal(client, amount) ?? marginRefusal(loan, amount) ?? concentrationRefusal(loan, client, amount)
+        // Other loans count with the interest of the last daily run; this one with today's.
+        let pending = loan.accruedInterest - stored.accruedInterest
+        return creditRefusal(client, amount, pendingInterest: pending) ?? marginRefusal(loan, amount) ?? concentrationRefusal(loan, client, amount + pending)
     }
 
-    func creditRefusal(_ client: MarginClient, _ amount: Amount) -> FinancingRefusal? {
+    func creditRefusal(_ client: MarginClient, _ amount: Amount, pendingInterest: Amount) -> FinancingRefusal? {
         let limit = client.credit?.approvedLimit ?? .zero
-        let financing = loans(of: client.account).reduce(Amount.zero) { $0 + $1.amountOwed }
+        let financing = loans(of: client.account).reduce(Amount.zero) { $0 + $1.amountOwed } + pendingInterest
         let after = Int128(client.securitiesMarginLoans.raw) + Int128(financing.raw) + Int128(amount.raw)
         guard after <= Int128(limit.raw) else {
             return FinancingRefusal(.creditLimitExceeded,

@@ -15,6 +15,16 @@ extension LoanBook {
         return charge
     }
 
+    /// A copy of `loan` with the interest of the days ended before `now` added, without
+    /// posting it: what a check at `now` must count (the posting follows if it passes).
+    func withInterestAccrued(_ loan: Loan, at now: Int64) -> Loan {
+        guard let client = clients[loan.account.index] else { return loan }
+        var copy = loan
+        let charge = copy.interest.accrue(base: copy.principal, rate: client.annualRate, through: now.floorDiv(BusinessCalendar.dayMs) - 1)
+        copy.accruedInterest = copy.accruedInterest + charge
+        return copy
+    }
+
     /// The daily accrual run (the engine's timer calls it once a day, any time of day):
     /// accrues every loan and re-evaluates those whose interest changed their margin.
     public mutating func accrueInterest(at now: Int64) -> [MarginNotice] {

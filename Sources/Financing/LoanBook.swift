@@ -131,8 +131,8 @@ public struct LoanBook: Sendable {
     /// Draws `amount` of the settlement asset to the client's cash (FIN-4), after the
     /// eligibility checks and the seven controls (`drawdownRefusal`).
     public mutating func drawdown(_ id: LoanID, amount: Amount, at now: Int64) throws(FinancingRefusal) -> [MarginNotice] {
-        accrue(id, at: now)
         if let refusal = drawdownRefusal(id, amount: amount, at: now) { throw refusal }
+        accrue(id, at: now)
         var loan = loans[id]!
         ledger.post(.loanPrincipal(loan: id.raw, asset: settlementCode), .clientFree(account: loan.account.index, asset: settlementCode),
                     asset: settlementCode, amount.raw, .drawdown)
@@ -144,8 +144,7 @@ public struct LoanBook: Sendable {
     /// Repays from the client's cash: accrued interest first, then principal (FIN-4).
     /// Repaying more than is owed is refused.
     public mutating func repay(_ id: LoanID, amount: Amount, at now: Int64) throws(FinancingRefusal) -> [MarginNotice] {
-        accrue(id, at: now)
-        var loan = try loan(id)
+        var loan = withInterestAccrued(try loan(id), at: now)
         guard amount > .zero else { throw FinancingRefusal(.invalidAmount, "a repayment is positive") }
         guard amount <= loan.amountOwed else {
             throw FinancingRefusal(.invalidAmount, "\(id) owes \(loan.amountOwed.raw); cannot repay \(amount.raw)",
@@ -155,6 +154,8 @@ public struct LoanBook: Sendable {
         guard cash >= amount.raw else {
             throw FinancingRefusal(.insufficientBalance, "\(loan.account) has \(cash) cash, not \(amount.raw)", figures: ["cash": cash, "requested": amount.raw])
         }
+        accrue(id, at: now)
+        loan = loans[id]!
         let client = FinancingBook.clientFree(account: loan.account.index, asset: settlementCode)
         let toInterest = min(amount, loan.accruedInterest)
         ledger.post(client, .accruedInterest(loan: id.raw, asset: settlementCode), asset: settlementCode, toInterest.raw, .repayment)
