@@ -96,7 +96,8 @@ extension LoanBook {
     }
 
     /// Called by the engine's timer: loans whose call deadline has passed unmet go to
-    /// forced sale. Reads only loans with an open call.
+    /// forced sale. Scans the loans for open calls (the engine wiring should keep open calls
+    /// ordered by deadline so a tick reads only the due ones).
     public mutating func checkDeadlines(at now: Int64) -> [MarginNotice] {
         var notices: [MarginNotice] = []
         for id in loans.keys.sorted() where (loans[id]!.call?.deadline).map({ now >= $0 }) == true {
@@ -232,7 +233,8 @@ extension LoanBook {
     /// The fill of a forced-sale instruction, fed back by the spot book or the securities
     /// desk: delivers the quantity sold, applies the proceeds to accrued interest, then
     /// principal, any surplus to the client's cash; re-evaluates once no sale is pending.
-    /// An instruction ends with its fill (an unfilled rest is re-computed if still needed).
+    /// An instruction ends with its fill (an unfilled rest is re-computed if still needed);
+    /// a fill of quantity 0 is how an expired or cancelled instruction is reported.
     public mutating func recordForcedSaleFill(instruction: Int64, quantity: Quantity, proceeds: Amount, at now: Int64) throws(FinancingRefusal) -> [MarginNotice] {
         guard let id = loans.keys.sorted().first(where: { loans[$0]!.pendingSales.contains { $0.id == instruction } }) else {
             throw FinancingRefusal(.unknownInstruction, "no pending forced sale \(instruction)")
