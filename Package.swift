@@ -52,7 +52,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "Storage", dependencies: ["HarbourCore"]),
+        .target(name: "Storage", dependencies: ["HarbourCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Sequencer", dependencies: ["Engine", "Storage"]),
         .target(
             name: "ReadModel",

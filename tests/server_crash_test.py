@@ -110,6 +110,11 @@ def round_(data, n):
     check(v.returncode == 0, f"round {n}: harbour verify failed: {v.stderr[-300:]}")
     check("checkpoint at" in v.stderr and "verified" in v.stderr, f"round {n}: clean-stop checkpoint not verified by replay")
     check("ledgerSum: 0" in v.stderr, f"round {n}: ledger does not sum to zero")
+    # The audit trail (REG-2) was caught up after the kill and equals a replay of the journal.
+    a = subprocess.run([HARBOUR, "audit", "verify", "--journal", data], capture_output=True, text=True)
+    last = re.search(r"lastSequence: (\d+)", v.stderr)
+    check(a.returncode == 0 and "every record equals the replay" in a.stderr, f"round {n}: audit verify failed: {a.stderr[-300:]}")
+    check(last is not None and f"lastSequence: {last.group(1)}" in a.stderr, f"round {n}: the audit trail does not reach the journal's end")
     print(f"round {n}: killed after {len(got)} acks, all present after recovery; verify: "
           + " ".join(l for l in v.stderr.splitlines() if l.startswith(("records", "stateHash"))), flush=True)
 

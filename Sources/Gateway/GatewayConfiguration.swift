@@ -1,3 +1,5 @@
+import Sequencer
+
 /// How a gateway listens and polices requests and connections.
 public struct GatewayConfiguration: Sendable {
     /// Address to bind (loopback by default: put a TLS proxy in front).
@@ -20,6 +22,9 @@ public struct GatewayConfiguration: Sendable {
     /// past this the session is closed with code 4000 ("slow consumer: resync from REST")
     /// rather than silently dropping messages.
     public var webSocketQueueLimit: Int
+    /// The audit trail the venue keeps (REG-2), whose published head the oversight roles
+    /// read at `GET /v1/audit/head`; nil: no trail (the route answers NOT_READY).
+    public var auditTrail: AuditRecorder?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, signatureWindowMillis: Int64 = 5000,
                 publicRateLimit: RateLimitPolicy = RateLimitPolicy(requests: 50, perSeconds: 1),

@@ -1,22 +1,24 @@
 import ReadModel
 
 /// One order in a client's history (REST `GET /v1/orders/history`). Money, prices and
-/// sizes are decimal strings.
+/// sizes are decimal strings. `price` is nil (left out of the JSON) for market orders, and
+/// `price` and `qty` for an order whose placing command the read model does not have
+/// (one the venue placed, such as a liquidation order): never an empty string.
 public struct OrderHistoryRecord: Sendable, Codable, Hashable {
     public var orderId: String
     public var clientOrderId: String?
     public var symbol: String
     public var side: String
     public var orderType: String
-    public var price: String
-    public var qty: String
+    public var price: String?
+    public var qty: String?
     public var filledQty: String
     public var status: String
     public var createdAt: String
     public var updatedAt: String
 
-    public init(orderId: String, clientOrderId: String?, symbol: String, side: String, orderType: String, price: String,
-                qty: String, filledQty: String, status: String, createdAt: String, updatedAt: String) {
+    public init(orderId: String, clientOrderId: String?, symbol: String, side: String, orderType: String, price: String?,
+                qty: String?, filledQty: String, status: String, createdAt: String, updatedAt: String) {
         self.orderId = orderId
         self.clientOrderId = clientOrderId
         self.symbol = symbol
@@ -99,6 +101,9 @@ public struct HistoryQuery: Sendable, Hashable {
 /// to it; the gateway only ever asks for the authenticated account's own rows (MM-3).
 public protocol HistoryProvider: Sendable {
     func orders(account: String, query: HistoryQuery) async throws -> [OrderHistoryRecord]
+    /// One of `account`'s orders by id, or (with `orderId` nil) the newest placed with
+    /// `clientOrderId`: an indexed lookup, whatever the account's history; nil when unknown.
+    func order(account: String, orderId: Int64?, clientOrderId: String?) async throws -> OrderHistoryRecord?
     func trades(account: String, query: HistoryQuery) async throws -> [TradeHistoryRecord]
     func ledger(account: String, query: HistoryQuery) async throws -> [LedgerRecord]
     func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord]
@@ -170,6 +175,8 @@ public struct AccountStatement: Sendable, Codable, Hashable {
 }
 
 extension HistoryProvider {
+    /// No order history without a read model.
+    public func order(account: String, orderId: Int64?, clientOrderId: String?) async throws -> OrderHistoryRecord? { nil }
     /// Settled funding of a symbol, newest first (none without a read model).
     public func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord] { [] }
     /// A statement for [from, to) (nil without a read model).

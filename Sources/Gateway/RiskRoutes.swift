@@ -13,6 +13,18 @@ extension GatewayCore {
     static let riskAlertKinds: Set<String> = ["volatility", "concentration", "openInterest", "insuranceCoverage"]
 
     func addRiskRoutes(_ router: Router<GatewayRequestContext>) {
+        route(router, .get, "/v1/audit/head", .oversightRead) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            guard let audit = configuration.auditTrail else { throw ApiError.notReady("this venue keeps no audit trail") }
+            let head = await audit.lastHead
+            let recorded = await audit.lastSequence
+            let hash = await audit.lastHash
+            var fields: [(String, JSON)] = [("recordedThrough", .int(Int64(recorded))), ("recordedHash", .string(hash))]
+            if let head {
+                fields += [("sequence", .int(Int64(head.sequence))), ("hash", .string(head.hash)), ("publishedAt", .int(head.publishedAt))]
+            }
+            return .object(fields)
+        }
         route(router, .get, "/v1/insurance-fund", .open) { [self] _, _, caller in
             try Self.allowOnly([], caller)
             let code = asset.code

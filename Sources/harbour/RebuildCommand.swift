@@ -39,21 +39,13 @@ struct RebuildCommand: ParsableCommand {
     @discardableResult
     static func project(dataDirectory root: URL, config venue: VenueConfig, into store: ReadModelStore,
                         after: UInt64) throws -> (Int, String) {
-        let engine = Engine(config: venue)
-        let commands = CommandEncoder(), events = EventEncoder()
         var batch: [ProjectedOutcome] = []
-        var count = 0
-        try JournalReader(directory: root.appendingPathComponent("journal")).forEach { seq, ts, payload in
-            let command = try CommandCodec.decode(payload)
-            let line = commands.encode(command, timestamp: ts, engine: engine)
-            engine.applyInPlace(command, timestamp: ts)
-            count += 1
+        let (count, hash) = try JournalOutcomes.forEach(dataDirectory: root, config: venue) { seq, ts, line, events in
             guard seq > after else { return }
-            batch.append(ProjectedOutcome(sequence: seq, timestamp: ts, commandLine: line,
-                                          eventLines: engine.events.map { events.encode($0, seq: Int64(seq), engine: engine) }))
+            batch.append(ProjectedOutcome(sequence: seq, timestamp: ts, commandLine: line, eventLines: events))
             if batch.count >= 2000 { try store.apply(batch: batch); batch.removeAll(keepingCapacity: true) }
         }
         if !batch.isEmpty { try store.apply(batch: batch) }
-        return (count, engine.stateHash())
+        return (count, hash)
     }
 }

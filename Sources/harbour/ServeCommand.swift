@@ -40,10 +40,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Messages a WebSocket session may have queued before it is closed as a slow consumer (code 4000).")
     var wsQueueLimit: Int = 10_000
 
+    @Option(help: "Seconds between published audit-trail heads (REG-2; heads.log, the log, GET /v1/audit/head).")
+    var auditHeadInterval: Int = 300
+
     func validate() throws {
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard maxConnectionsPerIp >= 1 else { throw ValidationError("--max-connections-per-ip must be at least 1") }
         guard wsQueueLimit >= 1 else { throw ValidationError("--ws-queue-limit must be at least 1") }
+        guard auditHeadInterval >= 1 else { throw ValidationError("--audit-head-interval must be at least 1 second") }
     }
 
     func run() async throws {
@@ -65,12 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let problem = r.snapshotProblem { logger.warning("snapshot skipped, replayed the journal in full", metadata: ["why": "\(problem)"]) }
         let keys = try ApiKeyStore(dataDirectory: dir)
         let history = try ServeSupport.openHistory(dataDirectory: dir, host: venueHost, logger: logger)
+        let audit = try await ServeSupport.openAudit(dataDirectory: dir, host: venueHost, logger: logger)
         if demo { try await DemoSetup.prepare(host: venueHost, keys: keys, port: port) }
-        let server = try await GatewayServer(host: venueHost, keys: keys, history: history,
-                                             configuration: GatewayConfiguration(host: host, port: port,
-                                                                                 idleTimeout: .seconds(idleTimeout),
-                                                                                 maxConnectionsPerIP: maxConnectionsPerIp,
-                                                                                 webSocketQueueLimit: wsQueueLimit),
+        var gatewayConfiguration = GatewayConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout),
+                                                        maxConnectionsPerIP: maxConnectionsPerIp, webSocketQueueLimit: wsQueueLimit)
+        gatewayConfiguration.auditTrail = audit
+        let server = try await GatewayServer(host: venueHost, keys: keys, history: history, configuration: gatewayConfiguration,
                                              logger: Logger(label: "harbour.gateway"))
         let market = demo ? DemoMarket(host: venueHost) : nil
         if let market { try await market.prepare() }
@@ -93,11 +97,15 @@ struct ServeCommand: AsyncParsableCommand {
                     _ = try? await ServeSupport.tick(venueHost)
                 }
             }
+            let headInterval = auditHeadInterval
+            group.addTask { await ServeSupport.keepAudit(audit, interval: headInterval, logger: logger) }
             // The server returns on SIGINT / SIGTERM (graceful shutdown); stop the rest.
             _ = await group.next()
             group.cancelAll()
         }
         venueHost.shutdown()
+        // The host finished its subscribers: the trail has every outcome; flush and publish the final head.
+        try? await ServeSupport.publish(audit, logger: logger)
         logger.info("stopped cleanly; journal flushed and checkpoint written", metadata: ["data": "\(dir.path)"])
     }
 }

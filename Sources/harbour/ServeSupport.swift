@@ -4,6 +4,7 @@ import Gateway
 import Logging
 import ReadModel
 import Sequencer
+import Storage
 
 /// Pieces of `harbour serve` that connect optional parts: history (read models) and time.
 enum ServeSupport {
@@ -25,6 +26,60 @@ enum ServeSupport {
         }
         Task.detached { await projector.run(outcomes) }
         return ReadModelHistory(store: store)
+    }
+
+    /// Opens the audit trail (REG-2) in `DATA/audit`, catches it up from the journal (it may
+    /// lag after a crash; it is a function of the journal), and keeps it following the host.
+    static func openAudit(dataDirectory: URL, host: VenueHost, logger: Logger) async throws -> AuditRecorder {
+        let recorder = try AuditRecorder(directory: dataDirectory.appendingPathComponent("audit"))
+        let cut = await recorder.cutBytes
+        if cut > 0 { logger.notice("audit trail: cut a last line left unfinished by a crash", metadata: ["bytes": "\(cut)"]) }
+        let behind = await recorder.lastSequence
+        if behind < host.recovery.lastSequence {
+            logger.info("catching the audit trail up from the journal", metadata: ["audit": "\(behind)", "journal": "\(host.recovery.lastSequence)"])
+            var pending: [(UInt64, Int64, String, [String])] = []
+            try JournalOutcomes.forEach(dataDirectory: dataDirectory, config: host.options.config) { seq, ts, line, events in
+                if seq > behind { pending.append((seq, ts, line, events)) }
+            }
+            for (seq, ts, line, events) in pending { try await recorder.record(sequence: seq, timestamp: ts, command: line, events: events) }
+            try await recorder.flush()
+        }
+        let outcomes = host.subscribe()
+        Task.detached {
+            do {
+                for await outcome in outcomes { try await recorder.record(outcome) }
+                try await recorder.flush()
+            } catch {
+                logger.error("audit trail stopped following the venue: \(error)")
+            }
+        }
+        return recorder
+    }
+
+    /// Flushes the audit trail every second and publishes its head every `interval`.
+    static func keepAudit(_ recorder: AuditRecorder, interval: Int, logger: Logger) async {
+        var elapsed = 0
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 1_000_000_000)
+            elapsed += 1
+            do {
+                try await recorder.flush()
+                if elapsed >= interval {
+                    elapsed = 0
+                    try await publish(recorder, logger: logger)
+                }
+            } catch {
+                logger.error("audit trail flush failed: \(error)")
+            }
+        }
+    }
+
+    /// Publishes the head (heads.log and a notice-level log line, for log shipping).
+    static func publish(_ recorder: AuditRecorder, logger: Logger) async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        if let head = try await recorder.publishHead(at: now) {
+            logger.notice("audit head", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hash)"])
+        }
     }
 
     /// Lets time pass in the engine (funding, sampling) when no other command arrives.
