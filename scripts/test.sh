@@ -34,4 +34,7 @@ python3 tests/hostile_connections_test.py .build/debug/harbour
 echo "== ccxt test: unmodified Python ccxt (binanceusdm, from PyPI) trades on 'harbour serve --demo' via /fapi"
 python3 tests/ccxt_test.py .build/debug/harbour
 
+echo "== schemathesis test: docs/openapi.yaml fuzzed against 'harbour serve --demo' (public, signed /v1 and /fapi; no 5xx, schema-conformant)"
+python3 tests/schemathesis_test.py .build/debug/harbour
+
 echo "all tests passed"

@@ -20,11 +20,9 @@ public struct CommandDecoder {
     public init() {}
 
     public func decode(line: String, engine: any CommandNames) throws(Malformed) -> (timestamp: Int64, command: Command) {
-        guard let data = line.data(using: .utf8),
-              let any = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
-            throw Malformed(description: "not valid JSON")
-        }
-        guard let obj = any as? [String: Any] else { throw Malformed(description: "a command must be a JSON object") }
+        // Strict: a byte-order mark, duplicate keys or anything but one object is malformed.
+        let obj: [String: Any]
+        do { obj = try StrictJSON.object(line) } catch { throw Malformed(description: "the line " + String(describing: error)) }
         return try decode(object: obj, engine: engine)
     }
 
@@ -37,7 +35,8 @@ public struct CommandDecoder {
                      "amendOrder", "cancelOrder", "cancelAll", "markPrice", "setInstrumentStatus",
                      "indexPrice", "tick", "insuranceDeposit"]
         guard known.contains(type) else { throw Malformed(description: "unknown command type '\(type)'") }
-        let coid = obj["clientOrderId"] as? String
+        // A refusal echoes the command's clientOrderId only when it is a well-formed one.
+        let coid = (obj["clientOrderId"] as? String).flatMap { ClientOrderIdFormat.isValid($0) ? $0 : nil }
         do {
             return (ts, try build(type: type, obj, engine: engine))
         } catch let r {
@@ -79,7 +78,8 @@ public struct CommandDecoder {
             }
             var tif = TimeInForce.gtc
             if let t = try f.optionalString("timeInForce") {
-                guard let v = TimeInForce(name: t) else { throw Rejection(.invalidTimeInForce, "timeInForce '\(t)' is not one of GTC, IOC, FOK, postOnly") }
+                // Exactly the replay / OpenAPI names (TimeInForce(name:) also reads Binance's).
+                guard ["GTC", "IOC", "FOK", "postOnly"].contains(t), let v = TimeInForce(name: t) else { throw Rejection(.invalidTimeInForce, "timeInForce '\(t)' is not one of GTC, IOC, FOK, postOnly") }
                 tif = v
             } else if orderType == .market || orderType == .stopMarket || orderType == .takeProfitMarket {
                 tif = .ioc
@@ -96,7 +96,7 @@ public struct CommandDecoder {
                 guard o["stopPrice"] != nil else { throw Rejection(.missingStopPrice, "\(orderType.name) orders need a stopPrice") }
                 stop = try f.decimal("stopPrice", spec.priceScale, offScale: .priceOffTick)
                 if let t = try f.optionalString("trigger") {
-                    guard let v = TriggerSource(name: t) else { throw Rejection(.malformedCommand, "trigger must be \"mark\" or \"last\"") }
+                    guard t == "mark" || t == "last", let v = TriggerSource(name: t) else { throw Rejection(.malformedCommand, "trigger must be \"mark\" or \"last\"") }
                     trigger = v
                 }
             }
@@ -107,7 +107,7 @@ public struct CommandDecoder {
             }
             return .placeOrder(PlaceOrder(account: account, instrument: inst, side: side, type: orderType, timeInForce: tif,
                                           price: price, quantity: qty, stopPrice: stop, trigger: trigger,
-                                          reduceOnly: try f.bool("reduceOnly"), stp: stp, clientOrderId: try f.optionalString("clientOrderId")))
+                                          reduceOnly: try f.bool("reduceOnly"), stp: stp, clientOrderId: try f.clientOrderId()))
         case "amendOrder":
             let account = try f.account(), (inst, spec) = try f.instrument()
             let ref = try f.orderRef()
@@ -210,8 +210,15 @@ struct Fields {
             if let s = v as? String, let i = Int64(s) { return .id(i) }
             throw Rejection(.malformedCommand, "orderId must be an integer")
         }
-        if let c = try optionalString("clientOrderId") { return .client(c) }
+        if let c = try clientOrderId() { return .client(c) }
         throw Rejection(.malformedCommand, "name the order by orderId or clientOrderId")
+    }
+
+    /// The optional `clientOrderId`, which must match `ClientOrderIdFormat`.
+    func clientOrderId() throws(Rejection) -> String? {
+        guard let c = try optionalString("clientOrderId") else { return nil }
+        guard ClientOrderIdFormat.isValid(c) else { throw ClientOrderIdFormat.rejection(c) }
+        return c
     }
 }
 

@@ -24,14 +24,18 @@ extension Engine {
 
     func place(_ o: PlaceOrder) {
         let coid = o.clientOrderId
+        // Checked here too (not only at the edges) so that no command, from any source,
+        // puts a control character or an over-long id into the engine's state; the
+        // refusal does not echo the id.
+        if let c = coid, !ClientOrderIdFormat.isValid(c) {
+            let r = ClientOrderIdFormat.rejection(c)
+            return reject(r.code, r.message, account: validAccount(o.account) ? o.account : nil, clientOrderId: nil)
+        }
         guard validAccount(o.account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: coid) }
         guard validInstrument(o.instrument) else { return reject(.unknownSymbol, "unknown symbol", account: o.account, clientOrderId: coid) }
         let a = Int(o.account.index), i = Int(o.instrument.index)
         let spec = specs[i]
         if let c = coid {
-            guard !c.isEmpty, c.utf8.count <= 64 else {
-                return reject(.malformedCommand, "clientOrderId must be 1 to 64 characters", account: o.account, clientOrderId: c)
-            }
             if accounts[a].clientOrderIds.contains(c) {
                 return reject(.duplicateClientOrderId, "clientOrderId '\(c)' was already used by this account", account: o.account, clientOrderId: c)
             }

@@ -53,7 +53,7 @@ public struct ApiError: Error, Sendable, CustomStringConvertible {
     /// A refusal by the engine (or by the engine's own decoder, before sequencing).
     static func rejection(_ r: Rejection) -> ApiError {
         switch r.code {
-        case .malformedCommand, .invalidNumber: return ApiError(.badRequest, r.code.rawValue, r.message)
+        case .malformedCommand, .invalidNumber, .invalidClientOrderId: return ApiError(.badRequest, r.code.rawValue, r.message)
         case .unknownSymbol, .unknownAccount: return ApiError(.notFound, r.code.rawValue, r.message)
         default: return ApiError(.unprocessableContent, r.code.rawValue, r.message)
         }

@@ -154,7 +154,7 @@ struct BinanceError: Error, Sendable {
         case .invalidOrderType: return bad(-1116, "Invalid orderType")
         case .invalidTimeInForce: return bad(-1115, "Invalid timeInForce")
         case .missingPrice, .missingStopPrice: return bad(-1102, "Mandatory parameter missing")
-        case .invalidNumber, .malformedCommand: return bad(-1100, "Illegal characters found in a parameter")
+        case .invalidNumber, .malformedCommand, .invalidClientOrderId: return bad(-1100, "Illegal characters found in a parameter")
         case .unknownAccount: return BinanceError(.unauthorized, -2015, "Invalid API-key, IP, or permissions for action: \(r.message)", harbourCode: h)
         case .priceOutsideBand, .stopWouldTriggerImmediately, .orderNotAmendable, .noMarkPrice, .instrumentDisabled,
              .instrumentCancelOnly, .noLiquidity, .positionLimitExceeded, .reduceOnlyWouldIncrease, .tooManyOpenOrders,

@@ -190,7 +190,7 @@ extension GatewayCore {
             guard ["GTC", "IOC", "FOK", "GTX"].contains(tif) else {
                 throw BinanceError(.badRequest, -1115, "Invalid timeInForce '\(tif)'; Harbour supports GTC, IOC, FOK and GTX (post-only).")
             }
-            obj["timeInForce"] = tif
+            obj["timeInForce"] = tif == "GTX" ? "postOnly" : tif // GTX is Binance's post-only
         }
         if let ro = try call.bool("reduceOnly") { obj["reduceOnly"] = NSNumber(value: ro) }
         if let c = p["newClientOrderId"] { obj["clientOrderId"] = c }
@@ -215,7 +215,10 @@ extension GatewayCore {
             guard let v = Int64(id) else { throw BinanceError.invalidValue("orderId", "must be an integer") }
             return .id(v)
         }
-        if let c = call.params["origClientOrderId"], !c.isEmpty { return .client(c) }
+        if let c = call.params["origClientOrderId"], !c.isEmpty {
+            guard ClientOrderIdFormat.isValid(c) else { throw BinanceError.from(ClientOrderIdFormat.rejection(c)) }
+            return .client(c)
+        }
         throw BinanceError(.badRequest, -1102, "Either orderId or origClientOrderId must be sent.")
     }
 
@@ -264,14 +267,15 @@ extension GatewayCore {
             default: continue
             }
         }
-        for r in try await history.orders(account: name, query: HistoryQuery(symbol: specs[i].symbol, limit: 1000)) {
-            switch ref {
-            case .id(let x) where String(x) == r.orderId: return binanceOrderJSON(r, spec: specs[i])
-            case .client(let c) where c == r.clientOrderId: return binanceOrderJSON(r, spec: specs[i])
-            default: continue
-            }
+        // Older orders: one indexed read-model lookup (by primary key, or by account and
+        // client order id), however long the account's history is.
+        let record: OrderHistoryRecord?
+        switch ref {
+        case .id(let id): record = try await history.order(account: name, orderId: id, clientOrderId: nil)
+        case .client(let c): record = try await history.order(account: name, orderId: nil, clientOrderId: c)
         }
-        return nil
+        guard let record, record.symbol == specs[i].symbol else { return nil }
+        return binanceOrderJSON(record, spec: specs[i])
     }
 
     func binanceOrderJSON(_ o: BinanceActivity.Order) -> JSON {

@@ -96,6 +96,9 @@ public struct HistoryQuery: Sendable, Hashable {
 /// to it; the gateway only ever asks for the authenticated account's own rows (MM-3).
 public protocol HistoryProvider: Sendable {
     func orders(account: String, query: HistoryQuery) async throws -> [OrderHistoryRecord]
+    /// One of `account`'s orders by id, or (with `orderId` nil) the newest placed with
+    /// `clientOrderId`: an indexed lookup, whatever the account's history; nil when unknown.
+    func order(account: String, orderId: Int64?, clientOrderId: String?) async throws -> OrderHistoryRecord?
     func trades(account: String, query: HistoryQuery) async throws -> [TradeHistoryRecord]
     func ledger(account: String, query: HistoryQuery) async throws -> [LedgerRecord]
     func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord]
@@ -167,6 +170,8 @@ public struct AccountStatement: Sendable, Codable, Hashable {
 }
 
 extension HistoryProvider {
+    /// No order history without a read model.
+    public func order(account: String, orderId: Int64?, clientOrderId: String?) async throws -> OrderHistoryRecord? { nil }
     /// Settled funding of a symbol, newest first (none without a read model).
     public func fundingHistory(symbol: String, limit: Int) async throws -> [FundingHistoryRecord] { [] }
     /// A statement for [from, to) (nil without a read model).

@@ -13,13 +13,21 @@ public struct ReadModelHistory: HistoryProvider {
     public func orders(account: String, query: HistoryQuery) async throws -> [OrderHistoryRecord] {
         try store.orders(account: account, symbol: query.symbol, limit: max(1, min(query.limit, 1000)))
             .filter { within($0.createdTs, query) }
-            .map {
-                OrderHistoryRecord(orderId: String($0.orderId), clientOrderId: $0.clientOrderId, symbol: $0.symbol,
-                                   side: $0.side ?? "", orderType: $0.orderType ?? "", price: $0.price ?? "",
-                                   qty: $0.qty ?? "", filledQty: $0.filledQty,
-                                   status: $0.status.rawValue + ($0.reason.map { ":" + $0 } ?? ""),
-                                   createdAt: String($0.createdTs), updatedAt: String($0.updatedTs))
-            }
+            .map(Self.record)
+    }
+
+    public func order(account: String, orderId: Int64?, clientOrderId: String?) async throws -> OrderHistoryRecord? {
+        if let orderId { return try store.order(account: account, orderId: orderId).map(Self.record) }
+        if let clientOrderId { return try store.order(account: account, clientOrderId: clientOrderId).map(Self.record) }
+        return nil
+    }
+
+    static func record(_ o: OrderRecord) -> OrderHistoryRecord {
+        OrderHistoryRecord(orderId: String(o.orderId), clientOrderId: o.clientOrderId, symbol: o.symbol,
+                           side: o.side ?? "", orderType: o.orderType ?? "", price: o.price ?? "",
+                           qty: o.qty ?? "", filledQty: o.filledQty,
+                           status: o.status.rawValue + (o.reason.map { ":" + $0 } ?? ""),
+                           createdAt: String(o.createdTs), updatedAt: String(o.updatedTs))
     }
 
     public func trades(account: String, query: HistoryQuery) async throws -> [TradeHistoryRecord] {
@@ -37,13 +45,14 @@ public struct ReadModelHistory: HistoryProvider {
 
     public func ledger(account: String, query: HistoryQuery) async throws -> [LedgerRecord] {
         let cash = "client:\(account):cash:"
-        return try store.postings(account: account, limit: max(1, min(query.limit, 1000)))
-            .filter { within($0.ts, query) && ($0.fromBook.hasPrefix(cash) || $0.toBook.hasPrefix(cash)) }
+        return try store.cashPostings(account: account, fromTs: query.from, toTs: query.to, limit: max(1, min(query.limit, 1000)))
             .map { p in
                 let incoming = p.toBook.hasPrefix(cash)
                 let asset = String((incoming ? p.toBook : p.fromBook).dropFirst(cash.count))
+                // The cash book's running balance right after this posting (read model, exact).
+                let after = (incoming ? p.toBalanceAfter : p.fromBalanceAfter) ?? "0"
                 return LedgerRecord(sequence: String(p.seq), asset: asset, amount: incoming ? p.amount : "-" + p.amount,
-                                    reason: p.reason, balanceAfter: "", timestamp: String(p.ts))
+                                    reason: p.reason, balanceAfter: after, timestamp: String(p.ts))
             }
     }
 

@@ -1,4 +1,6 @@
+import Engine
 import Foundation
+import HarbourCore
 
 /// The JSON type a body field must have. Money, prices and sizes are decimal strings:
 /// a JSON number there is refused before anything reaches the engine.
@@ -31,11 +33,10 @@ struct RequestBody: @unchecked Sendable {
 
     init(_ bytes: [UInt8], schema: BodySchema) throws(ApiError) {
         if bytes.isEmpty { throw ApiError.malformedJSON("the request body must be a JSON object") }
-        let parsed: Any
-        do { parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: []) } catch {
-            throw ApiError.malformedJSON("the request body is not valid JSON")
-        }
-        guard let obj = parsed as? [String: Any] else { throw ApiError.malformedJSON("the request body must be a JSON object") }
+        // Strict (the replay decoder reads lines the same way): no byte-order mark, no
+        // duplicate keys, one object and nothing after it.
+        let obj: [String: Any]
+        do { obj = try StrictJSON.object(bytes) } catch { throw ApiError.malformedJSON("the request body " + String(describing: error)) }
         for (k, v) in obj {
             guard let kind = schema.fields[k] else { throw ApiError.unknownField(k) }
             if v is NSNull { continue }
@@ -81,16 +82,10 @@ struct RequestBody: @unchecked Sendable {
         }
     }
 
-    /// Digits with at most one point, optional leading minus: the shape FixedDecimal reads.
+    /// The decimal grammar of docs/openapi.yaml (`^-?[0-9]+(\.[0-9]+)?$`), the one the
+    /// engine's parser and the replay decoder use; at most 40 characters.
     static func looksDecimal(_ s: String) -> Bool {
-        var chars = Substring(s)
-        if chars.first == "-" { chars = chars.dropFirst() }
-        guard !chars.isEmpty, chars.count <= 40 else { return false }
-        var dots = 0, digits = 0
-        for c in chars.utf8 {
-            if c == UInt8(ascii: ".") { dots += 1 } else if c >= 48 && c <= 57 { digits += 1 } else { return false }
-        }
-        return dots <= 1 && digits > 0
+        s.utf8.count <= 40 && FixedDecimal.isPlainDecimal(s)
     }
 
     /// On Linux a JSON `1` also answers `is Bool`; the number's type code tells them apart.

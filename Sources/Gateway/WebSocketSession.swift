@@ -103,10 +103,9 @@ struct WebSocketSession {
     }
 
     mutating func handle(_ text: String, session: UInt64) async -> JSON? {
-        guard let data = text.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data),
-              let obj = parsed as? [String: Any] else {
-            return Self.error(nil, ApiError.malformedJSON("a message must be a JSON object"))
-        }
+        // Read as strictly as REST bodies (no byte-order mark, no duplicate keys).
+        let obj: [String: Any]
+        do { obj = try StrictJSON.object(text) } catch { return Self.error(nil, ApiError.malformedJSON("a message " + String(describing: error))) }
         var requestId: JSON?
         if let raw = obj["id"] {
             if let s = raw as? String { requestId = .string(s) } else if let i = RequestBody.integer(raw) { requestId = .int(i) }

@@ -1,8 +1,30 @@
 /// Conversion between plain decimal strings ("50000.5", "-0.001") and raw integer units.
 ///
-/// Parsing is strict: no exponent, no grouping, no more fractional digits than the
-/// scale allows (a value is never silently rounded), and no value outside `Int64`.
+/// Parsing is strict: the text must match `^-?[0-9]+(\.[0-9]+)?$` (no "+", no ".5" or
+/// "5.", no exponent, no grouping, no spaces), have no more fractional digits than the
+/// scale allows (a value is never silently rounded), and fit in `Int64`. The same grammar
+/// is stated in docs/openapi.yaml and checked by the REST gateway and the replay decoder.
 public enum FixedDecimal {
+    /// The grammar every decimal string must match, as stated in docs/openapi.yaml.
+    public static let pattern = #"^-?[0-9]+(\.[0-9]+)?$"#
+
+    /// True when `text` matches `pattern`: an optional leading "-", one or more digits,
+    /// and optionally a "." followed by one or more digits. Nothing else.
+    public static func isPlainDecimal(_ text: String) -> Bool {
+        var it = text.utf8.makeIterator()
+        var c = it.next()
+        if c == UInt8(ascii: "-") { c = it.next() }
+        var intDigits = 0
+        while let d = c, d >= UInt8(ascii: "0") && d <= UInt8(ascii: "9") { intDigits += 1; c = it.next() }
+        guard intDigits > 0 else { return false }
+        guard let dot = c else { return true }
+        guard dot == UInt8(ascii: ".") else { return false }
+        var fracDigits = 0
+        c = it.next()
+        while let d = c, d >= UInt8(ascii: "0") && d <= UInt8(ascii: "9") { fracDigits += 1; c = it.next() }
+        return fracDigits > 0 && c == nil
+    }
+
     /// Why a decimal string could not be turned into raw units.
     public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         case empty
@@ -27,10 +49,11 @@ public enum FixedDecimal {
     public static func parse(_ text: String, scale: DecimalScale) throws(ParseError) -> Int64 {
         var utf8 = Array(text.utf8)
         if utf8.isEmpty { throw .empty }
+        guard isPlainDecimal(text) else { throw .malformed(text) }
         var negative = false
         var i = 0
-        if utf8[0] == UInt8(ascii: "-") || utf8[0] == UInt8(ascii: "+") {
-            negative = utf8[0] == UInt8(ascii: "-")
+        if utf8[0] == UInt8(ascii: "-") {
+            negative = true
             i = 1
         }
         // Drop trailing fractional zeros so "1.500" parses at scale 1.

@@ -12,6 +12,8 @@ public enum RejectCode: String, Sendable, Hashable, CaseIterable {
     case unknownOrder = "UNKNOWN_ORDER"
     case duplicateClientOrderId = "DUPLICATE_CLIENT_ORDER_ID"
     case missingClientOrderId = "MISSING_CLIENT_ORDER_ID"
+    /// A clientOrderId outside `ClientOrderIdFormat` (1-36 of `.A-Z:/a-z0-9_-`).
+    case invalidClientOrderId = "INVALID_CLIENT_ORDER_ID"
     case timeWentBackwards = "TIME_WENT_BACKWARDS"
     case unknownFeeTier = "UNKNOWN_FEE_TIER"
     // Order shape

@@ -11,10 +11,12 @@ public enum Side: UInt8, Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String { self == .buy ? "buy" : "sell" }
 
+    /// Exactly "buy" or "sell" (the native API and replay spelling; the Binance-compatible
+    /// /fapi routes translate their "BUY"/"SELL" before they get here).
     public init?(text: String) {
         switch text {
-        case "buy", "BUY", "Buy": self = .buy
-        case "sell", "SELL", "Sell": self = .sell
+        case "buy": self = .buy
+        case "sell": self = .sell
         default: return nil
         }
     }

@@ -118,13 +118,16 @@ struct OutcomeProjection {
                 try exec("INSERT OR REPLACE INTO balance_history (account, asset, seq, ts, amount) VALUES (?, ?, ?, ?, ?)",
                          [account, asset, seq, ts, amount])
             case "posting":
-                let from = try need(e.from, "from"), to = try need(e.to, "to")
+                let from = try need(e.from, "from"), to = try need(e.to, "to"), amountText = try need(e.amount, "amount")
+                guard let amount = DecimalText(amountText) else { throw ReadModelError.malformedLine(sequence: o.sequence, line: line) }
+                let after = try BookBalances(db: db).post(amount, from: from, to: to)
                 try exec("""
-                    INSERT INTO postings (seq, idx, ts, from_book, to_book, from_account, to_account, amount, reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO postings (seq, idx, ts, from_book, to_book, from_account, to_account, amount, reason,
+                        from_balance_after, to_balance_after)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [seq, idx, ts, from, to, BookName.account(of: from), BookName.account(of: to),
-                     try need(e.amount, "amount"), try need(e.reason, "reason")])
+                     amountText, try need(e.reason, "reason"), after.from.description, after.to.description])
                 try trackInsuranceFund(from: from, to: to, amount: try need(e.amount, "amount"), reason: e.reason ?? "",
                                        seq: seq, idx: idx, ts: ts, sequence: o.sequence)
             case "markPrice":

@@ -230,6 +230,19 @@ enum ReadModelSchema {
                     PRIMARY KEY (asset, seq, idx)) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v4-lookups-and-running-balances") { db in
+            // One order by client order id (the /fapi order query) is an indexed lookup;
+            // by order id it is the primary key.
+            try db.execute(sql: "CREATE INDEX orders_by_account_client_order_id ON orders (account, client_order_id, order_id)")
+            // The balance of each side's book after each posting (GET /v1/ledger balanceAfter),
+            // and the current balance of every book so the projector can carry it forward.
+            try db.execute(sql: """
+                ALTER TABLE postings ADD COLUMN from_balance_after TEXT;
+                ALTER TABLE postings ADD COLUMN to_balance_after TEXT;
+                CREATE TABLE book_balances (book TEXT PRIMARY KEY, balance TEXT NOT NULL) WITHOUT ROWID;
+                """)
+            try BookBalances.backfill(db)
+        }
         return m
     }
 }

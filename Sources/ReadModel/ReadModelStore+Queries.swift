@@ -22,6 +22,27 @@ extension ReadModelStore {
         try writer.read { try OrderRecord.fetchOne($0, sql: "SELECT * FROM orders WHERE order_id = ?", arguments: [id]) }
     }
 
+    /// One order of `account` by id: a primary-key lookup, however many orders the account has.
+    static let orderByIdSQL = "SELECT * FROM orders WHERE order_id = ? AND account = ?"
+    /// The newest order of `account` with a client order id (index orders_by_account_client_order_id).
+    static let orderByClientIdSQL = "SELECT * FROM orders WHERE account = ? AND client_order_id = ? ORDER BY order_id DESC LIMIT 1"
+
+    /// `account`'s order `orderId`, or nil (also when the order is another account's).
+    public func order(account: String, orderId: Int64) throws -> OrderRecord? {
+        try writer.read { try OrderRecord.fetchOne($0, sql: Self.orderByIdSQL, arguments: [orderId, account]) }
+    }
+
+    /// `account`'s newest order placed with `clientOrderId`, or nil.
+    public func order(account: String, clientOrderId: String) throws -> OrderRecord? {
+        try writer.read { try OrderRecord.fetchOne($0, sql: Self.orderByClientIdSQL, arguments: [account, clientOrderId]) }
+    }
+
+    /// SQLite's plan for `sql` (the `detail` column of EXPLAIN QUERY PLAN), for tests that
+    /// check a lookup uses its index.
+    func queryPlan(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
+        try writer.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String } }
+    }
+
     /// Trades of `account` (as maker or taker), or with `account` nil the public trades;
     /// optionally of one `symbol`. Newest first.
     public func trades(account: String? = nil, symbol: String? = nil, limit: Int = 100) throws -> [TradeRecord] {
@@ -52,6 +73,29 @@ extension ReadModelStore {
                 UNION SELECT * FROM postings WHERE to_account = ?
                 ORDER BY seq DESC, idx DESC LIMIT ?
                 """, arguments: [account, account, limit])
+        }
+    }
+
+    /// Postings into or out of `account`'s cash books, newest first, within [`fromTs`,
+    /// `toTs`] when given; each carries the books' running balances after it.
+    public func cashPostings(account: String, fromTs: Int64? = nil, toTs: Int64? = nil, limit: Int = 100) throws -> [PostingRecord] {
+        let prefix = "client:\(account):cash:"
+        var window = ""
+        var bounds: StatementArguments = []
+        if let fromTs { window += " AND ts >= ?"; bounds += [fromTs] }
+        if let toTs { window += " AND ts <= ?"; bounds += [toTs] }
+        let n = prefix.unicodeScalars.count // SQLite substr counts code points
+        var args: StatementArguments = [account, n, prefix]
+        args += bounds
+        args += [account, n, prefix]
+        args += bounds
+        args += [limit]
+        return try writer.read {
+            try PostingRecord.fetchAll($0, sql: """
+                SELECT * FROM postings WHERE from_account = ? AND substr(from_book, 1, ?) = ?\(window)
+                UNION SELECT * FROM postings WHERE to_account = ? AND substr(to_book, 1, ?) = ?\(window)
+                ORDER BY seq DESC, idx DESC LIMIT ?
+                """, arguments: args)
         }
     }
 

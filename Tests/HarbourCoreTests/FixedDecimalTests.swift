@@ -8,14 +8,14 @@ import Testing
         #expect(try FixedDecimal.parse("12", scale: DecimalScale(2)) == 1200)
         #expect(try FixedDecimal.parse("-1.25", scale: DecimalScale(2)) == -125)
         #expect(try FixedDecimal.parse("1.500", scale: DecimalScale(1)) == 15)
-        #expect(try FixedDecimal.parse(".5", scale: DecimalScale(1)) == 5)
     }
 
     @Test func refusesWhatItCannotRepresentExactly() {
         #expect(throws: FixedDecimal.ParseError.tooManyDecimals("0.0001", allowed: 3)) {
             try FixedDecimal.parse("0.0001", scale: DecimalScale(3))
         }
-        for bad in ["", "abc", "1e5", "1,000", "1.2.3", "-", ".", "--1", " 1", "0x10", "NaN"] {
+        for bad in ["", "abc", "1e5", "1,000", "1.2.3", "-", ".", "--1", " 1", "0x10", "NaN",
+                    ".5", "5.", "+5", "-.5", "1 ", "\u{FEFF}1", "1\u{0}", "١"] {
             #expect(throws: FixedDecimal.ParseError.self) { try FixedDecimal.parse(bad, scale: DecimalScale(2)) }
         }
         #expect(throws: FixedDecimal.ParseError.overflow("92233720368547758.08")) {
@@ -24,6 +24,18 @@ import Testing
         #expect(throws: FixedDecimal.ParseError.overflow("99999999999999999999")) {
             try FixedDecimal.parse("99999999999999999999", scale: DecimalScale(0))
         }
+    }
+
+    /// The grammar of docs/openapi.yaml's Decimal, `^-?[0-9]+(\.[0-9]+)?$`, exactly.
+    @Test func grammarIsTheOpenAPIPattern() throws {
+        let regex = try Regex(FixedDecimal.pattern)
+        let samples = ["0", "5", "-5", "0.5", "-0.5", "10.25", "007", ".5", "5.", "+5", "-", "", ".", "1..2", "1.2.3", "--1",
+                       "1e3", " 1", "1 ", "-.5", "5.-1", "1_000", "\u{FEFF}1", "1\u{0}", "١٢"]
+        for s in samples {
+            #expect(FixedDecimal.isPlainDecimal(s) == (s.wholeMatch(of: regex) != nil), "\(s.debugDescription)")
+        }
+        #expect(FixedDecimal.isPlainDecimal("12.5"))
+        #expect(!FixedDecimal.isPlainDecimal(".5") && !FixedDecimal.isPlainDecimal("5.") && !FixedDecimal.isPlainDecimal("+5"))
     }
 
     @Test func formatsWithoutTrailingZeros() {
