@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "HarbourCoreTests", dependencies: ["HarbourCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
         .testTarget(
             name: "EngineTests",
             dependencies: [

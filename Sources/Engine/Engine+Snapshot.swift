@@ -8,8 +8,9 @@ import Matching
 ///
 /// A snapshot is the complete engine state in a versioned little-endian binary encoding:
 ///
-///     "HBSN"  u16 version (3; versions 1 and 2, from before pricing and platform risk
-///       monitoring, are refused and recovery replays the journal)
+///     "HBSN"  u16 version (4; older versions are refused and recovery replays the
+///       journal: 1 and 2 predate pricing and platform risk monitoring, 3 framed the risk
+///       state as a counted list of words before it was coded by `RiskMonitorState.code`)
 ///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory,
 ///       per instrument the funding interval and pricing parameters
 ///     the state hash of the engine at the snapshot (checked after restore)
@@ -65,7 +66,7 @@ extension Engine {
 
     /// "HBSN".
     public static let snapshotMagic: [UInt8] = [0x48, 0x42, 0x53, 0x4E]
-    public static let snapshotVersion: UInt16 = 3
+    public static let snapshotVersion: UInt16 = 4
     static let snapshotChecksumSize = 32
 
     // MARK: - Writing
@@ -101,12 +102,7 @@ extension Engine {
         }
 
         // Ledger.
-        w.u32(UInt32(ledger.keys.count))
-        for (k, b) in zip(ledger.keys, ledger.balances) {
-            Self.writeBookKey(k, &w)
-            w.i64(b)
-        }
-        w.i64(ledger.postingCount)
+        ledger.encode(into: &w)
 
         // Group names.
         let groups = groupIndex.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
@@ -286,28 +282,16 @@ extension Engine {
         }
 
         // Ledger.
-        let nBooks = try r.count()
-        var keys: [BookKey] = []
-        var balances: [Int64] = []
-        keys.reserveCapacity(nBooks)
-        balances.reserveCapacity(nBooks)
-        for _ in 0..<nBooks {
-            keys.append(try r.bookKey())
-            balances.append(try r.i64())
-        }
-        let postingCount = try r.i64()
-        guard postingCount >= 0 else { throw .corrupt("posting count \(postingCount)") }
-        guard let restored = Ledger(restoring: keys, balances: balances, postingCount: postingCount) else {
-            throw .corrupt("ledger book key repeated")
-        }
+        var restored = Ledger()
+        try restored.code(&r)
         let houseBooks: [(BookKey, Int32)] = [(.positionsPool(asset: asset), poolBook), (.houseFees(asset: asset), feesBook),
                                               (.external(asset: asset), externalBook), (.houseRounding(asset: asset), roundingBook),
                                               (.insuranceFund(asset: asset), insuranceBook)]
         for (k, id) in houseBooks where restored.existingBook(k) != id {
             throw .corrupt("ledger book \(k) is not at id \(id)")
         }
-        guard restored.sum == 0 else { throw .corrupt("ledger does not sum to zero") }
         ledger = restored
+        let keys = ledger.keys
 
         // Group names.
         let nGroups = try r.count()
@@ -508,6 +492,9 @@ extension Engine {
         }
         guard Int128(ledger.balance(poolBook)) == -cost else { throw .corrupt("positions pool does not equal −Σ position cost") }
 
+        // The derived liquidation index is built now, as the engine that took the
+        // snapshot had it (stateHash() no longer builds it as a side effect).
+        rebuildLiquidationIndex()
         let hash = stateHash()
         guard hash == recordedHash else {
             throw SnapshotError(.stateHashMismatch, "restored state hash \(hash) differs from the recorded \(recordedHash)")

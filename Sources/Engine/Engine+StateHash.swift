@@ -49,15 +49,14 @@ extension Engine {
             e.int(finished.count)
             for k in finished { e.string(k) }
         }
-        e.int(ledger.balances.count)
-        for (k, b) in zip(ledger.keys, ledger.balances) { e.string(k.description); e.int(b) }
-        e.int(ledger.postingCount)
+        ledger.encode(into: &e)
         hashPricing(into: &e)
         hashRisk(into: &e)
-        // Liquidation index (derived: rebuilt from the state above when not yet built).
-        if !liq.valid { rebuildLiquidationIndex() }
+        // Liquidation index (derived: computed from the state above when not yet built,
+        // into a copy, so that hashing changes nothing).
+        let index = liq.valid ? liq : rebuiltLiquidationIndex()
         e.int(config.liquidationFeeRate.raw)
-        for inst in liq.instruments {
+        for inst in index.instruments {
             e.int(inst.longs.entries.count)
             for x in inst.longs.entries { e.int(x.price); e.int(x.account) }
             e.int(inst.shorts.entries.count)

@@ -28,6 +28,32 @@ struct PositionState: Sendable {
 
     init(leverage: Int64) { self.leverage = leverage }
 
+    /// Adds an order's open quantity at `price` to the totals of its side: the one place
+    /// the buy/sell open-order aggregates grow.
+    @inline(__always)
+    mutating func addOpen(_ side: Side, quantity: Int64, price: Int64) {
+        if side == .buy {
+            buyQuantity += quantity
+            buyValue += quantity * price
+        } else {
+            sellQuantity += quantity
+            sellValue += quantity * price
+        }
+    }
+
+    /// Takes `quantity` at `price` off the totals of `side` (a fill, a cancel, a size
+    /// decrease): the one place they shrink.
+    @inline(__always)
+    mutating func removeOpen(_ side: Side, quantity: Int64, price: Int64) {
+        if side == .buy {
+            buyQuantity -= quantity
+            buyValue -= quantity * price
+        } else {
+            sellQuantity -= quantity
+            sellValue -= quantity * price
+        }
+    }
+
     /// Whether anything is open here (position or orders).
     var hasExposure: Bool { size != 0 || openOrders > 0 }
 }
