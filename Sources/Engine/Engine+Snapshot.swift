@@ -117,21 +117,13 @@ extension Engine {
             w.u32(UInt32(acct.feeTier))
             w.i32(acct.cashBook)
             for (i, p) in acct.positions.enumerated() {
-                w.i64(p.size); w.i64(p.cost); w.i64(p.leverage)
-                w.u8(p.isolated ? 1 : 0); w.i32(p.isolatedBook)
-                w.i64(p.buyQuantity); w.i64(p.buyValue); w.i64(p.sellQuantity); w.i64(p.sellValue)
-                w.i32(p.openOrders); w.i32(p.reduceOnlyOrders)
+                p.encode(into: &w)
                 let book = books[i]
                 let owned = book.ownerSlots(head: p.orderHead)
                 w.u32(UInt32(owned.count))
                 for s in owned { w.i64(book[s].orderId) }
             }
-            let live = acct.clientOrderIds.live.sorted { $0.value < $1.value }
-            w.u32(UInt32(live.count))
-            for (k, v) in live { w.str(k); w.i64(v) }
-            let finished = acct.clientOrderIds.finishedInOrder
-            w.u32(UInt32(finished.count))
-            for k in finished { w.str(k) }
+            acct.clientOrderIds.encode(into: &w)
         }
         let byOrder = clientIdByOrder.sorted { $0.key < $1.key }
         w.u32(UInt32(byOrder.count))
@@ -142,23 +134,16 @@ extension Engine {
             for side in [Side.buy, .sell] {
                 let orders = book.ordersInPriority(side)
                 w.u32(UInt32(orders.count))
-                for o in orders {
-                    w.i64(o.orderId); w.u32(o.account); w.u32(o.group); w.i64(o.price)
-                    w.i64(o.quantity); w.i64(o.remaining); w.u8(o.reduceOnly ? 1 : 0)
-                }
+                for o in orders { infallible { () throws(SnapshotError) in _ = try RestingOrder.code(o, side: side, &w) } }
             }
         }
 
         // Conditional orders, per trigger source (mark, last).
         for perSource in conditionals {
-            for cb in perSource {
+            for (cb, source) in zip(perSource, [TriggerSource.mark, .last]) {
                 let all = cb.all
                 w.u32(UInt32(all.count))
-                for c in all {
-                    w.i64(c.orderId); w.u32(c.account); w.u8(c.side.rawValue); w.u8(c.type.rawValue)
-                    w.i64(c.stopPrice); w.i64(c.limitPrice); w.i64(c.quantity); w.u8(c.reduceOnly ? 1 : 0)
-                    w.u8(c.timeInForce.rawValue); w.u8(c.stp.rawValue); w.optStr(c.clientOrderId)
-                }
+                for c in all { infallible { () throws(SnapshotError) in _ = try ConditionalOrder.code(c, source: source, &w) } }
             }
         }
 
@@ -325,26 +310,14 @@ extension Engine {
             var positions = ContiguousArray<PositionState>()
             positions.reserveCapacity(ni)
             for i in 0..<ni {
-                let size = try r.i64(), cost = try r.i64(), leverage = try r.i64()
-                guard (1...specs[i].maxLeverage).contains(leverage) else { throw .corrupt("account \(a): leverage \(leverage)") }
-                var p = PositionState(leverage: leverage)
-                p.size = size
-                p.cost = cost
-                p.isolated = try r.bool()
-                p.isolatedBook = try r.i32()
+                var p = PositionState(leverage: 1)
+                try p.code(&r)
+                guard (1...specs[i].maxLeverage).contains(p.leverage) else { throw .corrupt("account \(a): leverage \(p.leverage)") }
                 if p.isolatedBook != -1 {
-                    guard p.isolatedBook >= 0, Int(p.isolatedBook) < keys.count,
+                    guard Int(p.isolatedBook) < keys.count,
                           keys[Int(p.isolatedBook)] == .clientIsolatedMargin(account: account, instrument: UInt16(i)) else {
                         throw .corrupt("account \(a): isolated book \(p.isolatedBook)")
                     }
-                } else if p.isolated {
-                    throw .corrupt("account \(a): isolated position without an isolated book")
-                }
-                p.buyQuantity = try r.i64(); p.buyValue = try r.i64()
-                p.sellQuantity = try r.i64(); p.sellValue = try r.i64()
-                p.openOrders = try r.i32(); p.reduceOnlyOrders = try r.i32()
-                guard p.openOrders >= 0, (0...p.openOrders).contains(p.reduceOnlyOrders) else {
-                    throw .corrupt("account \(a): order counts \(p.openOrders)/\(p.reduceOnlyOrders)")
                 }
                 let n = try r.count()
                 guard n == Int(p.openOrders) else { throw .corrupt("account \(a): owner list of \(n) orders, \(p.openOrders) open") }
@@ -354,23 +327,13 @@ extension Engine {
                 ownerLists.append(ids)
                 positions.append(p)
             }
-            var live: [String: OrderID] = [:]
-            for _ in 0..<(try r.count()) {
-                let c = try r.str(), id = try r.i64()
-                guard live.updateValue(id, forKey: c) == nil else { throw .corrupt("account \(a): client order id '\(c)' repeated") }
-            }
-            let nFinished = try r.count()
-            guard nFinished <= config.clientOrderIdMemory else { throw .corrupt("account \(a): \(nFinished) finished client order ids") }
-            var finished: [String] = []
-            finished.reserveCapacity(nFinished)
-            var seen = Set<String>()
-            for _ in 0..<nFinished {
-                let c = try r.str()
-                guard live[c] == nil, seen.insert(c).inserted else { throw .corrupt("account \(a): finished client order id '\(c)' repeated") }
-                finished.append(c)
+            var registry = ClientOrderIdRegistry()
+            try registry.code(&r)
+            guard registry.finishedInOrder.count <= config.clientOrderIdMemory else {
+                throw .corrupt("account \(a): \(registry.finishedInOrder.count) finished client order ids")
             }
             var acct = AccountState(name: name, group: group, feeTier: feeTier, cashBook: cashBook, positions: positions)
-            acct.clientOrderIds = ClientOrderIdRegistry(live: live, finished: finished)
+            acct.clientOrderIds = registry
             accounts.append(acct)
         }
         let nByOrder = try r.count()
@@ -391,8 +354,9 @@ extension Engine {
             for side in [Side.buy, .sell] {
                 var previousPrice: Int64? = nil
                 for _ in 0..<(try r.count()) {
-                    let id = try r.i64(), account = try r.u32(), group = try r.u32(), price = try r.i64()
-                    let quantity = try r.i64(), remaining = try r.i64(), reduceOnly = try r.bool()
+                    let order = try RestingOrder.code(nil, side: side, &r)
+                    let (id, account, group, price) = (order.orderId, order.account, order.group, order.price)
+                    let (quantity, remaining, reduceOnly) = (order.quantity, order.remaining, order.reduceOnly)
                     guard id >= 1, id < nextOrderId, ownerOf.updateValue(account, forKey: id) == nil else {
                         throw .corrupt("\(spec.symbol): resting order id \(id) out of range or repeated")
                     }
@@ -411,9 +375,7 @@ extension Engine {
                         throw .corrupt("\(spec.symbol): open-order totals of account \(account) overflow")
                     }
                     var scratchHead: Int32 = -1
-                    book.insert(RestingOrder(orderId: id, account: account, group: group, side: side, price: price,
-                                             quantity: quantity, remaining: remaining, reduceOnly: reduceOnly),
-                                ownerHead: &scratchHead)
+                    book.insert(order, ownerHead: &scratchHead)
                 }
             }
         }
@@ -444,15 +406,9 @@ extension Engine {
             for (src, source) in [TriggerSource.mark, .last].enumerated() {
                 var previous = OrderID.min
                 for _ in 0..<(try r.count()) {
-                    let id = try r.i64(), account = try r.u32()
-                    guard let side = Side(rawValue: try r.u8()), let type = OrderType(rawValue: try r.u8()), type.isConditional else {
-                        throw .corrupt("\(spec.symbol): conditional order \(id): bad side or type")
-                    }
-                    let stop = try r.i64(), limit = try r.i64(), quantity = try r.i64(), reduceOnly = try r.bool()
-                    guard let tif = TimeInForce(rawValue: try r.u8()), let stp = SelfTradePrevention(rawValue: try r.u8()) else {
-                        throw .corrupt("\(spec.symbol): conditional order \(id): bad time in force or STP mode")
-                    }
-                    let coid = try r.optStr()
+                    let order = try ConditionalOrder.code(nil, source: source, &r)
+                    let (id, account, stop, quantity, coid) = (order.orderId, order.account, order.stopPrice, order.quantity,
+                                                               order.clientOrderId)
                     guard id > previous, id >= 1, id < nextOrderId, Int(account) < nAccounts,
                           ownerOf.updateValue(account, forKey: id) == nil else {
                         throw .corrupt("\(spec.symbol): conditional order id \(id) out of order, range or repeated")
@@ -461,9 +417,7 @@ extension Engine {
                     guard stop > 0, stop <= spec.maxPrice, quantity > 0, coid == clientIdByOrder[id] else {
                         throw .corrupt("\(spec.symbol): conditional order \(id): stop \(stop), quantity \(quantity) or client order id")
                     }
-                    conditionals[i][src].add(ConditionalOrder(orderId: id, account: account, side: side, type: type, stopPrice: stop,
-                                                              limitPrice: limit, quantity: quantity, reduceOnly: reduceOnly,
-                                                              timeInForce: tif, stp: stp, source: source, clientOrderId: coid))
+                    conditionals[i][src].add(order)
                     conditionalLocation[id] = (UInt16(i), source)
                 }
             }

@@ -19,35 +19,19 @@ extension Engine {
             for side in [Side.buy, .sell] {
                 let orders = books[i].ordersInPriority(side)
                 e.int(orders.count)
-                for o in orders {
-                    e.int(o.orderId); e.int(o.account); e.int(o.group); e.int(o.price)
-                    e.int(o.quantity); e.int(o.remaining); e.bool(o.reduceOnly)
-                }
+                for o in orders { infallible { () throws(SnapshotError) in _ = try RestingOrder.code(o, side: side, &e) } }
             }
-            for src in 0..<2 {
+            for (src, source) in [TriggerSource.mark, .last].enumerated() {
                 let all = conditionals[i][src].all
                 e.int(all.count)
-                for c in all {
-                    e.int(c.orderId); e.int(c.account); e.int(Int64(c.side.rawValue)); e.int(Int64(c.type.rawValue))
-                    e.int(c.stopPrice); e.int(c.limitPrice); e.int(c.quantity); e.bool(c.reduceOnly)
-                    e.int(Int64(c.timeInForce.rawValue)); e.int(Int64(c.stp.rawValue)); e.optionalString(c.clientOrderId)
-                }
+                for c in all { infallible { () throws(SnapshotError) in _ = try ConditionalOrder.code(c, source: source, &e) } }
             }
         }
         e.int(accounts.count)
         for acct in accounts {
             e.string(acct.name); e.int(acct.group); e.int(acct.feeTier); e.int(acct.cashBook)
-            for p in acct.positions {
-                e.int(p.size); e.int(p.cost); e.int(p.leverage); e.bool(p.isolated); e.int(p.isolatedBook)
-                e.int(p.buyQuantity); e.int(p.buyValue); e.int(p.sellQuantity); e.int(p.sellValue)
-                e.int(p.openOrders); e.int(p.reduceOnlyOrders)
-            }
-            let live = acct.clientOrderIds.live.sorted { $0.value < $1.value }
-            e.int(live.count)
-            for (k, v) in live { e.string(k); e.int(v) }
-            let finished = acct.clientOrderIds.finishedInOrder
-            e.int(finished.count)
-            for k in finished { e.string(k) }
+            for p in acct.positions { p.encode(into: &e) }
+            acct.clientOrderIds.encode(into: &e)
         }
         ledger.encode(into: &e)
         hashPricing(into: &e)

@@ -84,3 +84,21 @@ extension StateEncoder: StateCoder {
     mutating func code(_ value: inout BookKey) { string(value.description) }
     mutating func codeCount(_ count: inout Int) { int(count) }
 }
+
+extension StateCoder {
+    /// An optional string: presence flag, then the string.
+    mutating func code(_ value: inout String?) throws(Engine.SnapshotError) {
+        var present = value != nil
+        try code(&present)
+        guard present else { value = nil; return }
+        var text = value ?? ""
+        try code(&text)
+        value = text
+    }
+}
+
+/// Runs coding that cannot fail: writing and hashing the engine's own state.
+@inline(__always)
+func infallible(_ body: () throws(Engine.SnapshotError) -> Void) {
+    do { try body() } catch { preconditionFailure("writing state cannot fail: \(error)") }
+}
