@@ -83,6 +83,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(
             name: "EngineTests",
             dependencies: [
