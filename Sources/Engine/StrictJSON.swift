@@ -29,7 +29,7 @@ public enum StrictJSON {
         do { parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: []) } catch {
             throw Failure(description: "is not valid JSON")
         }
-        guard let obj = parsed as? [String: Any] else { throw Failure(description: "must be a JSON object") }
+        guard let obj = parsed as? [String: Any] else { throw Failure(description: "is not a JSON object") }
         return obj
     }
 
@@ -48,7 +48,7 @@ public enum StrictJSON {
         mutating func document() throws(Failure) {
             skipSpace()
             guard peek == UInt8(ascii: "{") else {
-                throw Failure(description: i >= bytes.count ? "is empty" : "must be a JSON object")
+                throw Failure(description: i >= bytes.count ? "is empty" : "is not a JSON object")
             }
             try value(depth: 0)
             skipSpace()

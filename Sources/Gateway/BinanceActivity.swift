@@ -66,6 +66,12 @@ final class BinanceActivity: Sendable {
     init(host: VenueHost) {
         let stream = host.subscribe()
         Task.detached { [self] in
+            // Outcomes sequenced before the subscription never arrive: count them as taken
+            // in, or a query right after a (re)start would wait for the next command.
+            if let recovered = try? await host.read({ UInt64($0.commandCount) }) {
+                let ready = self.state.withLock { $0.progress.advance(to: recovered) }
+                for w in ready { w.resume() }
+            }
             for await outcome in stream { self.apply(outcome) }
             let waiting = self.state.withLock { $0.progress.stop() }
             for w in waiting { w.resume() }

@@ -295,7 +295,7 @@ extension GatewayCore {
     func binanceOrderJSON(_ r: OrderHistoryRecord, spec s: InstrumentSpec) -> JSON {
         let status: String
         let filled = (try? FixedDecimal.parse(r.filledQty, scale: s.sizeScale)) ?? 0
-        let qty = (try? FixedDecimal.parse(r.qty, scale: s.sizeScale)) ?? 0
+        let qty = (try? FixedDecimal.parse(r.qty ?? "0", scale: s.sizeScale)) ?? 0
         switch r.status.split(separator: ":").first.map(String.init) ?? "" {
         case "open": status = filled > 0 ? "PARTIALLY_FILLED" : "NEW"
         case "filled": status = "FILLED"
@@ -305,7 +305,7 @@ extension GatewayCore {
         }
         let type = OrderType(name: r.orderType) ?? .limit
         return binanceOrderJSON(orderId: Int64(r.orderId) ?? 0, spec: s, side: r.side == "sell" ? .sell : .buy, type: type, tif: "GTC",
-                                price: (try? FixedDecimal.parse(r.price, scale: s.priceScale)) ?? 0, quantity: qty, executed: filled,
+                                price: (try? FixedDecimal.parse(r.price ?? "0", scale: s.priceScale)) ?? 0, quantity: qty, executed: filled,
                                 avgPrice: "0", cumQuote: "0", stopPrice: 0, status: status, clientOrderId: r.clientOrderId, reduceOnly: false,
                                 workingType: "CONTRACT_PRICE", stp: "EXPIRE_TAKER", time: Int64(r.createdAt), updateTime: Int64(r.updatedAt))
     }

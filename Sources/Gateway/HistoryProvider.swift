@@ -1,22 +1,24 @@
 import ReadModel
 
 /// One order in a client's history (REST `GET /v1/orders/history`). Money, prices and
-/// sizes are decimal strings.
+/// sizes are decimal strings. `price` is nil (left out of the JSON) for market orders, and
+/// `price` and `qty` for an order whose placing command the read model does not have
+/// (one the venue placed, such as a liquidation order): never an empty string.
 public struct OrderHistoryRecord: Sendable, Codable, Hashable {
     public var orderId: String
     public var clientOrderId: String?
     public var symbol: String
     public var side: String
     public var orderType: String
-    public var price: String
-    public var qty: String
+    public var price: String?
+    public var qty: String?
     public var filledQty: String
     public var status: String
     public var createdAt: String
     public var updatedAt: String
 
-    public init(orderId: String, clientOrderId: String?, symbol: String, side: String, orderType: String, price: String,
-                qty: String, filledQty: String, status: String, createdAt: String, updatedAt: String) {
+    public init(orderId: String, clientOrderId: String?, symbol: String, side: String, orderType: String, price: String?,
+                qty: String?, filledQty: String, status: String, createdAt: String, updatedAt: String) {
         self.orderId = orderId
         self.clientOrderId = clientOrderId
         self.symbol = symbol

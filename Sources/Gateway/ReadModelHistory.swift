@@ -24,8 +24,8 @@ public struct ReadModelHistory: HistoryProvider {
 
     static func record(_ o: OrderRecord) -> OrderHistoryRecord {
         OrderHistoryRecord(orderId: String(o.orderId), clientOrderId: o.clientOrderId, symbol: o.symbol,
-                           side: o.side ?? "", orderType: o.orderType ?? "", price: o.price ?? "",
-                           qty: o.qty ?? "", filledQty: o.filledQty,
+                           side: o.side ?? "", orderType: o.orderType ?? "", price: o.price,
+                           qty: o.qty, filledQty: o.filledQty,
                            status: o.status.rawValue + (o.reason.map { ":" + $0 } ?? ""),
                            createdAt: String(o.createdTs), updatedAt: String(o.updatedTs))
     }

@@ -80,7 +80,7 @@ import Testing
             (Self.order + #","\u0071ty":"100"}"#, "'qty' more than once"),
             (#"{"type":"tick","ts":1,"x":{"a":1,"a":2}}"#, "'a' more than once"),
             (Self.order + "} {}", "not valid JSON"),
-            ("[1]", "must be a JSON object"),
+            ("[1]", "is not a JSON object"), ("this line is not json", "is not a JSON object"),
         ]
         for (line, message) in cases {
             do {

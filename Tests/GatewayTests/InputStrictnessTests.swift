@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import HTTPTypes
 import HummingbirdTesting
+import HummingbirdWSTesting
 import Testing
 
 /// Issue 12 items 8-11 at the API: the /fapi order query finds old orders, the ledger's
@@ -162,6 +163,31 @@ import Testing
                 try await v.send(client, .post, "/v1/admin/deposits", key: v.op,
                                  body: #"{"account":"alice","asset":"USD","amount":"1","amount":"1000000"}"#)
             }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func webSocketMessagesAreReadAsStrictlyAsBodies() async throws {
+        try await TestVenue.withLive { v, client in
+            let before = try await v.stateHash()
+            try await client.ws("/v1/ws") { inbound, outbound, _ in
+                var inbox = Inbox(inbound)
+                try await outbound.write(.text(wsAuth(v.alice, v.clock)))
+                _ = try await inbox.next({ $0["op"] as? String == "auth" })
+                try await outbound.write(.text(#"{"op":"order","id":1,"symbol":"BTC-PERP","side":"buy","orderType":"limit","price":"49000","qty":"0.01","qty":"5"}"#))
+                let dup = try await inbox.next({ $0["op"] as? String == "error" })
+                #expect(dup["code"] as? String == "MALFORMED_JSON" && (dup["message"] as? String ?? "").contains("'qty' more than once"), "\(dup)")
+                try await outbound.write(.text("\u{FEFF}" + #"{"op":"ping"}"#))
+                let bom = try await inbox.next({ $0["op"] as? String == "error" })
+                #expect(bom["code"] as? String == "MALFORMED_JSON" && (bom["message"] as? String ?? "").contains("byte-order mark"), "\(bom)")
+                try await outbound.write(.text(#"{"op":"order","id":2,"symbol":"BTC-PERP","side":"buy","orderType":"limit","price":"49000","qty":"0.01","clientOrderId":"a\u0000b"}"#))
+                let coid = try await inbox.next({ $0["op"] as? String == "error" })
+                #expect(coid["code"] as? String == "INVALID_CLIENT_ORDER_ID" && coid["id"] as? Int == 2, "\(coid)")
+                try await outbound.write(.text(#"{"op":"order","id":3,"symbol":"BTC-PERP","side":"BUY","orderType":"limit","price":"49000","qty":".5"}"#))
+                let loose = try await inbox.next({ $0["op"] as? String == "error" })
+                #expect(loose["id"] as? Int == 3 && (loose["code"] as? String == "INVALID_FIELD" || loose["code"] as? String == "MALFORMED_COMMAND"), "\(loose)")
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            #expect(try await v.stateHash() == before, "refused socket messages changed venue state")
         }
     }
 }

@@ -83,4 +83,19 @@ import Testing
         let windowed = try store.cashPostings(account: "alice", fromTs: d.windowStart, toTs: d.windowEnd)
         #expect(!windowed.isEmpty && windowed.allSatisfy { $0.ts >= d.windowStart && $0.ts <= d.windowEnd })
     }
+
+    /// A read model projected before running balances existed gets them from migration v4's
+    /// backfill, in ledger order, exactly as the projector would have written them.
+    @Test func theBackfillRecomputesTheSameRunningBalances() throws {
+        let d = TradingDay()
+        let store = try ReadModelStore(path: ":memory:")
+        try store.apply(batch: d.s.outcomes)
+        let projected = try store.cashPostings(account: "alice", limit: 1000)
+        try store.writer.write { db in
+            try db.execute(sql: "UPDATE postings SET from_balance_after = NULL, to_balance_after = NULL; DELETE FROM book_balances")
+            try BookBalances.backfill(db)
+        }
+        #expect(try store.cashPostings(account: "alice", limit: 1000) == projected)
+        #expect(projected.allSatisfy { $0.fromBalanceAfter != nil && $0.toBalanceAfter != nil })
+    }
 }
