@@ -95,11 +95,7 @@ extension Engine {
         w.i64(commandCount)
         w.u32(nextGroup)
         w.u8(emitPostings ? 1 : 0)
-        for i in specs.indices {
-            w.i64(marks[i])
-            w.i64(lastPrices[i])
-            w.u8(statuses[i].rawValue)
-        }
+        for i in specs.indices { infallible { () throws(SnapshotError) in try codeInstrumentPrices(i, &w) } }
 
         // Ledger.
         ledger.encode(into: &w)
@@ -255,16 +251,7 @@ extension Engine {
         guard commandCount >= 0 else { throw .corrupt("commandCount \(commandCount)") }
         nextGroup = try r.u32()
         emitPostings = try r.bool()
-        for i in 0..<ni {
-            let mark = try r.i64(), last = try r.i64()
-            guard (0...specs[i].maxPrice).contains(mark), (0...specs[i].maxPrice).contains(last) else {
-                throw .corrupt("\(specs[i].symbol): mark \(mark) / last price \(last) out of range")
-            }
-            guard let st = InstrumentStatus(rawValue: try r.u8()) else { throw .corrupt("\(specs[i].symbol): bad status") }
-            marks[i] = mark
-            lastPrices[i] = last
-            statuses[i] = st
-        }
+        for i in 0..<ni { try codeInstrumentPrices(i, &r) }
 
         // Ledger.
         var restored = Ledger()

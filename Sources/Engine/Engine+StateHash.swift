@@ -13,9 +13,7 @@ extension Engine {
         e.int(Int64(nextGroup))
         for i in specs.indices {
             e.string(specs[i].symbol)
-            e.int(marks[i])
-            e.int(lastPrices[i])
-            e.int(Int64(statuses[i].rawValue))
+            infallible { () throws(SnapshotError) in try codeInstrumentPrices(i, &e) }
             for side in [Side.buy, .sell] {
                 let orders = books[i].ordersInPriority(side)
                 e.int(orders.count)
