@@ -14,7 +14,9 @@ import Matching
 ///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory,
 ///       per instrument the funding interval and pricing parameters
 ///     the state hash of the engine at the snapshot (checked after restore)
-///     counters, per-instrument marks / last prices / statuses
+///     counters (codeCounters: nextOrderId, lastTimestamp, nextGroup, then the
+///       snapshot-only commandCount and emitPostings), per-instrument marks / last prices /
+///       statuses (codeInstrumentPrices)
 ///     ledger: keys (BookKey case + fields) in id order with balances; posting count
 ///     group names → ids (sorted by name)
 ///     accounts: name, group, fee tier, cash book; every position field, and the ids of the
@@ -90,11 +92,7 @@ extension Engine {
         w.str(stateHash())
 
         // Counters and prices.
-        w.i64(nextOrderId)
-        w.i64(lastTimestamp)
-        w.i64(commandCount)
-        w.u32(nextGroup)
-        w.u8(emitPostings ? 1 : 0)
+        infallible { () throws(SnapshotError) in try codeCounters(&w) }
         for i in specs.indices { infallible { () throws(SnapshotError) in try codeInstrumentPrices(i, &w) } }
 
         // Ledger.
@@ -244,13 +242,7 @@ extension Engine {
         let recordedHash = try r.str()
 
         // Counters and prices.
-        nextOrderId = try r.i64()
-        guard nextOrderId >= 1 else { throw .corrupt("nextOrderId \(nextOrderId)") }
-        lastTimestamp = try r.i64()
-        commandCount = try r.i64()
-        guard commandCount >= 0 else { throw .corrupt("commandCount \(commandCount)") }
-        nextGroup = try r.u32()
-        emitPostings = try r.bool()
+        try codeCounters(&r)
         for i in 0..<ni { try codeInstrumentPrices(i, &r) }
 
         // Ledger.

@@ -8,9 +8,7 @@ import Matching
 extension Engine {
     public func stateHash() -> String {
         var e = StateEncoder()
-        e.int(nextOrderId)
-        e.int(lastTimestamp)
-        e.int(Int64(nextGroup))
+        infallible { () throws(SnapshotError) in try codeCounters(&e) }
         for i in specs.indices {
             e.string(specs[i].symbol)
             infallible { () throws(SnapshotError) in try codeInstrumentPrices(i, &e) }
@@ -51,5 +49,30 @@ extension Engine {
             let s = String(b, radix: 16)
             return s.count == 1 ? "0" + s : s
         }.joined()
+    }
+}
+
+extension Engine {
+    /// The engine's counters: next order id, the last command's time, the next STP group;
+    /// in snapshots only, the command count and whether postings are published (neither
+    /// is in the state hash).
+    func codeCounters<Coder: StateCoder>(_ coder: inout Coder) throws(SnapshotError) {
+        var orderId = nextOrderId, time = lastTimestamp, group = nextGroup
+        try coder.code(&orderId)
+        try coder.require(orderId >= 1, "nextOrderId \(orderId)")
+        try coder.code(&time)
+        try coder.code(&group)
+        var commands = commandCount, postings = emitPostings
+        if !coder.isHash {
+            try coder.code(&commands)
+            try coder.require(commands >= 0, "commandCount \(commands)")
+            try coder.code(&postings)
+        }
+        guard coder.isReading else { return }
+        nextOrderId = orderId
+        lastTimestamp = time
+        nextGroup = group
+        commandCount = commands
+        emitPostings = postings
     }
 }

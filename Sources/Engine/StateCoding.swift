@@ -13,6 +13,9 @@ import Ledger
 protocol StateCoder {
     /// Reading a snapshot: values are replaced, `require` is enforced.
     var isReading: Bool { get }
+    /// The state hash: fields kept only in snapshots (bookkeeping that decides no future
+    /// event, such as the command count) are skipped with `if !coder.isHash`.
+    var isHash: Bool { get }
     mutating func code(_ value: inout Int64) throws(Engine.SnapshotError)
     mutating func code(_ value: inout Int32) throws(Engine.SnapshotError)
     mutating func code(_ value: inout UInt32) throws(Engine.SnapshotError)
@@ -51,6 +54,7 @@ extension StateCoding {
 
 extension ByteWriter: StateCoder {
     var isReading: Bool { false }
+    var isHash: Bool { false }
     mutating func code(_ value: inout Int64) { i64(value) }
     mutating func code(_ value: inout Int32) { i32(value) }
     mutating func code(_ value: inout UInt32) { u32(value) }
@@ -63,6 +67,7 @@ extension ByteWriter: StateCoder {
 
 extension SnapshotReader: StateCoder {
     var isReading: Bool { true }
+    var isHash: Bool { false }
     mutating func code(_ value: inout Int64) throws(Engine.SnapshotError) { value = try i64() }
     mutating func code(_ value: inout Int32) throws(Engine.SnapshotError) { value = try i32() }
     mutating func code(_ value: inout UInt32) throws(Engine.SnapshotError) { value = try u32() }
@@ -75,6 +80,7 @@ extension SnapshotReader: StateCoder {
 
 extension StateEncoder: StateCoder {
     var isReading: Bool { false }
+    var isHash: Bool { true }
     mutating func code(_ value: inout Int64) { int(value) }
     mutating func code(_ value: inout Int32) { int(value) }
     mutating func code(_ value: inout UInt32) { int(value) }
