@@ -106,10 +106,7 @@ extension Engine {
         // Accounts.
         w.u32(UInt32(accounts.count))
         for acct in accounts {
-            w.str(acct.name)
-            w.u32(acct.group)
-            w.u32(UInt32(acct.feeTier))
-            w.i32(acct.cashBook)
+            infallible { () throws(SnapshotError) in _ = try AccountState.codeHeader(acct, &w) }
             for (i, p) in acct.positions.enumerated() {
                 p.encode(into: &w)
                 let book = books[i]
@@ -274,15 +271,16 @@ extension Engine {
         ownerLists.reserveCapacity(nAccounts * ni)
         for a in 0..<nAccounts {
             let account = UInt32(a)
-            let name = try r.str()
+            let header = try AccountState.codeHeader(nil, &r)
+            let name = header.name
             guard !name.isEmpty, accountIndex.updateValue(account, forKey: name) == nil else {
                 throw .corrupt("account \(a): name '\(name)' empty or repeated")
             }
-            let group = try r.u32()
+            let group = header.group
             guard group < nextGroup else { throw .corrupt("account \(a): group \(group) ≥ nextGroup \(nextGroup)") }
-            let feeTier = Int(try r.u32())
+            let feeTier = header.feeTier
             guard feeTier < config.feeTiers.count else { throw .corrupt("account \(a): fee tier \(feeTier)") }
-            let cashBook = try r.i32()
+            let cashBook = header.cashBook
             guard cashBook >= 0, Int(cashBook) < keys.count, keys[Int(cashBook)] == .clientCash(account: account, asset: asset) else {
                 throw .corrupt("account \(a): cash book \(cashBook)")
             }

@@ -25,7 +25,7 @@ extension Engine {
         }
         e.int(accounts.count)
         for acct in accounts {
-            e.string(acct.name); e.int(acct.group); e.int(acct.feeTier); e.int(acct.cashBook)
+            infallible { () throws(SnapshotError) in _ = try AccountState.codeHeader(acct, &e) }
             for p in acct.positions { p.encode(into: &e) }
             acct.clientOrderIds.encode(into: &e)
         }
