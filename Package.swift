@@ -91,6 +91,8 @@ let package = Package(
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance"]),
         .testTarget(name: "DisclosuresTests", dependencies: ["Disclosures", "Engine", "HarbourCore"]),
         .testTarget(name: "FinancingTests", dependencies: ["Financing"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(
             name: "EngineTests",
             dependencies: [
