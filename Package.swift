@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Risk", targets: ["Risk"]),
         .library(name: "Compliance", targets: ["Compliance"]),
+        .library(name: "Financing", targets: ["Financing"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Sequencer", targets: ["Sequencer"]),
@@ -45,6 +46,7 @@ let package = Package(
         .target(name: "Compliance", dependencies: ["HarbourCore"]),
         .target(name: "Disclosures", dependencies: ["HarbourCore", "Risk", "Engine", "Matching",
                                                     .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Financing", dependencies: ["HarbourCore", "Compliance"]),
         .target(
             name: "Engine",
             dependencies: [
@@ -91,6 +93,9 @@ let package = Package(
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance"]),
         .testTarget(name: "DisclosuresTests", dependencies: ["Disclosures", "Engine", "HarbourCore", "CommandInput"]),
+        .testTarget(name: "FinancingTests", dependencies: ["Financing"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(
             name: "EngineTests",
             dependencies: [

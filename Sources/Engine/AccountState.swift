@@ -13,3 +13,20 @@ struct AccountState: Sendable {
     /// Command number at which a balance event was last queued (coalescing).
     var balanceTouchedAt: Int64 = -1
 }
+
+extension AccountState {
+    /// The account's header: name, STP group, fee tier, cash book. One description for
+    /// snapshot, restore and state hash; written from `account`, or read (nil) and
+    /// returned. The engine checks what needs other state (unique name, group and fee
+    /// tier in range, the cash book's ledger key).
+    static func codeHeader<Coder: StateCoder>(_ account: AccountState?, _ coder: inout Coder) throws(Engine.SnapshotError)
+        -> (name: String, group: UInt32, feeTier: Int, cashBook: Int32) {
+        var name = account?.name ?? "", group = account?.group ?? 0
+        var feeTier = UInt32(account?.feeTier ?? 0), cashBook = account?.cashBook ?? 0
+        try coder.code(&name)
+        try coder.code(&group)
+        try coder.code(&feeTier)
+        try coder.code(&cashBook)
+        return (name, group, Int(feeTier), cashBook)
+    }
+}

@@ -42,3 +42,37 @@ struct ClientOrderIdRegistry: Sendable {
     /// The remembered finished ids, oldest first (for the state hash).
     var finishedInOrder: ArraySlice<String> { finished[finishedStart...] }
 }
+
+extension ClientOrderIdRegistry: StateCoding {
+    /// The open ids in order-id order (id, order), then the remembered finished ids,
+    /// oldest first. Reading checks they are distinct and disjoint; the engine checks
+    /// the memory bound and that each open id names an open order.
+    mutating func code<Coder: StateCoder>(_ coder: inout Coder) throws(Engine.SnapshotError) {
+        let open = coder.isReading ? [] : live.sorted { $0.value < $1.value }
+        var openCount = open.count
+        try coder.codeCount(&openCount)
+        var readLive: [String: OrderID] = [:]
+        for k in 0..<openCount {
+            var text = coder.isReading ? "" : open[k].key
+            var order = coder.isReading ? 0 : open[k].value
+            try coder.code(&text)
+            try coder.code(&order)
+            if coder.isReading {
+                try coder.require(readLive.updateValue(order, forKey: text) == nil, "client order id '\(text)' repeated")
+            }
+        }
+        var done = coder.isReading ? [] : Array(finishedInOrder)
+        var doneCount = done.count
+        try coder.codeCount(&doneCount)
+        if coder.isReading { done = [String](repeating: "", count: doneCount) }
+        var seen = Set<String>()
+        for k in 0..<doneCount {
+            try coder.code(&done[k])
+            if coder.isReading {
+                try coder.require(readLive[done[k]] == nil && seen.insert(done[k]).inserted,
+                                  "finished client order id '\(done[k])' repeated")
+            }
+        }
+        if coder.isReading { self = ClientOrderIdRegistry(live: readLive, finished: done) }
+    }
+}

@@ -9,10 +9,11 @@ extension Engine {
     /// for tests and debugging, never on the product's hot path.
     public func invariantViolations() -> [String] {
         var problems: [String] = []
-        if ledger.sum != 0 { problems.append("the ledger sums to \(ledger.sum), not zero") }
+        problems += ledger.invariantViolations()
         problems += positionsPoolViolations()
         problems += openOrderViolations()
         problems += liquidationIndexViolations()
+        problems += riskState.invariantViolations()
         return problems
     }
 
@@ -51,9 +52,7 @@ extension Engine {
     private func liquidationIndexViolations() -> [String] {
         guard liq.valid else { return [] }
         let kept = liq
-        rebuildLiquidationIndex()
-        let rebuilt = liq
-        liq = kept
+        let rebuilt = rebuiltLiquidationIndex()
         var problems: [String] = []
         for i in specs.indices {
             let (a, b) = (kept.instruments[i], rebuilt.instruments[i])

@@ -62,7 +62,7 @@ extension Engine {
     func positionMaintenance(_ i: Int, notional: Int128) -> Int128 {
         let tier = specs[i].tier(forNotional: notional.clampedInt64)
         let rate = Int128(tier.maintenanceRate.raw + riskState.addOns[i])
-        return max(0, (notional * rate).divided(by: 100_000_000, rounding: .up) - Int128(tier.deduction))
+        return max(0, Rate.scaled(notional, byRaw: rate, rounding: .up) - Int128(tier.deduction))
     }
 
     func isolatedMargin(_ a: UInt32, _ i: Int) -> Int64 {
@@ -107,12 +107,12 @@ extension Engine {
             let notional = Int128(size.magnitude) * Int128(guess) * f
             let rate = Int128(specs[i].tier(forNotional: notional.clampedInt64).maintenanceRate.raw + riskState.addOns[i])
             // slope × 1e8, per raw price unit.
-            let slope = Int128(size) * f * 100_000_000 - Int128(size.magnitude) * f * rate
+            let slope = Int128(size) * f * Rate.rawDenominator - Int128(size.magnitude) * f * rate
             if slope != 0 {
                 let gap = riskGap(a, instrument: i, price: guess)
                 // The guess only steers the search: its rounding does not matter.
-                let step = slope > 0 ? (gap * 100_000_000).divided(by: slope, rounding: .down)
-                    : -(gap * 100_000_000).divided(by: -slope, rounding: .down)
+                let step = slope > 0 ? (gap * Rate.rawDenominator).divided(by: slope, rounding: .down)
+                    : -(gap * Rate.rawDenominator).divided(by: -slope, rounding: .down)
                 guess = Int64(clamping: max(1, min(Int128(maxP), Int128(guess) - step)))
             }
         }
@@ -189,6 +189,12 @@ extension Engine {
     /// Recomputes an account's entries; returns whether the current mark crosses any.
     @discardableResult
     func refreshLiquidationEntries(_ a: UInt32) -> Bool {
+        refreshLiquidationEntries(a, in: &liq)
+    }
+
+    /// Sets account `a`'s entries in `index` (the engine's own, or one being rebuilt).
+    @discardableResult
+    func refreshLiquidationEntries(_ a: UInt32, in index: inout LiquidationIndex) -> Bool {
         let positions = accounts[Int(a)].positions
         var crossCount = 0
         for p in positions where p.size != 0 && !p.isolated { crossCount += 1 }
@@ -196,8 +202,8 @@ extension Engine {
         for i in 0..<positions.count {
             let p = positions[i]
             let t = triggerPrice(a, instrument: i)
-            liq.set(account: a, instrument: i, to: t)
-            liq.setMulti(account: a, instrument: i, p.size != 0 && !p.isolated && crossCount > 1)
+            index.set(account: a, instrument: i, to: t)
+            index.setMulti(account: a, instrument: i, p.size != 0 && !p.isolated && crossCount > 1)
             if let t, marks[i] > 0, t.long ? marks[i] <= t.price : marks[i] >= t.price { crossed = true }
         }
         return crossed
@@ -208,6 +214,15 @@ extension Engine {
         liq.removeAll()
         for a in accounts.indices { refreshLiquidationEntries(UInt32(a)) }
         liq.valid = true
+    }
+
+    /// A liquidation index computed from scratch, leaving the engine's own untouched (for
+    /// the state hash and the invariant check, which must not change state).
+    func rebuiltLiquidationIndex() -> LiquidationIndex {
+        var index = LiquidationIndex(instruments: specs.count)
+        for a in accounts.indices { refreshLiquidationEntries(UInt32(a), in: &index) }
+        index.valid = true
+        return index
     }
 
     /// End-of-command monitoring and liquidation, repeated while liquidations happen
@@ -394,7 +409,7 @@ extension Engine {
         }
         // Liquidation fee from what is left: never makes equity or cash negative.
         if filledNotional > 0 {
-            let fee = (filledNotional * Int128(config.liquidationFeeRate.raw)).divided(by: 100_000_000, rounding: .up)
+            let fee = Rate.scaled(filledNotional, byRaw: Int128(config.liquidationFeeRate.raw), rounding: .up)
             let cash = Int128(ledger.balance(accounts[Int(a)].cashBook))
             let room = isolated ? min(cash, cash - cashBefore) : min(cash, margin(of: a).equity)
             let charged = max(0, min(fee, room))

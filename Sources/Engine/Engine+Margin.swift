@@ -62,7 +62,7 @@ extension Engine {
                 equity += (size * mark - Int128(p.cost)) * f
                 let posNotional = Int128(size.magnitude) * mark * f
                 initial += posNotional.divided(by: lev, rounding: .up)
-                if addOn != 0 { initial += (posNotional * addOn).divided(by: 100_000_000, rounding: .up) }
+                if addOn != 0 { initial += Rate.scaled(posNotional, byRaw: addOn, rounding: .up) }
                 maintenance += positionMaintenance(i, notional: posNotional)
             }
             var buySide: Int128 = 0
@@ -71,9 +71,9 @@ extension Engine {
                 let opening = max(0, bq128 - max(0, -size))
                 let valued = max(bv128, bq128 * mark)
                 buySide = (valued * f * opening).divided(by: bq128 * lev, rounding: .up)
-                if addOn != 0 { buySide += (valued * f * opening * addOn).divided(by: bq128 * 100_000_000, rounding: .up) }
+                if addOn != 0 { buySide += (valued * f * opening * addOn).divided(by: bq128 * Rate.rawDenominator, rounding: .up) }
                 buySide += max(0, bv128 - bq128 * mark) * f
-                buySide += (bv128 * f * feeRate).divided(by: 100_000_000, rounding: .up)
+                buySide += Rate.scaled(bv128 * f, byRaw: feeRate, rounding: .up)
             }
             var sellSide: Int128 = 0
             if sq > 0 {
@@ -81,9 +81,9 @@ extension Engine {
                 let opening = max(0, sq128 - max(0, size))
                 let valued = max(sv128, sq128 * mark)
                 sellSide = (valued * f * opening).divided(by: sq128 * lev, rounding: .up)
-                if addOn != 0 { sellSide += (valued * f * opening * addOn).divided(by: sq128 * 100_000_000, rounding: .up) }
+                if addOn != 0 { sellSide += (valued * f * opening * addOn).divided(by: sq128 * Rate.rawDenominator, rounding: .up) }
                 sellSide += max(0, sq128 * mark - sv128) * f
-                sellSide += (sv128 * f * feeRate).divided(by: 100_000_000, rounding: .up)
+                sellSide += Rate.scaled(sv128 * f, byRaw: feeRate, rounding: .up)
             }
             initial += max(buySide, sellSide)
         }

@@ -121,7 +121,7 @@ extension Engine {
     /// The band of acceptable limit prices around mark (PRICE-4).
     func band(_ i: Int) -> (low: Int64, high: Int64) {
         let mark = marks[i]
-        let w = Int64((Int128(mark) * Int128(specs[i].priceBand.raw)).divided(by: 100_000_000, rounding: .down))
+        let w = Int64(Rate.scaled(Int128(mark), byRaw: Int128(specs[i].priceBand.raw), rounding: .down))
         return (mark - w, mark + w)
     }
 
@@ -129,7 +129,7 @@ extension Engine {
     func marketLimit(_ i: Int, side: Side) -> Int64 {
         let spec = specs[i]
         let mark = marks[i]
-        let w = Int64((Int128(mark) * Int128(spec.marketProtection.raw)).divided(by: 100_000_000, rounding: .down))
+        let w = Int64(Rate.scaled(Int128(mark), byRaw: Int128(spec.marketProtection.raw), rounding: .down))
         if side == .buy {
             let p = min(mark + w, spec.maxPrice)
             return p - p % spec.tickSize
@@ -241,60 +241,18 @@ extension Engine {
         return total
     }
 
-    /// The matching loop: strict price-time priority against the opposite side.
+    /// Matches a taker with the venue's matching loop (`Matcher`), the engine providing
+    /// settlement, reduce-only caps and removal of makers (`EngineMatching`).
     func match(_ t: inout Taker) {
         let i = Int(t.instrument)
-        let book = books[i]
-        let makerSide = t.side.opposite
-        let tiers = config.feeTiers
-        let takerFeeRate = t.feeOverride ?? tiers[accounts[Int(t.account)].feeTier].taker
-        var traded = false
-        var lastPrice: Int64 = 0
-        while t.remaining > 0, let slot = book.bestSlot(of: makerSide) {
-            let m = book[slot]
-            if t.side == .buy ? m.price > t.limit : m.price < t.limit { break }
-            if m.group == t.group {
-                if t.stp.expiresMaker { removeResting(slot: slot, instrument: t.instrument, reason: "STP", canceled: false) }
-                if t.stp.expiresTaker { t.stoppedBySTP = true; break }
-                continue
-            }
-            var q = min(t.remaining, m.remaining)
-            if m.reduceOnly {
-                let mp = accounts[Int(m.account)].positions[i].size
-                let cap = m.side == .sell ? max(0, mp) : max(0, -mp)
-                if cap == 0 {
-                    removeResting(slot: slot, instrument: t.instrument, reason: "REDUCE_ONLY", canceled: false)
-                    continue
-                }
-                q = min(q, cap)
-            }
-            let makerFee = settleFill(account: m.account, instrument: t.instrument, side: m.side, quantity: q, price: m.price,
-                                      feeRate: tiers[accounts[Int(m.account)].feeTier].maker)
-            let takerFee = settleFill(account: t.account, instrument: t.instrument, side: t.side, quantity: q, price: m.price,
-                                      feeRate: takerFeeRate)
-            // Open-order aggregates of the maker shrink by the filled part.
-            if m.side == .buy {
-                accounts[Int(m.account)].positions[i].buyQuantity -= q
-                accounts[Int(m.account)].positions[i].buyValue -= q * m.price
-            } else {
-                accounts[Int(m.account)].positions[i].sellQuantity -= q
-                accounts[Int(m.account)].positions[i].sellValue -= q * m.price
-            }
-            t.remaining -= q
-            events.append(.trade(Trade(instrument: InstrumentID(t.instrument), price: m.price, quantity: q, makerOrderId: m.orderId,
-                                       takerOrderId: t.orderId, makerAccount: AccountID(m.account), takerAccount: AccountID(t.account),
-                                       takerSide: t.side, makerFee: makerFee, takerFee: takerFee)))
-            traded = true
-            lastPrice = m.price
-            if book.fill(slot: slot, quantity: q) {
-                detach(slot: slot, instrument: t.instrument)
-                finishClientId(orderId: m.orderId, account: m.account)
-            } else if m.reduceOnly && q < min(t.remaining + q, m.remaining) {
-                // The reduce-only maker hit its cap: what is left would increase exposure.
-                removeResting(slot: slot, instrument: t.instrument, reason: "REDUCE_ONLY", canceled: false)
-            }
-        }
-        if traded {
+        var delegate = EngineMatching(engine: self, instrument: t.instrument,
+                                      takerFeeRate: t.feeOverride ?? config.feeTiers[accounts[Int(t.account)].feeTier].taker)
+        var taker = MatchTaker(orderId: t.orderId, account: t.account, group: t.group, side: t.side, limit: t.limit,
+                               remaining: t.remaining, stp: t.stp)
+        let lastPrice = Matcher.match(&taker, in: books[i], delegate: &delegate)
+        t.remaining = taker.remaining
+        t.stoppedBySTP = taker.stoppedBySTP
+        if lastPrice != 0 {
             lastPrices[i] = lastPrice
             if !conditionals[i][1].isEmpty { lastPriceMoved.append(UInt16(i)) }
         }
@@ -306,13 +264,7 @@ extension Engine {
         let order = RestingOrder(orderId: t.orderId, account: t.account, group: t.group, side: t.side, price: t.limit,
                                  quantity: t.quantity, remaining: t.remaining, reduceOnly: reduceOnly)
         books[i].insert(order, ownerHead: &accounts[a].positions[i].orderHead)
-        if t.side == .buy {
-            accounts[a].positions[i].buyQuantity += t.remaining
-            accounts[a].positions[i].buyValue += t.remaining * t.limit
-        } else {
-            accounts[a].positions[i].sellQuantity += t.remaining
-            accounts[a].positions[i].sellValue += t.remaining * t.limit
-        }
+        accounts[a].positions[i].addOpen(t.side, quantity: t.remaining, price: t.limit)
         accounts[a].positions[i].openOrders += 1
         if reduceOnly { accounts[a].positions[i].reduceOnlyOrders += 1 }
     }
@@ -333,13 +285,7 @@ extension Engine {
         let book = books[i]
         let o = book[slot]
         let a = Int(o.account)
-        if o.side == .buy {
-            accounts[a].positions[i].buyQuantity -= o.remaining
-            accounts[a].positions[i].buyValue -= o.remaining * o.price
-        } else {
-            accounts[a].positions[i].sellQuantity -= o.remaining
-            accounts[a].positions[i].sellValue -= o.remaining * o.price
-        }
+        accounts[a].positions[i].removeOpen(o.side, quantity: o.remaining, price: o.price)
         detach(slot: slot, instrument: instrument)
         let end = OrderEnd(orderId: o.orderId, account: AccountID(o.account), instrument: InstrumentID(instrument),
                            clientOrderId: clientIdByOrder[o.orderId], reason: reason, remaining: o.remaining)
@@ -363,13 +309,7 @@ extension Engine {
                 let cut = o.remaining - cap
                 _ = book.fill(slot: slot, quantity: cut)
                 book.setQuantity(slot: slot, quantity: o.quantity - cut)
-                if o.side == .buy {
-                    accounts[a].positions[i].buyQuantity -= cut
-                    accounts[a].positions[i].buyValue -= cut * o.price
-                } else {
-                    accounts[a].positions[i].sellQuantity -= cut
-                    accounts[a].positions[i].sellValue -= cut * o.price
-                }
+                accounts[a].positions[i].removeOpen(o.side, quantity: cut, price: o.price)
                 events.append(.amended(orderId: o.orderId, account: AccountID(account), instrument: InstrumentID(instrument),
                                        price: o.price, quantity: o.quantity - cut, clientOrderId: clientIdByOrder[o.orderId]))
             }
@@ -473,13 +413,7 @@ extension Engine {
             if cut > 0 {
                 _ = book.fill(slot: slot, quantity: cut)
                 book.setQuantity(slot: slot, quantity: newQuantity)
-                if o.side == .buy {
-                    accounts[a].positions[i].buyQuantity -= cut
-                    accounts[a].positions[i].buyValue -= cut * o.price
-                } else {
-                    accounts[a].positions[i].sellQuantity -= cut
-                    accounts[a].positions[i].sellValue -= cut * o.price
-                }
+                accounts[a].positions[i].removeOpen(o.side, quantity: cut, price: o.price)
             }
             events.append(.amended(orderId: id, account: account, instrument: instrument, price: newPrice, quantity: newQuantity, clientOrderId: coid))
             return
@@ -493,8 +427,7 @@ extension Engine {
                           account: account, clientOrderId: coid, orderId: id)
         }
         var p = accounts[a].positions[i]
-        if o.side == .buy { p.buyQuantity -= o.remaining; p.buyValue -= o.remaining * o.price }
-        else { p.sellQuantity -= o.remaining; p.sellValue -= o.remaining * o.price }
+        p.removeOpen(o.side, quantity: o.remaining, price: o.price)
         if o.reduceOnly {
             let reducible = o.side == .sell ? max(0, p.size) : max(0, -p.size)
             if newRemaining > reducible {
@@ -516,13 +449,7 @@ extension Engine {
             }
         }
         // Remove the old resting order silently and run the amended one as an incoming order.
-        if o.side == .buy {
-            accounts[a].positions[i].buyQuantity -= o.remaining
-            accounts[a].positions[i].buyValue -= o.remaining * o.price
-        } else {
-            accounts[a].positions[i].sellQuantity -= o.remaining
-            accounts[a].positions[i].sellValue -= o.remaining * o.price
-        }
+        accounts[a].positions[i].removeOpen(o.side, quantity: o.remaining, price: o.price)
         detach(slot: slot, instrument: instrument.index)
         events.append(.amended(orderId: id, account: account, instrument: instrument, price: newPrice, quantity: newQuantity, clientOrderId: coid))
         var t = Taker(orderId: id, account: account.index, group: accounts[a].group, instrument: instrument.index, side: o.side,
@@ -583,4 +510,44 @@ extension OrderRef {
 extension InstrumentSpec {
     func priceString(_ raw: Int64) -> String { FixedDecimal.format(raw, scale: priceScale) }
     func sizeString(_ raw: Int64) -> String { FixedDecimal.format(raw, scale: sizeScale) }
+}
+
+/// The engine's side of the matching loop: every trade settles on the ledger for maker
+/// and taker, the maker's open-order totals shrink, and makers leave the book through the
+/// engine's bookkeeping (owner lists, client order ids, events).
+struct EngineMatching: MatchingDelegate {
+    unowned(unsafe) let engine: Engine
+    let instrument: UInt16
+    let takerFeeRate: Rate
+
+    @inline(__always)
+    func expire(slot: Int32, reason: MatchExpiry) {
+        engine.removeResting(slot: slot, instrument: instrument, reason: reason == .selfTrade ? "STP" : "REDUCE_ONLY", canceled: false)
+    }
+
+    @inline(__always)
+    func reduceOnlyCap(of maker: RestingOrder) -> Int64 {
+        let size = engine.accounts[Int(maker.account)].positions[Int(instrument)].size
+        return maker.side == .sell ? max(0, size) : max(0, -size)
+    }
+
+    @inline(__always)
+    func trade(maker: RestingOrder, taker: MatchTaker, quantity: Int64) {
+        let e = engine
+        let makerFee = e.settleFill(account: maker.account, instrument: instrument, side: maker.side, quantity: quantity,
+                                    price: maker.price, feeRate: e.config.feeTiers[e.accounts[Int(maker.account)].feeTier].maker)
+        let takerFee = e.settleFill(account: taker.account, instrument: instrument, side: taker.side, quantity: quantity,
+                                    price: maker.price, feeRate: takerFeeRate)
+        e.accounts[Int(maker.account)].positions[Int(instrument)].removeOpen(maker.side, quantity: quantity, price: maker.price)
+        e.events.append(.trade(Trade(instrument: InstrumentID(instrument), price: maker.price, quantity: quantity,
+                                     makerOrderId: maker.orderId, takerOrderId: taker.orderId,
+                                     makerAccount: AccountID(maker.account), takerAccount: AccountID(taker.account),
+                                     takerSide: taker.side, makerFee: makerFee, takerFee: takerFee)))
+    }
+
+    @inline(__always)
+    func filled(slot: Int32, maker: RestingOrder) {
+        engine.detach(slot: slot, instrument: instrument)
+        engine.finishClientId(orderId: maker.orderId, account: maker.account)
+    }
 }

@@ -231,3 +231,23 @@ extension Engine {
         }
     }
 }
+
+extension Engine {
+    /// Mark, last trade price and trading status of instrument `i`: one description for
+    /// snapshot, restore and state hash (issue 13). Reading checks both prices are within
+    /// 0...maxPrice (0: none yet) and the status is known.
+    func codeInstrumentPrices<Coder: StateCoder>(_ i: Int, _ coder: inout Coder) throws(SnapshotError) {
+        var mark = marks[i], last = lastPrices[i], status = statuses[i].rawValue
+        try coder.code(&mark)
+        try coder.code(&last)
+        try coder.code(&status)
+        guard coder.isReading else { return }
+        let range = 0...specs[i].maxPrice
+        try coder.require(range.contains(mark) && range.contains(last),
+                          "\(specs[i].symbol): mark \(mark) / last price \(last) out of range")
+        guard let restored = InstrumentStatus(rawValue: status) else { throw .corrupt("\(specs[i].symbol): bad status") }
+        marks[i] = mark
+        lastPrices[i] = last
+        statuses[i] = restored
+    }
+}

@@ -8,12 +8,15 @@ import Matching
 ///
 /// A snapshot is the complete engine state in a versioned little-endian binary encoding:
 ///
-///     "HBSN"  u16 version (3; versions 1 and 2, from before pricing and platform risk
-///       monitoring, are refused and recovery replays the journal)
+///     "HBSN"  u16 version (4; older versions are refused and recovery replays the
+///       journal: 1 and 2 predate pricing and platform risk monitoring, 3 framed the risk
+///       state as a counted list of words before it was coded by `RiskMonitorState.code`)
 ///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory,
 ///       per instrument the funding interval and pricing parameters
 ///     the state hash of the engine at the snapshot (checked after restore)
-///     counters, per-instrument marks / last prices / statuses
+///     counters (codeCounters: nextOrderId, lastTimestamp, nextGroup, then the
+///       snapshot-only commandCount and emitPostings), per-instrument marks / last prices /
+///       statuses (codeInstrumentPrices)
 ///     ledger: keys (BookKey case + fields) in id order with balances; posting count
 ///     group names → ids (sorted by name)
 ///     accounts: name, group, fee tier, cash book; every position field, and the ids of the
@@ -65,7 +68,7 @@ extension Engine {
 
     /// "HBSN".
     public static let snapshotMagic: [UInt8] = [0x48, 0x42, 0x53, 0x4E]
-    public static let snapshotVersion: UInt16 = 3
+    public static let snapshotVersion: UInt16 = 4
     static let snapshotChecksumSize = 32
 
     // MARK: - Writing
@@ -89,24 +92,11 @@ extension Engine {
         w.str(stateHash())
 
         // Counters and prices.
-        w.i64(nextOrderId)
-        w.i64(lastTimestamp)
-        w.i64(commandCount)
-        w.u32(nextGroup)
-        w.u8(emitPostings ? 1 : 0)
-        for i in specs.indices {
-            w.i64(marks[i])
-            w.i64(lastPrices[i])
-            w.u8(statuses[i].rawValue)
-        }
+        infallible { () throws(SnapshotError) in try codeCounters(&w) }
+        for i in specs.indices { infallible { () throws(SnapshotError) in try codeInstrumentPrices(i, &w) } }
 
         // Ledger.
-        w.u32(UInt32(ledger.keys.count))
-        for (k, b) in zip(ledger.keys, ledger.balances) {
-            Self.writeBookKey(k, &w)
-            w.i64(b)
-        }
-        w.i64(ledger.postingCount)
+        ledger.encode(into: &w)
 
         // Group names.
         let groups = groupIndex.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
@@ -116,26 +106,15 @@ extension Engine {
         // Accounts.
         w.u32(UInt32(accounts.count))
         for acct in accounts {
-            w.str(acct.name)
-            w.u32(acct.group)
-            w.u32(UInt32(acct.feeTier))
-            w.i32(acct.cashBook)
+            infallible { () throws(SnapshotError) in _ = try AccountState.codeHeader(acct, &w) }
             for (i, p) in acct.positions.enumerated() {
-                w.i64(p.size); w.i64(p.cost); w.i64(p.leverage)
-                w.u8(p.isolated ? 1 : 0); w.i32(p.isolatedBook)
-                w.i64(p.buyQuantity); w.i64(p.buyValue); w.i64(p.sellQuantity); w.i64(p.sellValue)
-                w.i32(p.openOrders); w.i32(p.reduceOnlyOrders)
+                p.encode(into: &w)
                 let book = books[i]
                 let owned = book.ownerSlots(head: p.orderHead)
                 w.u32(UInt32(owned.count))
                 for s in owned { w.i64(book[s].orderId) }
             }
-            let live = acct.clientOrderIds.live.sorted { $0.value < $1.value }
-            w.u32(UInt32(live.count))
-            for (k, v) in live { w.str(k); w.i64(v) }
-            let finished = acct.clientOrderIds.finishedInOrder
-            w.u32(UInt32(finished.count))
-            for k in finished { w.str(k) }
+            acct.clientOrderIds.encode(into: &w)
         }
         let byOrder = clientIdByOrder.sorted { $0.key < $1.key }
         w.u32(UInt32(byOrder.count))
@@ -146,23 +125,16 @@ extension Engine {
             for side in [Side.buy, .sell] {
                 let orders = book.ordersInPriority(side)
                 w.u32(UInt32(orders.count))
-                for o in orders {
-                    w.i64(o.orderId); w.u32(o.account); w.u32(o.group); w.i64(o.price)
-                    w.i64(o.quantity); w.i64(o.remaining); w.u8(o.reduceOnly ? 1 : 0)
-                }
+                for o in orders { infallible { () throws(SnapshotError) in _ = try RestingOrder.code(o, side: side, &w) } }
             }
         }
 
         // Conditional orders, per trigger source (mark, last).
         for perSource in conditionals {
-            for cb in perSource {
+            for (cb, source) in zip(perSource, [TriggerSource.mark, .last]) {
                 let all = cb.all
                 w.u32(UInt32(all.count))
-                for c in all {
-                    w.i64(c.orderId); w.u32(c.account); w.u8(c.side.rawValue); w.u8(c.type.rawValue)
-                    w.i64(c.stopPrice); w.i64(c.limitPrice); w.i64(c.quantity); w.u8(c.reduceOnly ? 1 : 0)
-                    w.u8(c.timeInForce.rawValue); w.u8(c.stp.rawValue); w.optStr(c.clientOrderId)
-                }
+                for c in all { infallible { () throws(SnapshotError) in _ = try ConditionalOrder.code(c, source: source, &w) } }
             }
         }
 
@@ -267,47 +239,20 @@ extension Engine {
         let recordedHash = try r.str()
 
         // Counters and prices.
-        nextOrderId = try r.i64()
-        guard nextOrderId >= 1 else { throw .corrupt("nextOrderId \(nextOrderId)") }
-        lastTimestamp = try r.i64()
-        commandCount = try r.i64()
-        guard commandCount >= 0 else { throw .corrupt("commandCount \(commandCount)") }
-        nextGroup = try r.u32()
-        emitPostings = try r.bool()
-        for i in 0..<ni {
-            let mark = try r.i64(), last = try r.i64()
-            guard (0...specs[i].maxPrice).contains(mark), (0...specs[i].maxPrice).contains(last) else {
-                throw .corrupt("\(specs[i].symbol): mark \(mark) / last price \(last) out of range")
-            }
-            guard let st = InstrumentStatus(rawValue: try r.u8()) else { throw .corrupt("\(specs[i].symbol): bad status") }
-            marks[i] = mark
-            lastPrices[i] = last
-            statuses[i] = st
-        }
+        try codeCounters(&r)
+        for i in 0..<ni { try codeInstrumentPrices(i, &r) }
 
         // Ledger.
-        let nBooks = try r.count()
-        var keys: [BookKey] = []
-        var balances: [Int64] = []
-        keys.reserveCapacity(nBooks)
-        balances.reserveCapacity(nBooks)
-        for _ in 0..<nBooks {
-            keys.append(try r.bookKey())
-            balances.append(try r.i64())
-        }
-        let postingCount = try r.i64()
-        guard postingCount >= 0 else { throw .corrupt("posting count \(postingCount)") }
-        guard let restored = Ledger(restoring: keys, balances: balances, postingCount: postingCount) else {
-            throw .corrupt("ledger book key repeated")
-        }
+        var restored = Ledger()
+        try restored.code(&r)
         let houseBooks: [(BookKey, Int32)] = [(.positionsPool(asset: asset), poolBook), (.houseFees(asset: asset), feesBook),
                                               (.external(asset: asset), externalBook), (.houseRounding(asset: asset), roundingBook),
                                               (.insuranceFund(asset: asset), insuranceBook)]
         for (k, id) in houseBooks where restored.existingBook(k) != id {
             throw .corrupt("ledger book \(k) is not at id \(id)")
         }
-        guard restored.sum == 0 else { throw .corrupt("ledger does not sum to zero") }
         ledger = restored
+        let keys = ledger.keys
 
         // Group names.
         let nGroups = try r.count()
@@ -326,41 +271,30 @@ extension Engine {
         ownerLists.reserveCapacity(nAccounts * ni)
         for a in 0..<nAccounts {
             let account = UInt32(a)
-            let name = try r.str()
+            let header = try AccountState.codeHeader(nil, &r)
+            let name = header.name
             guard !name.isEmpty, accountIndex.updateValue(account, forKey: name) == nil else {
                 throw .corrupt("account \(a): name '\(name)' empty or repeated")
             }
-            let group = try r.u32()
+            let group = header.group
             guard group < nextGroup else { throw .corrupt("account \(a): group \(group) ≥ nextGroup \(nextGroup)") }
-            let feeTier = Int(try r.u32())
+            let feeTier = header.feeTier
             guard feeTier < config.feeTiers.count else { throw .corrupt("account \(a): fee tier \(feeTier)") }
-            let cashBook = try r.i32()
+            let cashBook = header.cashBook
             guard cashBook >= 0, Int(cashBook) < keys.count, keys[Int(cashBook)] == .clientCash(account: account, asset: asset) else {
                 throw .corrupt("account \(a): cash book \(cashBook)")
             }
             var positions = ContiguousArray<PositionState>()
             positions.reserveCapacity(ni)
             for i in 0..<ni {
-                let size = try r.i64(), cost = try r.i64(), leverage = try r.i64()
-                guard (1...specs[i].maxLeverage).contains(leverage) else { throw .corrupt("account \(a): leverage \(leverage)") }
-                var p = PositionState(leverage: leverage)
-                p.size = size
-                p.cost = cost
-                p.isolated = try r.bool()
-                p.isolatedBook = try r.i32()
+                var p = PositionState(leverage: 1)
+                try p.code(&r)
+                guard (1...specs[i].maxLeverage).contains(p.leverage) else { throw .corrupt("account \(a): leverage \(p.leverage)") }
                 if p.isolatedBook != -1 {
-                    guard p.isolatedBook >= 0, Int(p.isolatedBook) < keys.count,
+                    guard Int(p.isolatedBook) < keys.count,
                           keys[Int(p.isolatedBook)] == .clientIsolatedMargin(account: account, instrument: UInt16(i)) else {
                         throw .corrupt("account \(a): isolated book \(p.isolatedBook)")
                     }
-                } else if p.isolated {
-                    throw .corrupt("account \(a): isolated position without an isolated book")
-                }
-                p.buyQuantity = try r.i64(); p.buyValue = try r.i64()
-                p.sellQuantity = try r.i64(); p.sellValue = try r.i64()
-                p.openOrders = try r.i32(); p.reduceOnlyOrders = try r.i32()
-                guard p.openOrders >= 0, (0...p.openOrders).contains(p.reduceOnlyOrders) else {
-                    throw .corrupt("account \(a): order counts \(p.openOrders)/\(p.reduceOnlyOrders)")
                 }
                 let n = try r.count()
                 guard n == Int(p.openOrders) else { throw .corrupt("account \(a): owner list of \(n) orders, \(p.openOrders) open") }
@@ -370,23 +304,13 @@ extension Engine {
                 ownerLists.append(ids)
                 positions.append(p)
             }
-            var live: [String: OrderID] = [:]
-            for _ in 0..<(try r.count()) {
-                let c = try r.str(), id = try r.i64()
-                guard live.updateValue(id, forKey: c) == nil else { throw .corrupt("account \(a): client order id '\(c)' repeated") }
-            }
-            let nFinished = try r.count()
-            guard nFinished <= config.clientOrderIdMemory else { throw .corrupt("account \(a): \(nFinished) finished client order ids") }
-            var finished: [String] = []
-            finished.reserveCapacity(nFinished)
-            var seen = Set<String>()
-            for _ in 0..<nFinished {
-                let c = try r.str()
-                guard live[c] == nil, seen.insert(c).inserted else { throw .corrupt("account \(a): finished client order id '\(c)' repeated") }
-                finished.append(c)
+            var registry = ClientOrderIdRegistry()
+            try registry.code(&r)
+            guard registry.finishedInOrder.count <= config.clientOrderIdMemory else {
+                throw .corrupt("account \(a): \(registry.finishedInOrder.count) finished client order ids")
             }
             var acct = AccountState(name: name, group: group, feeTier: feeTier, cashBook: cashBook, positions: positions)
-            acct.clientOrderIds = ClientOrderIdRegistry(live: live, finished: finished)
+            acct.clientOrderIds = registry
             accounts.append(acct)
         }
         let nByOrder = try r.count()
@@ -407,8 +331,9 @@ extension Engine {
             for side in [Side.buy, .sell] {
                 var previousPrice: Int64? = nil
                 for _ in 0..<(try r.count()) {
-                    let id = try r.i64(), account = try r.u32(), group = try r.u32(), price = try r.i64()
-                    let quantity = try r.i64(), remaining = try r.i64(), reduceOnly = try r.bool()
+                    let order = try RestingOrder.code(nil, side: side, &r)
+                    let (id, account, group, price) = (order.orderId, order.account, order.group, order.price)
+                    let (quantity, remaining, reduceOnly) = (order.quantity, order.remaining, order.reduceOnly)
                     guard id >= 1, id < nextOrderId, ownerOf.updateValue(account, forKey: id) == nil else {
                         throw .corrupt("\(spec.symbol): resting order id \(id) out of range or repeated")
                     }
@@ -427,9 +352,7 @@ extension Engine {
                         throw .corrupt("\(spec.symbol): open-order totals of account \(account) overflow")
                     }
                     var scratchHead: Int32 = -1
-                    book.insert(RestingOrder(orderId: id, account: account, group: group, side: side, price: price,
-                                             quantity: quantity, remaining: remaining, reduceOnly: reduceOnly),
-                                ownerHead: &scratchHead)
+                    book.insert(order, ownerHead: &scratchHead)
                 }
             }
         }
@@ -460,15 +383,9 @@ extension Engine {
             for (src, source) in [TriggerSource.mark, .last].enumerated() {
                 var previous = OrderID.min
                 for _ in 0..<(try r.count()) {
-                    let id = try r.i64(), account = try r.u32()
-                    guard let side = Side(rawValue: try r.u8()), let type = OrderType(rawValue: try r.u8()), type.isConditional else {
-                        throw .corrupt("\(spec.symbol): conditional order \(id): bad side or type")
-                    }
-                    let stop = try r.i64(), limit = try r.i64(), quantity = try r.i64(), reduceOnly = try r.bool()
-                    guard let tif = TimeInForce(rawValue: try r.u8()), let stp = SelfTradePrevention(rawValue: try r.u8()) else {
-                        throw .corrupt("\(spec.symbol): conditional order \(id): bad time in force or STP mode")
-                    }
-                    let coid = try r.optStr()
+                    let order = try ConditionalOrder.code(nil, source: source, &r)
+                    let (id, account, stop, quantity, coid) = (order.orderId, order.account, order.stopPrice, order.quantity,
+                                                               order.clientOrderId)
                     guard id > previous, id >= 1, id < nextOrderId, Int(account) < nAccounts,
                           ownerOf.updateValue(account, forKey: id) == nil else {
                         throw .corrupt("\(spec.symbol): conditional order id \(id) out of order, range or repeated")
@@ -477,9 +394,7 @@ extension Engine {
                     guard stop > 0, stop <= spec.maxPrice, quantity > 0, coid == clientIdByOrder[id] else {
                         throw .corrupt("\(spec.symbol): conditional order \(id): stop \(stop), quantity \(quantity) or client order id")
                     }
-                    conditionals[i][src].add(ConditionalOrder(orderId: id, account: account, side: side, type: type, stopPrice: stop,
-                                                              limitPrice: limit, quantity: quantity, reduceOnly: reduceOnly,
-                                                              timeInForce: tif, stp: stp, source: source, clientOrderId: coid))
+                    conditionals[i][src].add(order)
                     conditionalLocation[id] = (UInt16(i), source)
                 }
             }
@@ -508,6 +423,9 @@ extension Engine {
         }
         guard Int128(ledger.balance(poolBook)) == -cost else { throw .corrupt("positions pool does not equal −Σ position cost") }
 
+        // The derived liquidation index is built now, as the engine that took the
+        // snapshot had it (stateHash() no longer builds it as a side effect).
+        rebuildLiquidationIndex()
         let hash = stateHash()
         guard hash == recordedHash else {
             throw SnapshotError(.stateHashMismatch, "restored state hash \(hash) differs from the recorded \(recordedHash)")

@@ -8,56 +8,35 @@ import Matching
 extension Engine {
     public func stateHash() -> String {
         var e = StateEncoder()
-        e.int(nextOrderId)
-        e.int(lastTimestamp)
-        e.int(Int64(nextGroup))
+        infallible { () throws(SnapshotError) in try codeCounters(&e) }
         for i in specs.indices {
             e.string(specs[i].symbol)
-            e.int(marks[i])
-            e.int(lastPrices[i])
-            e.int(Int64(statuses[i].rawValue))
+            infallible { () throws(SnapshotError) in try codeInstrumentPrices(i, &e) }
             for side in [Side.buy, .sell] {
                 let orders = books[i].ordersInPriority(side)
                 e.int(orders.count)
-                for o in orders {
-                    e.int(o.orderId); e.int(o.account); e.int(o.group); e.int(o.price)
-                    e.int(o.quantity); e.int(o.remaining); e.bool(o.reduceOnly)
-                }
+                for o in orders { infallible { () throws(SnapshotError) in _ = try RestingOrder.code(o, side: side, &e) } }
             }
-            for src in 0..<2 {
+            for (src, source) in [TriggerSource.mark, .last].enumerated() {
                 let all = conditionals[i][src].all
                 e.int(all.count)
-                for c in all {
-                    e.int(c.orderId); e.int(c.account); e.int(Int64(c.side.rawValue)); e.int(Int64(c.type.rawValue))
-                    e.int(c.stopPrice); e.int(c.limitPrice); e.int(c.quantity); e.bool(c.reduceOnly)
-                    e.int(Int64(c.timeInForce.rawValue)); e.int(Int64(c.stp.rawValue)); e.optionalString(c.clientOrderId)
-                }
+                for c in all { infallible { () throws(SnapshotError) in _ = try ConditionalOrder.code(c, source: source, &e) } }
             }
         }
         e.int(accounts.count)
         for acct in accounts {
-            e.string(acct.name); e.int(acct.group); e.int(acct.feeTier); e.int(acct.cashBook)
-            for p in acct.positions {
-                e.int(p.size); e.int(p.cost); e.int(p.leverage); e.bool(p.isolated); e.int(p.isolatedBook)
-                e.int(p.buyQuantity); e.int(p.buyValue); e.int(p.sellQuantity); e.int(p.sellValue)
-                e.int(p.openOrders); e.int(p.reduceOnlyOrders)
-            }
-            let live = acct.clientOrderIds.live.sorted { $0.value < $1.value }
-            e.int(live.count)
-            for (k, v) in live { e.string(k); e.int(v) }
-            let finished = acct.clientOrderIds.finishedInOrder
-            e.int(finished.count)
-            for k in finished { e.string(k) }
+            infallible { () throws(SnapshotError) in _ = try AccountState.codeHeader(acct, &e) }
+            for p in acct.positions { p.encode(into: &e) }
+            acct.clientOrderIds.encode(into: &e)
         }
-        e.int(ledger.balances.count)
-        for (k, b) in zip(ledger.keys, ledger.balances) { e.string(k.description); e.int(b) }
-        e.int(ledger.postingCount)
+        ledger.encode(into: &e)
         hashPricing(into: &e)
         hashRisk(into: &e)
-        // Liquidation index (derived: rebuilt from the state above when not yet built).
-        if !liq.valid { rebuildLiquidationIndex() }
+        // Liquidation index (derived: computed from the state above when not yet built,
+        // into a copy, so that hashing changes nothing).
+        let index = liq.valid ? liq : rebuiltLiquidationIndex()
         e.int(config.liquidationFeeRate.raw)
-        for inst in liq.instruments {
+        for inst in index.instruments {
             e.int(inst.longs.entries.count)
             for x in inst.longs.entries { e.int(x.price); e.int(x.account) }
             e.int(inst.shorts.entries.count)
@@ -70,5 +49,30 @@ extension Engine {
             let s = String(b, radix: 16)
             return s.count == 1 ? "0" + s : s
         }.joined()
+    }
+}
+
+extension Engine {
+    /// The engine's counters: next order id, the last command's time, the next STP group;
+    /// in snapshots only, the command count and whether postings are published (neither
+    /// is in the state hash).
+    func codeCounters<Coder: StateCoder>(_ coder: inout Coder) throws(SnapshotError) {
+        var orderId = nextOrderId, time = lastTimestamp, group = nextGroup
+        try coder.code(&orderId)
+        try coder.require(orderId >= 1, "nextOrderId \(orderId)")
+        try coder.code(&time)
+        try coder.code(&group)
+        var commands = commandCount, postings = emitPostings
+        if !coder.isHash {
+            try coder.code(&commands)
+            try coder.require(commands >= 0, "commandCount \(commands)")
+            try coder.code(&postings)
+        }
+        guard coder.isReading else { return }
+        nextOrderId = orderId
+        lastTimestamp = time
+        nextGroup = group
+        commandCount = commands
+        emitPostings = postings
     }
 }

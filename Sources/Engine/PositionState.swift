@@ -28,6 +28,48 @@ struct PositionState: Sendable {
 
     init(leverage: Int64) { self.leverage = leverage }
 
+    /// Adds an order's open quantity at `price` to the totals of its side: the one place
+    /// the buy/sell open-order aggregates grow.
+    @inline(__always)
+    mutating func addOpen(_ side: Side, quantity: Int64, price: Int64) {
+        if side == .buy {
+            buyQuantity += quantity
+            buyValue += quantity * price
+        } else {
+            sellQuantity += quantity
+            sellValue += quantity * price
+        }
+    }
+
+    /// Takes `quantity` at `price` off the totals of `side` (a fill, a cancel, a size
+    /// decrease): the one place they shrink.
+    @inline(__always)
+    mutating func removeOpen(_ side: Side, quantity: Int64, price: Int64) {
+        if side == .buy {
+            buyQuantity -= quantity
+            buyValue -= quantity * price
+        } else {
+            sellQuantity -= quantity
+            sellValue -= quantity * price
+        }
+    }
+
     /// Whether anything is open here (position or orders).
     var hasExposure: Bool { size != 0 || openOrders > 0 }
+}
+
+extension PositionState: StateCoding {
+    /// Size, cost, leverage, isolated flag and book, open-order totals and counts.
+    /// `orderHead` and `adlRank` are coded by their owners (the owner list as order ids,
+    /// the ranks with risk); `touchedAt` is per-command scratch.
+    mutating func code<Coder: StateCoder>(_ coder: inout Coder) throws(Engine.SnapshotError) {
+        try coder.code(&size); try coder.code(&cost); try coder.code(&leverage)
+        try coder.code(&isolated); try coder.code(&isolatedBook)
+        try coder.code(&buyQuantity); try coder.code(&buyValue); try coder.code(&sellQuantity); try coder.code(&sellValue)
+        try coder.code(&openOrders); try coder.code(&reduceOnlyOrders)
+        try coder.require(openOrders >= 0 && (0...openOrders).contains(reduceOnlyOrders),
+                          "order counts \(openOrders)/\(reduceOnlyOrders)")
+        try coder.require(isolatedBook >= -1, "isolated book \(isolatedBook)")
+        try coder.require(!isolated || isolatedBook != -1, "isolated position without an isolated book")
+    }
 }

@@ -12,10 +12,18 @@ public struct Rate: Sendable, Hashable, Comparable, CustomStringConvertible {
         raw = try FixedDecimal.parse(text, scale: Rate.scale)
     }
 
+    /// The denominator of a raw rate (1e8 = 100%).
+    public static let rawDenominator: Int128 = 100_000_000
+
     /// `amount × rate`, rounded as asked.
     @inlinable public func apply(to amount: Amount, rounding: Rounding) -> Amount {
-        let p = Int128(amount.raw) * Int128(raw)
-        return Amount(raw: Int64(p.divided(by: 100_000_000, rounding: rounding)))
+        Amount(raw: Int64(Rate.scaled(Int128(amount.raw), byRaw: Int128(raw), rounding: rounding)))
+    }
+
+    /// `value × rawRate ÷ 10⁸` in 128 bits, rounded as asked: the one place where a raw
+    /// rate (or a sum of raw rates, e.g. tier rate + add-on) scales an amount or a price.
+    @inlinable public static func scaled(_ value: Int128, byRaw rawRate: Int128, rounding: Rounding) -> Int128 {
+        (value * rawRate).divided(by: 100_000_000, rounding: rounding)
     }
 
     public var formatted: String { FixedDecimal.format(raw, scale: Rate.scale) }

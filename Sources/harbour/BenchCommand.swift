@@ -13,7 +13,7 @@ import Darwin
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Performance benches: the matching core alone (insert), the whole engine (engine), margin monitoring at scale (monitor).",
+        abstract: "Performance benches: the matching loop alone and through the engine (insert), the whole engine (engine), margin monitoring at scale (monitor).",
         subcommands: [InsertBench.self, EngineBench.self, MonitorBench.self]
     )
 }
@@ -34,25 +34,26 @@ func processCPUSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-/// Liquibook's classic insert workload on `BasicMatcher`.
+/// Liquibook's classic insert workload on the venue's own matching loop (`Matcher`), twice:
+/// "matching only" (the loop on a bare book, no risk) and "through the engine" (the same
+/// orders placed through `Engine.applyInPlace` with pre-trade risk, settlement and events).
 struct InsertBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insert",
-        abstract: "Liquibook insert workload on the plain matcher; last line: inserts_per_sec: N."
+        abstract: "Liquibook insert workload on the venue's matcher, alone and through the engine; last line: inserts_per_sec: N (matching only)."
     )
 
-    @Option(help: "Wall time to insert for, in seconds.")
+    @Option(help: "Wall time to insert for, per part, in seconds.")
     var seconds: Double = 3
 
     @Option(help: "PRNG seed.")
     var seed: UInt64 = 1
 
-    func run() throws {
-        // Pre-generated orders (the PRNG is not measured): alternating buy and sell,
-        // buys uniform in 1880...1889, sells in 1884...1893, quantities 100...1000 by 100.
-        // Even index = buy. The array is cycled; every insert gets a fresh order id.
+    /// Pre-generated orders (the PRNG is not measured): alternating buy and sell, buys
+    /// uniform in 1880...1889, sells in 1884...1893, quantities 100...1000 by 100.
+    /// Even index = buy. The arrays are cycled; every insert gets a fresh order id.
+    static func orders(seed: UInt64) -> (prices: [Int64], quantities: [Int64]) {
         let count = 1 << 22
-        let mask = count - 1
         var rng = SplitMix64(seed: seed)
         var prices = [Int64](repeating: 0, count: count)
         var quantities = [Int64](repeating: 0, count: count)
@@ -60,7 +61,23 @@ struct InsertBench: ParsableCommand {
             prices[k] = Int64(rng.below(10)) + (k & 1 == 0 ? 1880 : 1884)
             quantities[k] = Int64(rng.below(10) + 1) * 100
         }
-        let matcher = BasicMatcher(accounts: 1)
+        return (prices, quantities)
+    }
+
+    func run() throws {
+        let (prices, quantities) = Self.orders(seed: seed)
+        print("workload: Liquibook insert (buy 1880-1889, sell 1884-1893, qty 100-1000), the venue's Matcher, 1 book")
+        let alone = matchingOnly(prices, quantities)
+        let engine = throughEngine(prices, quantities)
+        print("through the engine / matching only: \(format2(engine / alone))")
+        print("inserts_per_sec: \(Int(alone))")
+    }
+
+    /// The matching loop on one bare book (buys by account 0, sells by account 1, in
+    /// different STP groups); returns inserts per second.
+    func matchingOnly(_ prices: [Int64], _ quantities: [Int64]) -> Double {
+        let mask = prices.count - 1
+        var matcher = BookOnlyMatching(accounts: 2)
         var inserted: Int64 = 0
         var filled: Int64 = 0
         let cpuStart = processCPUSeconds()
@@ -74,7 +91,8 @@ struct InsertBench: ParsableCommand {
                     for _ in 0..<1024 {
                         let k = Int(inserted) & mask
                         inserted += 1
-                        filled &+= matcher.submit(orderId: inserted, account: 0, group: 0, side: k & 1 == 0 ? .buy : .sell,
+                        let side = UInt32(k & 1)
+                        filled &+= matcher.submit(orderId: inserted, account: side, group: side, side: side == 0 ? .buy : .sell,
                                                   price: p[k], quantity: q[k])
                     }
                     now = monotonicNanos()
@@ -83,11 +101,67 @@ struct InsertBench: ParsableCommand {
         }
         let elapsed = Double(now - start) / 1e9
         let cpu = processCPUSeconds() - cpuStart
-        print("workload: Liquibook insert (buy 1880-1889, sell 1884-1893, qty 100-1000), BasicMatcher, 1 book")
-        print("inserted: \(inserted) in \(format2(elapsed)) s; fills: \(matcher.fillCount); quantity filled: \(filled)")
-        print("resting at end: \(matcher.book.orderCount) orders, \(matcher.book.bids.levels.count) bid and \(matcher.book.asks.levels.count) ask levels")
-        print("cpu time: \(format2(cpu)) s of \(format2(elapsed)) s wall; inserts per CPU second: \(Int(Double(inserted) / cpu))")
-        print("inserts_per_sec: \(Int(Double(inserted) / elapsed))")
+        print("[matching only] inserted: \(inserted) in \(format2(elapsed)) s; fills: \(matcher.fillCount); quantity filled: \(filled)")
+        print("[matching only] resting at end: \(matcher.book.orderCount) orders, \(matcher.book.bids.levels.count) bid and \(matcher.book.asks.levels.count) ask levels")
+        print("[matching only] cpu time: \(format2(cpu)) s of \(format2(elapsed)) s wall; inserts per CPU second: \(Int(Double(inserted) / cpu))")
+        print("[matching only] inserts_per_sec: \(Int(Double(inserted) / elapsed))")
+        return Double(inserted) / elapsed
+    }
+
+    /// Accounts per side in the engine part: the Liquibook stream leaves half its orders
+    /// resting for ever, so each round of `roundSize` orders is spread over enough
+    /// accounts to stay within the 200 open orders per account and the position limit.
+    static let accountsPerSide = 2_000
+    static let roundSize = 1 << 18
+    /// BTC-PERP mark 188.6 (1 decimal): every order price (188.0-189.3) is inside the 5% band.
+    static let mark: Int64 = 1886
+
+    /// The same orders as GTC limit orders on BTC-PERP through `Engine.applyInPlace`, in
+    /// rounds of `roundSize` on a fresh engine (set up untimed: 2 × 2,000 funded accounts,
+    /// each its own STP group, buyers and sellers apart); returns inserts per second.
+    func throughEngine(_ prices: [Int64], _ quantities: [Int64]) -> Double {
+        let mask = prices.count - 1
+        let perSide = Self.accountsPerSide
+        let instrument = InstrumentID(0)
+        var inserted = 0, rejected = 0, trades = 0, events = 0, rounds = 0
+        var timedNanos: UInt64 = 0
+        var cpu = 0.0
+        var timestamp: Int64 = 1_767_225_600_000
+        while timedNanos < UInt64(seconds * 1e9) {
+            let engine = Engine(config: .standard)
+            engine.applyInPlace(.markPrice(instrument: instrument, price: Self.mark), timestamp: timestamp)
+            for a in 0..<(2 * perSide) {
+                engine.applyInPlace(.openAccount(name: "insert\(a)", group: nil, feeTier: nil), timestamp: timestamp)
+                engine.applyInPlace(.deposit(account: AccountID(UInt32(a)), asset: "USD", amount: 1_000_000 * 1_000_000),
+                                    timestamp: timestamp)
+            }
+            let cpuStart = processCPUSeconds()
+            let start = monotonicNanos()
+            for n in 0..<Self.roundSize {
+                let k = inserted & mask
+                inserted += 1
+                let buy = k & 1 == 0
+                let account = UInt32((k >> 1) % perSide + (buy ? 0 : perSide))
+                // The clock advances 1 ms every 1,024 orders (a venue at ~1 M orders/s).
+                if n & 1023 == 0 { timestamp += 1 }
+                engine.applyInPlace(.placeOrder(PlaceOrder(account: AccountID(account), instrument: instrument,
+                                                           side: buy ? .buy : .sell, type: .limit, timeInForce: .gtc,
+                                                           price: prices[k], quantity: quantities[k])),
+                                    timestamp: timestamp)
+                if case .rejected = engine.events[0] { rejected += 1 }
+                for e in engine.events { if case .trade = e { trades += 1 } }
+                events += engine.events.count
+            }
+            timedNanos += monotonicNanos() - start
+            cpu += processCPUSeconds() - cpuStart
+            rounds += 1
+        }
+        let elapsed = Double(timedNanos) / 1e9
+        print("[through the engine] BTC-PERP, mark 188.6, \(2 * perSide) funded accounts (own STP groups, buyers and sellers apart), postings on, \(rounds) rounds of \(Self.roundSize) orders on a fresh engine (setup untimed)")
+        print("[through the engine] inserted: \(inserted) in \(format2(elapsed)) s; trades: \(trades); events: \(events); rejected: \(rejected)")
+        print("[through the engine] cpu time: \(format2(cpu)) s of \(format2(elapsed)) s wall; inserts per CPU second: \(Int(Double(inserted) / cpu))")
+        print("[through the engine] inserts_per_sec: \(Int(Double(inserted) / elapsed))")
+        return Double(inserted) / elapsed
     }
 }
 

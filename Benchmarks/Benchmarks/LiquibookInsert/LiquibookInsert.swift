@@ -2,7 +2,9 @@ import Benchmark
 import HarbourCore
 import Matching
 
-/// Workload (b): Liquibook's insert benchmark on `BasicMatcher` (matching core alone):
+/// Workload (b): Liquibook's insert benchmark on the venue's matching loop (`Matcher`, the
+/// loop `Engine` runs) over a bare book (`BookOnlyMatching`: no risk); buys by account 0 and
+/// sells by account 1, in different STP groups:
 /// alternating buy and sell limit orders, buys uniform in 1880...1889, sells in
 /// 1884...1893, quantities 100...1000 by 100, all into one book that keeps growing
 /// (as in Liquibook). Orders are pre-generated; one iteration inserts 1,000 of them.
@@ -10,7 +12,7 @@ final class InsertState {
     static let count = 1 << 22
     var prices = [Int64](repeating: 0, count: count)
     var quantities = [Int64](repeating: 0, count: count)
-    let matcher = BasicMatcher(accounts: 1)
+    var matcher = BookOnlyMatching(accounts: 2)
     var next: Int64 = 0
 
     init() {
@@ -41,18 +43,18 @@ let benchmarks: @Sendable () -> Void = {
 
     var state: InsertState?
 
-    Benchmark("LiquibookInsert BasicMatcher") { benchmark in
+    Benchmark("LiquibookInsert Matcher") { benchmark in
         let s: InsertState
         if let existing = state { s = existing } else { s = InsertState(); state = s }
-        let m = s.matcher
         let mask = InsertState.count - 1
         var id = s.next
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             let k = Int(id) & mask
             id += 1
-            blackHole(m.submit(orderId: id, account: 0, group: 0, side: k & 1 == 0 ? .buy : .sell,
-                               price: s.prices[k], quantity: s.quantities[k]))
+            let side = UInt32(k & 1)
+            blackHole(s.matcher.submit(orderId: id, account: side, group: side, side: side == 0 ? .buy : .sell,
+                                       price: s.prices[k], quantity: s.quantities[k]))
         }
         benchmark.stopMeasurement()
         s.next = id
