@@ -26,11 +26,15 @@ final class TestVenue: Sendable {
     init() async throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("harbour-gw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        host = try VenueHost(options: .init(dataDirectory: dir.appendingPathComponent("venue")))
+        // Starts at the real time and then only moves when a test moves it (each request
+        // moves it 1 ms). The host's command timestamps come from the same clock, so a slow
+        // machine cannot carry a refused request across a sampling or sweep boundary — time-
+        // driven engine work would then change the state hash of a request that changed
+        // nothing.
+        let clock = ManualClock(millis: SystemClock().nowMillis())
+        self.clock = clock
+        host = try VenueHost(options: .init(dataDirectory: dir.appendingPathComponent("venue"), clock: { clock.nowMillis() }))
         keys = try ApiKeyStore(dataDirectory: dir, masterKey: MasterKey.random())
-        // Starts at the real time (trade timestamps come from the host's wall clock) and then
-        // only moves when a test moves it.
-        clock = ManualClock(millis: SystemClock().nowMillis())
         let btc = InstrumentID(0)
         for name in ["alice", "bob", "mm"] {
             _ = try await host.submit(.openAccount(name: name, group: nil, feeTier: nil))
