@@ -37,6 +37,9 @@ struct AuditVerify: ParsableCommand {
     func run() throws {
         let root = URL(fileURLWithPath: directory)
         let audit = root.appendingPathComponent("audit")
+        guard FileManager.default.fileExists(atPath: audit.path) else {
+            throw ValidationError("\(directory) has no audit/ directory (the venue writes it beside journal/)")
+        }
         var extra: [AuditHead] = []
         for text in heads {
             let parts = text.split(separator: ":")
