@@ -92,8 +92,4 @@ public struct ReadModelHistory: HistoryProvider {
     public func riskMetrics() async throws -> [RiskMetricsRecord]? {
         try store.latestRiskMetrics()
     }
-
-    private func within(_ ts: Int64, _ q: HistoryQuery) -> Bool {
-        (q.from.map { ts >= $0 } ?? true) && (q.to.map { ts <= $0 } ?? true)
-    }
 }
