@@ -50,13 +50,13 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "HarbourCore", "Matching", "Ledger", "Risk",
+                "HarbourCore", "Matching", "Ledger", "Risk", "Compliance",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The one typed command path (DECISIONS 31): strict JSON, the field table, the
         // request → Command builder and config-file reading; no server library.
-        .target(name: "CommandInput", dependencies: ["Engine", "HarbourCore", "Matching"]),
+        .target(name: "CommandInput", dependencies: ["Engine", "HarbourCore", "Matching", "Compliance"]),
         .target(name: "Storage", dependencies: ["HarbourCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Sequencer", dependencies: ["Engine", "Storage"]),
         .target(

@@ -71,6 +71,9 @@ public struct CommandBuilder {
             let asset = try reader.settlementAsset()
             return .insuranceDeposit(asset: asset,
                                      amount: try reader.decimal("amount", names.config.settlementAsset.scale, offScale: .invalidAmount))
+        case .recordEvidence, .proposeClassification, .proposeLeverageCap, .proposeOwnerNotionalCap, .proposeMarketMaker,
+             .approveRequest, .rejectRequest, .recordKnowledgeAssessment, .acknowledgeDisclosure, .publishDisclosure:
+            return try buildCompliance(type, reader)
         }
     }
 

@@ -1,3 +1,5 @@
+import Compliance
+import Engine
 import HarbourCore
 import Matching
 
@@ -42,6 +44,37 @@ public enum CommandFieldTable {
                   refusal: { _ in Rejection(.malformedCommand, "marginMode must be \"cross\" or \"isolated\"") }),
         FieldRule("status", .enumeration(InstrumentStatus.allCases.map(\.name)),
                   refusal: { _ in Rejection(.malformedCommand, "status must be enabled, cancelOnly or disabled") }),
+        // Compliance (PI-1..3, REG-4, MM-1).
+        FieldRule("by", .text),
+        FieldRule("requestId", .patterned, pattern: ClientOrderIdFormat.pattern, accepts: ClientOrderIdFormat.isValid,
+                  refusal: { _ in Rejection(.malformedCommand, "requestId must match \(ClientOrderIdFormat.pattern)") }),
+        FieldRule("reason", .text),
+        FieldRule("evidenceKind", .enumeration(EvidenceKind.names), code: .invalidEvidence,
+                  refusal: { Rejection(.invalidEvidence, "evidenceKind '\($0)' is not one of \(EvidenceKind.names.joined(separator: ", "))") }),
+        FieldRule("currency", .patterned, pattern: "^[A-Z]{3}$", code: .invalidCurrency, accepts: FiatAmount.isCurrencyCode,
+                  refusal: { Rejection(.invalidCurrency, "currency '\($0)' is not an ISO 4217 code (three upper-case letters)") }),
+        FieldRule("asOf", .integer, pattern: "^[0-9]+$", accepts: { isInteger($0, negative: false) },
+                  refusal: { _ in Rejection(.malformedCommand, "asOf is the statement date in ms since the epoch (an integer)") }),
+        FieldRule("holding", .enumeration(Holding.allCases.map(\.rawValue)),
+                  refusal: { _ in Rejection(.malformedCommand, "holding must be one of \(Holding.allCases.map(\.rawValue).joined(separator: ", "))") }),
+        FieldRule("rate", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("investorKind", .enumeration(InvestorKind.allCases.map(\.rawValue)),
+                  refusal: { _ in Rejection(.malformedCommand, "investorKind must be one of \(InvestorKind.allCases.map(\.rawValue).joined(separator: ", "))") }),
+        FieldRule("licence", .text),
+        FieldRule("beneficialOwners", .text),
+        FieldRule("method", .enumeration(KnowledgeMethod.names),
+                  refusal: { _ in Rejection(.malformedCommand, "method must be one of \(KnowledgeMethod.names.joined(separator: ", "))") }),
+        FieldRule("reference", .text),
+        FieldRule("score", .integer, pattern: "^[0-9]+$", code: .invalidAssessment, accepts: { isInteger($0, negative: false) && Int64($0)! <= 1_000_000 },
+                  refusal: { _ in Rejection(.invalidAssessment, "score must be a non-negative integer") }),
+        FieldRule("met", .bool),
+        FieldRule("version", .integer, pattern: "^[0-9]+$", accepts: { isInteger($0, negative: false) && Int64($0)! > 0 },
+                  refusal: { _ in Rejection(.malformedCommand, "version must be a positive integer") }),
+        FieldRule("maxSpreadBps", .integer, pattern: "^[0-9]+$", code: .invalidPolicy, accepts: { isInteger($0, negative: false) },
+                  refusal: { _ in Rejection(.invalidPolicy, "maxSpreadBps must be an integer number of basis points") }),
+        FieldRule("minPresenceBps", .integer, pattern: "^[0-9]+$", code: .invalidPolicy, accepts: { isInteger($0, negative: false) },
+                  refusal: { _ in Rejection(.invalidPolicy, "minPresenceBps must be an integer number of basis points") }),
+        FieldRule("minSize", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
     ]
 
     /// `text` is digits (after an optional "-" when `negative`) and fits an Int64.
@@ -80,6 +113,25 @@ public enum CommandFieldTable {
         case .indexPrice: return [("symbol", true), ("source", true), ("price", true)]
         case .tick: return []
         case .insuranceDeposit: return [("asset", true), ("amount", true)]
+        case .recordEvidence:
+            return [("by", true), ("account", true), ("evidenceKind", true), ("amount", true), ("currency", true), ("asOf", true),
+                    ("holding", false), ("source", true), ("rate", false)]
+        case .proposeClassification:
+            return [("requestId", true), ("by", true), ("account", true), ("investorKind", true), ("licence", false),
+                    ("beneficialOwners", false), ("reason", true)]
+        case .proposeLeverageCap:
+            return [("requestId", true), ("by", true), ("account", true), ("symbol", true), ("leverage", true), ("reason", true)]
+        case .proposeOwnerNotionalCap:
+            return [("requestId", true), ("by", true), ("account", true), ("amount", false), ("reason", true)]
+        case .proposeMarketMaker:
+            return [("requestId", true), ("by", true), ("account", true), ("symbol", true), ("maxSpreadBps", true), ("minSize", true),
+                    ("minPresenceBps", false), ("reason", true)]
+        case .approveRequest: return [("requestId", true), ("by", true)]
+        case .rejectRequest: return [("requestId", true), ("by", true), ("reason", true)]
+        case .recordKnowledgeAssessment:
+            return [("by", true), ("account", true), ("method", true), ("reference", false), ("score", false), ("met", false)]
+        case .acknowledgeDisclosure: return [("account", true), ("symbol", true), ("version", true)]
+        case .publishDisclosure: return [("symbol", true), ("version", true), ("by", true)]
         }
     }
 }

@@ -2,5 +2,8 @@
 /// ../shared/REPLAY-FORMAT.md and docs/REPLAY.md); the raw value is that name.
 public enum CommandType: String, Sendable, CaseIterable {
     case openAccount, deposit, withdraw, setLeverage, setMarginMode, placeOrder, amendOrder, cancelOrder,
-         cancelAll, markPrice, setInstrumentStatus, indexPrice, tick, insuranceDeposit
+         cancelAll, markPrice, setInstrumentStatus, indexPrice, tick, insuranceDeposit,
+         // Onboarding, suitability, disclosures, four-eyes, market makers (PI-1..3, REG-4, MM-1).
+         recordEvidence, proposeClassification, proposeLeverageCap, proposeOwnerNotionalCap, proposeMarketMaker,
+         approveRequest, rejectRequest, recordKnowledgeAssessment, acknowledgeDisclosure, publishDisclosure
 }

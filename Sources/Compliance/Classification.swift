@@ -39,6 +39,19 @@ public struct Classification: Sendable, Hashable, Codable {
         self.beneficialOwners = beneficialOwners
     }
 
+    /// A classification exactly as recorded earlier (restoring engine state): no checks
+    /// beyond what the caller validates; new classifications use `init(assessment:...)`.
+    public init(restoring kind: InvestorKind, evidence: ClassificationEvidence, assessedAt: Int64, expiresAt: Int64,
+                proposedBy: String, approvedBy: String, beneficialOwners: [String]) {
+        self.kind = kind
+        self.evidence = evidence
+        self.assessedAt = assessedAt
+        self.expiresAt = expiresAt
+        self.proposedBy = proposedBy
+        self.approvedBy = approvedBy
+        self.beneficialOwners = beneficialOwners
+    }
+
     /// Whether the classification allows new risk at command time `now`.
     public func isCurrent(at now: Int64) -> Bool { now < expiresAt }
 }

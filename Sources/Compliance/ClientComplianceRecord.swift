@@ -14,16 +14,19 @@ public struct ClientComplianceRecord: Sendable, Hashable, Codable {
     public var ownerNotionalCap: Int64?
     /// Command time at which the client was last warned of the coming expiry (ms).
     public var expiryWarnedAt: Int64?
+    /// Command time at which the lapse of the classification was announced (ms).
+    public var lapseAnnouncedAt: Int64?
 
     public init(classification: Classification? = nil, knowledge: KnowledgeAssessment? = nil,
                 acknowledgements: [String: DisclosureAcknowledgement] = [:], leverageCaps: [String: Int64] = [:],
-                ownerNotionalCap: Int64? = nil, expiryWarnedAt: Int64? = nil) {
+                ownerNotionalCap: Int64? = nil, expiryWarnedAt: Int64? = nil, lapseAnnouncedAt: Int64? = nil) {
         self.classification = classification
         self.knowledge = knowledge
         self.acknowledgements = acknowledgements
         self.leverageCaps = leverageCaps
         self.ownerNotionalCap = ownerNotionalCap
         self.expiryWarnedAt = expiryWarnedAt
+        self.lapseAnnouncedAt = lapseAnnouncedAt
     }
 }
 

@@ -25,6 +25,15 @@ public struct FourEyesRequest<Change: Sendable & Hashable>: Sendable, Hashable {
         self.reason = reason
     }
 
+    /// A pending request exactly as recorded earlier (restoring engine state).
+    public init(restoringPending id: Int64, change: Change, maker: String, madeAt: Int64, reason: String) {
+        self.id = id
+        self.change = change
+        self.maker = maker
+        self.madeAt = madeAt
+        self.reason = reason
+    }
+
     /// The checker approves: returns the change to apply. Refused for the maker, or when
     /// the request was already decided.
     public mutating func approve(by checker: String, at now: Int64) throws(ComplianceError) -> Change {

@@ -38,4 +38,12 @@ public struct KnowledgeAssessment: Sendable, Hashable, Codable {
         self.assessedAt = assessedAt
         self.assessedBy = assessedBy
     }
+
+    /// An assessment exactly as recorded earlier (restoring engine state).
+    public init(restoring method: Method, passed: Bool, assessedAt: Int64, assessedBy: String) {
+        self.method = method
+        self.passed = passed
+        self.assessedAt = assessedAt
+        self.assessedBy = assessedBy
+    }
 }

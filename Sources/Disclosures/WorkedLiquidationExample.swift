@@ -60,6 +60,13 @@ public struct WorkedLiquidationExample: Sendable, Equatable {
         _ = run(.openAccount(name: "example-client", group: nil, feeTier: nil))
         _ = run(.openAccount(name: "example-counterparty", group: nil, feeTier: nil))
         let client = AccountID(0), counterparty = AccountID(1)
+        // Both are onboarded professional investors (PI-1..3), in the same hour.
+        for account in [client, counterparty] {
+            for command in Onboarding.individual(account, name: engine.accountName(account), engine: engine, at: ts) {
+                lines.append(encoder.encode(command, timestamp: ts, engine: engine))
+                engine.apply(command, timestamp: ts)
+            }
+        }
         _ = run(.deposit(account: client, asset: config.settlementAsset.code, amount: margin * 2))
         _ = run(.deposit(account: counterparty, asset: config.settlementAsset.code, amount: notionalRaw * 100))
         _ = run(.markPrice(instrument: id, price: entry))

@@ -68,6 +68,8 @@ public enum Command: Sendable, Hashable {
     case tick
     /// Operator: tops up the insurance fund from outside the venue (RISK-4).
     case insuranceDeposit(asset: String, amount: Int64)
+    /// Onboarding, suitability, disclosures, four-eyes decisions, market-maker registration.
+    case compliance(ComplianceCommand)
     /// A command the edge could not even decode into the above (unknown account or
     /// symbol, malformed number): the engine answers it with a rejection and changes
     /// nothing, so the refusal is ordered and journaled like any other outcome.

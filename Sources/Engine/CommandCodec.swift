@@ -44,6 +44,8 @@ public enum CommandCodec {
             w.u8(14)
         case let .insuranceDeposit(asset, amount):
             w.u8(15); w.str(asset); w.i64(amount)
+        case let .compliance(command):
+            encode(command, &w)
         case let .invalid(r, coid):
             w.u8(11); w.str(r.code.rawValue); w.str(r.message); w.optStr(coid)
         }
@@ -98,6 +100,7 @@ public enum CommandCodec {
         case 13: c = .indexPrice(instrument: InstrumentID(try r.u16()), source: try r.str(), price: try r.i64())
         case 14: c = .tick
         case 15: c = .insuranceDeposit(asset: try r.str(), amount: try r.i64())
+        case complianceTag: c = .compliance(try decodeCompliance(&r))
         default: throw DecodeError(description: "unknown command tag \(tag)")
         }
         guard r.atEnd else { throw DecodeError(description: "trailing bytes after command tag \(tag)") }

@@ -94,6 +94,10 @@ extension Engine {
             return reject(.leverageOutOfRange, "leverage must be between 1 and \(spec.maxLeverage) for \(spec.symbol)", account: account, clientOrderId: nil)
         }
         let a = Int(account.index), i = Int(instrument.index)
+        if let cap = compliance.records[account.index]?.leverageCaps[spec.symbol], leverage > cap {
+            return reject(.leverageAboveClientCap, "leverage \(leverage)x is above this client's cap of \(cap)x on \(spec.symbol)",
+                          account: account, clientOrderId: nil)
+        }
         let old = accounts[a].positions[i].leverage
         if accounts[a].positions[i].isolated && accounts[a].positions[i].size != 0 {
             return reject(.marginModeChangeWithExposure, "leverage of an open isolated position cannot change; close it first", account: account, clientOrderId: nil)

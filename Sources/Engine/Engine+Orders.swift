@@ -45,6 +45,9 @@ extension Engine {
         guard marks[i] > 0 else {
             return reject(.noMarkPrice, "\(spec.symbol) has no mark price yet; orders open when it does", account: o.account, clientOrderId: coid)
         }
+        if !o.reduceOnly, let r = riskIncreaseRefusal(a, i, side: o.side, quantity: o.quantity, price: o.price) {
+            return reject(r.code, r.message, account: o.account, clientOrderId: coid)
+        }
         if o.type.isConditional {
             let reference = o.trigger == .mark ? marks[i] : (lastPrices[i] > 0 ? lastPrices[i] : marks[i])
             let probe = ConditionalOrder(orderId: 0, account: o.account.index, side: o.side, type: o.type, stopPrice: o.stopPrice,
@@ -71,6 +74,15 @@ extension Engine {
         if let coid { accounts[a].clientOrderIds.open(coid, order: id); clientIdByOrder[id] = coid }
         events.append(.accepted(orderId: id, account: o.account, instrument: o.instrument, clientOrderId: coid))
         execute(o, orderId: id)
+    }
+
+    /// The PI-3 refusal of a new order that could increase account `a`'s position on `i`
+    /// (nil when it only reduces, or the account may add risk). Market orders count at mark.
+    func riskIncreaseRefusal(_ a: Int, _ i: Int, side: Side, quantity: Int64, price: Int64) -> Rejection? {
+        let p = accounts[a].positions[i]
+        guard mayIncreaseRisk(p, side: side, quantity: quantity) else { return nil }
+        let notional = Int128(quantity) * Int128(price > 0 ? price : marks[i]) * Int128(productToAsset[i])
+        return eligibilityRefusal(account: UInt32(a), instrument: i, leverage: p.leverage, addedNotional: notional)
     }
 
     /// Whether the instrument's status admits a new order (cancels are always admitted).
@@ -428,6 +440,11 @@ extension Engine {
         }
         var p = accounts[a].positions[i]
         p.removeOpen(o.side, quantity: o.remaining, price: o.price)
+        if !o.reduceOnly, mayIncreaseRisk(p, side: o.side, quantity: newRemaining),
+           let r = eligibilityRefusal(account: account.index, instrument: i, leverage: p.leverage,
+                                      addedNotional: Int128(newRemaining) * Int128(newPrice) * Int128(productToAsset[i])) {
+            return reject(r.code, r.message, account: account, clientOrderId: coid, orderId: id)
+        }
         if o.reduceOnly {
             let reducible = o.side == .sell ? max(0, p.size) : max(0, -p.size)
             if newRemaining > reducible {
@@ -484,7 +501,9 @@ extension Engine {
         let o = PlaceOrder(account: account, instrument: instrument, side: c.side, type: type,
                            timeInForce: type == .limit ? c.timeInForce : .ioc, price: type == .limit ? c.limitPrice : 0,
                            quantity: c.quantity, reduceOnly: c.reduceOnly, stp: c.stp, clientOrderId: c.clientOrderId)
-        if let r = statusCheck(Int(i), reduceOnly: c.reduceOnly) ?? preTradeCheck(o, spec: specs[Int(instrument.index)]) {
+        let eligibility = c.reduceOnly ? nil : riskIncreaseRefusal(Int(c.account), Int(i), side: c.side, quantity: c.quantity,
+                                                                   price: type == .limit ? c.limitPrice : 0)
+        if let r = statusCheck(Int(i), reduceOnly: c.reduceOnly) ?? eligibility ?? preTradeCheck(o, spec: specs[Int(instrument.index)]) {
             reject(r.code, r.message, account: account, clientOrderId: c.clientOrderId, orderId: c.orderId)
             finishClientId(orderId: c.orderId, account: c.account)
             return

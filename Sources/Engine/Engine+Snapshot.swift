@@ -8,9 +8,10 @@ import Matching
 ///
 /// A snapshot is the complete engine state in a versioned little-endian binary encoding:
 ///
-///     "HBSN"  u16 version (4; older versions are refused and recovery replays the
+///     "HBSN"  u16 version (5; older versions are refused and recovery replays the
 ///       journal: 1 and 2 predate pricing and platform risk monitoring, 3 framed the risk
-///       state as a counted list of words before it was coded by `RiskMonitorState.code`)
+///       state as a counted list of words before it was coded by `RiskMonitorState.code`,
+///       4 predates the compliance component)
 ///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory,
 ///       per instrument the funding interval and pricing parameters
 ///     the state hash of the engine at the snapshot (checked after restore)
@@ -30,6 +31,9 @@ import Matching
 ///       components (Engine+SnapshotPricing.swift)
 ///     risk: parameters identity, sweep clock, EWMA volatility and add-on per instrument,
 ///       raised alerts, published ADL ranks (Engine+SnapshotRisk.swift)
+///     compliance: request counter, disclosure versions, client records and evidence by
+///       account, pending requests and used request ids, market makers
+///       (ComplianceBook+StateCoding.swift)
 ///     SHA-256 of everything before it (32 bytes)
 ///
 /// Slot numbers are never written: the same state always gives the same bytes, and a
@@ -68,7 +72,7 @@ extension Engine {
 
     /// "HBSN".
     public static let snapshotMagic: [UInt8] = [0x48, 0x42, 0x53, 0x4E]
-    public static let snapshotVersion: UInt16 = 4
+    public static let snapshotVersion: UInt16 = 5
     static let snapshotChecksumSize = 32
 
     // MARK: - Writing
@@ -141,6 +145,8 @@ extension Engine {
         // Pricing (version 2) and platform risk (version 3).
         writePricing(&w)
         writeRisk(&w)
+        // Compliance (version 5).
+        compliance.encode(into: &w)
 
         w.out.append(contentsOf: Self.checksum(w.out, count: w.out.count))
         return w.out
@@ -401,6 +407,14 @@ extension Engine {
         }
         try restorePricing(&r)
         try restoreRisk(&r)
+        var restoredCompliance = ComplianceBook(instruments: ni)
+        try restoredCompliance.code(&r)
+        for a in restoredCompliance.records.keys.sorted() + restoredCompliance.evidence.keys.sorted()
+            + restoredCompliance.marketMakers.keys.sorted() where Int(a) >= nAccounts {
+            throw .corrupt("compliance state for account \(a), beyond the \(nAccounts) accounts")
+        }
+        restoredCompliance.recomputeDue(policy: config.classification)
+        compliance = restoredCompliance
         guard r.atEnd else { throw .corrupt("\(payload.upperBound - r.pos) bytes after the encoded state") }
 
         // Client order ids: each open id names an open order of its account, and

@@ -32,6 +32,7 @@ extension Engine {
         ledger.encode(into: &e)
         hashPricing(into: &e)
         hashRisk(into: &e)
+        compliance.encode(into: &e)
         // Liquidation index (derived: computed from the state above when not yet built,
         // into a copy, so that hashing changes nothing).
         let index = liq.valid ? liq : rebuiltLiquidationIndex()

@@ -66,6 +66,9 @@ public final class Engine {
     @exclusivity(unchecked) var movedScratch: [UInt16] = []
     /// Platform risk monitoring state (RISK-6): volatility, add-ons, alerts, sweep clock.
     @exclusivity(unchecked) var riskState: RiskMonitorState
+    /// Professional-investor records, four-eyes requests, disclosure versions and market
+    /// makers (PI-1..3, REG-4, MM-1).
+    var compliance: ComplianceBook
 
     public init(config: VenueConfig = .standard) {
         self.config = config
@@ -85,6 +88,7 @@ public final class Engine {
         insuranceBook = ledger.book(.insuranceFund(asset: asset))
         liq = LiquidationIndex(instruments: config.instruments.count)
         riskState = RiskMonitorState(params: config.risk, instruments: config.instruments.count)
+        compliance = ComplianceBook(instruments: config.instruments.count)
         events.reserveCapacity(64)
     }
 
@@ -115,6 +119,7 @@ public final class Engine {
         timeWorkRan = false
         if timestamp >= pricingNextDueMs { runTimeDrivenWork(now: timestamp) }
         if timestamp >= riskState.nextSweepAtMs { runRiskSweep(now: timestamp) }
+        if timestamp >= compliance.nextDueMs { runComplianceDue(now: timestamp) }
         switch command {
         case let .openAccount(name, group, feeTier):
             openAccount(name: name, group: group, feeTier: feeTier)
@@ -150,6 +155,8 @@ public final class Engine {
             break
         case let .insuranceDeposit(asset, amount):
             depositInsurance(asset: asset, amount: amount)
+        case let .compliance(c):
+            applyCompliance(c, now: timestamp)
         case let .invalid(rejection, clientOrderId):
             events.append(.rejected(rejection, account: nil, orderId: nil, clientOrderId: clientOrderId))
         }

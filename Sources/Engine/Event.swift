@@ -1,3 +1,4 @@
+import Compliance
 import HarbourCore
 import Ledger
 import Risk
@@ -93,4 +94,6 @@ public enum Event: Sendable, Hashable {
     case adlRank(account: AccountID, instrument: InstrumentID, rank: Int)
     /// The insurance fund's balance after an operator top-up.
     case insuranceFund(balance: Int64)
+    /// Onboarding, suitability, disclosure, four-eyes and market-maker records (PI, REG-4, MM-1).
+    case compliance(ComplianceEvent)
 }

@@ -81,6 +81,8 @@ public struct EventEncoder {
             Self.encodePricing(event, seq: seq, engine: engine, into: &w)
         case .riskAlert, .stressTest, .riskMetrics, .adlRank, .insuranceFund:
             Self.encodeRisk(event, seq: seq, engine: engine, into: &w)
+        case .compliance(let c):
+            Self.encodeCompliance(c, seq: seq, engine: engine, into: &w)
         }
         return w.finish()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Compliance
 import HarbourCore
 
 /// The venue's static configuration: settlement asset, fee tiers, instruments (PERP-1).
@@ -21,6 +22,11 @@ public struct VenueConfig: Sendable {
     /// Platform risk monitoring (RISK-6): sweep interval, volatility add-ons, alert
     /// thresholds, stress scenarios. Defaults when the file has no `risk` objects.
     public var risk: RiskParameters
+    /// Professional-investor classification rules (PI-1): thresholds, currency, what
+    /// counts, validity and the expiry warning. Hong Kong defaults.
+    public var classification = ClassificationPolicy.standard
+    /// The derivatives knowledge quiz (PI-2).
+    public var knowledgeQuiz = KnowledgeQuiz.standard
 
     public init(settlementAsset: Asset, feeTiers: [FeeTier], instruments: [InstrumentSpec],
                 defaultLeverage: [Int64], clientOrderIdMemory: Int = 1000, pricing: [PricingParameters]? = nil,

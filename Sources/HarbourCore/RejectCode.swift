@@ -46,4 +46,26 @@ public enum RejectCode: String, Sendable, Hashable, CaseIterable {
     case marginModeChangeWithExposure = "MARGIN_MODE_CHANGE_WITH_EXPOSURE"
     case invalidAmount = "INVALID_AMOUNT"
     case tooManyOpenOrders = "TOO_MANY_OPEN_ORDERS"
+
+    // Eligibility (PI-3): the same codes as Compliance's `EligibilityRefusal.Rule`.
+    case notProfessionalInvestor = "NOT_PROFESSIONAL_INVESTOR"
+    case classificationExpired = "CLASSIFICATION_EXPIRED"
+    case knowledgeAssessmentRequired = "KNOWLEDGE_ASSESSMENT_REQUIRED"
+    case disclosureNotAcknowledged = "DISCLOSURE_NOT_ACKNOWLEDGED"
+    case leverageAboveClientCap = "LEVERAGE_ABOVE_CLIENT_CAP"
+    case notionalAboveOwnerCap = "NOTIONAL_ABOVE_OWNER_CAP"
+
+    // Compliance records and staff decisions (PI-1, PI-2, REG-4, MM-1): the same codes as
+    // Compliance's `ComplianceError`, plus the engine's own.
+    case invalidCurrency = "INVALID_CURRENCY"
+    case conversionRateMismatch = "CONVERSION_RATE_MISMATCH"
+    case invalidEvidence = "INVALID_EVIDENCE"
+    case invalidPolicy = "INVALID_POLICY"
+    case invalidAssessment = "INVALID_ASSESSMENT"
+    case sameMakerAndChecker = "SAME_MAKER_AND_CHECKER"
+    case requestNotPending = "REQUEST_NOT_PENDING"
+    case unknownRequest = "UNKNOWN_REQUEST"
+    case duplicateRequestId = "DUPLICATE_REQUEST_ID"
+    case disclosureVersionNotCurrent = "DISCLOSURE_VERSION_NOT_CURRENT"
+    case alreadyMarketMaker = "ALREADY_MARKET_MAKER"
 }

@@ -33,8 +33,34 @@ public final class DemoMarket: Sendable {
         self.plan = plan
     }
 
-    /// Opens and funds the demo accounts the first time the venue starts.
+    /// Opens and funds the demo accounts the first time the venue starts, onboards the
+    /// maker as an institutional professional investor (PI-1) and registers it as the
+    /// platform's affiliated market maker on every quoted contract (MM-1, four-eyes).
     public func prepare() async throws {
+        let maker = plan.makerAccount
+        try await openMaker()
+        let id = try await host.read { $0.accountID(named: maker)! }
+        if try await host.read({ $0.complianceRecord(id)?.classification == nil }) {
+            try await host.onboardInstitution(maker, licence: "SFC CE BXX001 (demo affiliate)")
+        }
+        for (symbol, _) in plan.startPrices.sorted(by: { $0.key < $1.key }) {
+            guard let inst = try await host.read({ $0.instrumentID(symbol: symbol) }) else { continue }
+            let registered = try await host.read { engine in
+                engine.marketMakers.contains { $0.account == id && $0.terms.contains { $0.symbol == symbol } }
+            }
+            guard !registered else { continue }
+            let spec = try await host.read { $0.spec(inst) }
+            let requestId = "mm-\(maker)-\(symbol)"
+            let propose = try await host.submit(.compliance(.propose(
+                requestId: requestId, by: "onboarding-maker", reason: "demo affiliated market maker",
+                change: .registerMarketMaker(account: id, instrument: inst, maxSpreadBps: 20, minSize: plan.lotsPerQuote * spec.lotSize,
+                                             minPresenceBps: 5_000))))
+            if propose.events.contains(where: { if case .rejected = $0 { true } else { false } }) { continue }
+            _ = try await host.submit(.compliance(.approve(requestId: requestId, by: "onboarding-checker")))
+        }
+    }
+
+    private func openMaker() async throws {
         let maker = plan.makerAccount
         if try await host.read({ $0.accountID(named: maker) }) == nil {
             _ = try await host.submit(.openAccount(name: maker, group: "demo-house", feeTier: "maker-rebate"))

@@ -132,6 +132,7 @@ struct InsertBench: ParsableCommand {
             engine.applyInPlace(.markPrice(instrument: instrument, price: Self.mark), timestamp: timestamp)
             for a in 0..<(2 * perSide) {
                 engine.applyInPlace(.openAccount(name: "insert\(a)", group: nil, feeTier: nil), timestamp: timestamp)
+                engine.applyOnboarding(of: AccountID(UInt32(a)), at: timestamp)
                 engine.applyInPlace(.deposit(account: AccountID(UInt32(a)), asset: "USD", amount: 1_000_000 * 1_000_000),
                                     timestamp: timestamp)
             }

@@ -33,6 +33,11 @@ struct CrashLoadCommand: AsyncParsableCommand {
                 for a in 0..<n { g.addTask { _ = try await host.submit(.deposit(account: AccountID(UInt32(a)), asset: "USD", amount: 1 << 50)) } }
                 try await g.waitForAll()
             }
+            // Professional-investor onboarding (PI-1..3), concurrently per account.
+            try await withThrowingTaskGroup(of: Void.self) { g in
+                for a in 0..<n { g.addTask { try await host.onboardIndividual("crash\(a)") } }
+                try await g.waitForAll()
+            }
             _ = try await host.submit(.markPrice(instrument: btc, price: 500_000))
         }
         emit("ready \(host.recovery.lastSequence)")

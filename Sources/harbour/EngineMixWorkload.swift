@@ -63,8 +63,10 @@ final class EngineMixWorkload {
         var out: [Command] = []
         out.reserveCapacity(2 * accountCount + marks.count)
         for i in 0..<marks.count { out.append(.markPrice(instrument: InstrumentID(UInt16(i)), price: marks[i])) }
+        let reference = Engine(config: .standard)
         for a in 0..<accountCount {
             out.append(.openAccount(name: "bench\(a)", group: nil, feeTier: nil))
+            out += Onboarding.individual(AccountID(UInt32(a)), name: "bench\(a)", engine: reference, at: firstTimestamp - 1_000_000)
             out.append(.deposit(account: AccountID(UInt32(a)), asset: "USD", amount: deposit))
         }
         return out

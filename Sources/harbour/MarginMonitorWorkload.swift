@@ -82,6 +82,8 @@ final class MarginMonitorWorkload {
             let long = AccountID(UInt32(e.accountCount)), short = AccountID(UInt32(e.accountCount + 1))
             try run(.openAccount(name: "L\(p)", group: nil, feeTier: nil))
             try run(.openAccount(name: "S\(p)", group: nil, feeTier: nil))
+            for c in Onboarding.individual(long, name: "L\(p)", engine: e, at: Self.timestamp)
+                + Onboarding.individual(short, name: "S\(p)", engine: e, at: Self.timestamp) { try run(c) }
             if let longLeverage { try run(.setLeverage(account: long, instrument: btc, leverage: longLeverage)) }
             try run(.deposit(account: long, asset: "USD", amount: longDeposit))
             try run(.deposit(account: short, asset: "USD", amount: Self.safeDeposit))
@@ -120,6 +122,7 @@ final class MarginMonitorWorkload {
         // The market maker bids for every near position.
         let mm = AccountID(UInt32(e.accountCount))
         try run(.openAccount(name: "MM", group: nil, feeTier: nil))
+        for c in Onboarding.individual(mm, name: "MM", engine: e, at: Self.timestamp) { try run(c) }
         try run(.deposit(account: mm, asset: "USD", amount: Self.makerDeposit))
         let bid = (triggers.last ?? Self.openMark) - Self.bidBelowLowestTrigger
         for c in Self.makerOrders(mm, side: .buy, price: bid, quantity: Int64(nearCount) * Self.positionSize) { try run(c) }

@@ -120,13 +120,22 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// Opens demo accounts and their API keys once, and prints how to use them.
 enum DemoSetup {
-    static let clients = ["alice", "bob", "loadtest"]
+    /// Demo clients; all but `retailClient` are onboarded as individual professional investors.
+    static let clients = ["alice", "bob", "loadtest", "carol"]
+    /// A funded client left unclassified, to show the PI-3 refusal and the onboarding flow.
+    static let retailClient = "carol"
 
     static func prepare(host: VenueHost, keys: ApiKeyStore, port: Int) async throws {
-        for name in clients where try await host.read({ $0.accountID(named: name) }) == nil {
-            _ = try await host.submit(.openAccount(name: name, group: nil, feeTier: nil))
+        for name in clients {
+            if try await host.read({ $0.accountID(named: name) }) == nil {
+                _ = try await host.submit(.openAccount(name: name, group: nil, feeTier: nil))
+                let id = try await host.read { $0.accountID(named: name)! }
+                _ = try await host.submit(.deposit(account: id, asset: "USD", amount: 1_000_000 * 1_000_000))
+            }
             let id = try await host.read { $0.accountID(named: name)! }
-            _ = try await host.submit(.deposit(account: id, asset: "USD", amount: 1_000_000 * 1_000_000))
+            if name != retailClient, try await host.read({ $0.complianceRecord(id)?.classification == nil }) {
+                try await host.onboardIndividual(name)
+            }
         }
         // A demo insurance fund (RISK-4), once: 500,000 USD so the stress scenarios start covered.
         if try await host.read({ $0.insuranceFundBalance }) == 0 {

@@ -21,6 +21,7 @@ import Testing
         for line in setup {
             let (ts, command) = try! CommandDecoder().decode(line: line, engine: engine)
             let events = engine.apply(command, timestamp: ts)
+            if case .openAccount = command { engine.applyOnboarding(of: AccountID(0), at: ts) }
             precondition(!events.contains { if case .rejected = $0 { true } else { false } }, "\(line): \(events)")
         }
         return engine
@@ -38,6 +39,15 @@ import Testing
         .amendOrder: [("account", #""alice""#), ("symbol", #""BTC-PERP""#), ("orderId", #""1""#), ("price", #""48000""#), ("qty", #""0.02""#)],
         .setInstrumentStatus: [("symbol", #""BTC-PERP""#), ("status", #""cancelOnly""#)],
         .indexPrice: [("symbol", #""BTC-PERP""#), ("source", #""binance""#), ("price", #""50000""#)],
+        .recordEvidence: [("by", #""maya""#), ("account", #""alice""#), ("evidenceKind", #""securities""#), ("amount", #""8000000.00""#),
+                          ("currency", #""USD""#), ("asOf", "900"), ("holding", #""sole""#), ("source", #""statement""#), ("rate", #""7.8""#)],
+        .proposeClassification: [("requestId", #""r1""#), ("by", #""maya""#), ("account", #""alice""#), ("investorKind", #""corporation""#),
+                                 ("licence", #""L1""#), ("beneficialOwners", #""Ann Lee;Bo Chan""#), ("reason", #""evidenced""#)],
+        .proposeMarketMaker: [("requestId", #""m1""#), ("by", #""maya""#), ("account", #""alice""#), ("symbol", #""BTC-PERP""#),
+                              ("maxSpreadBps", "20"), ("minSize", #""0.01""#), ("minPresenceBps", "5000"), ("reason", #""affiliate""#)],
+        .recordKnowledgeAssessment: [("by", #""maya""#), ("account", #""alice""#), ("method", #""quiz""#), ("reference", #""r""#),
+                                     ("score", "15"), ("met", "true")],
+        .acknowledgeDisclosure: [("account", #""alice""#), ("symbol", #""BTC-PERP""#), ("version", "1")],
     ]
 
     /// Values of the right JSON type that break a row's pattern or names, with the code.

@@ -41,6 +41,7 @@ struct SplitMix: RandomNumberGenerator {
         var groups: [UInt32] = []
         for a in 0..<accounts {
             _ = send(.openAccount(name: "acct\(a)", group: a < 6 ? "g\(a / 2)" : nil, feeTier: a % 5 == 0 ? "maker-rebate" : nil))
+            for c in engine.applyOnboarding(of: AccountID(UInt32(a)), at: ts) { log.append((ts, c)) }
             let funds: Int64 = a % 4 == 3 ? 2_000_000_000 : 5_000_000_000_000
             _ = send(.deposit(account: AccountID(UInt32(a)), asset: "USD", amount: funds))
             groups.append(engine.group(of: AccountID(UInt32(a))))

@@ -259,6 +259,9 @@ extension Array where Element == Event {
             func send(_ t: Int64, _ c: Command) { log.append((t, c)); v.at(t, c) }
             send(F.t0 + 1, .openAccount(name: "a", group: nil, feeTier: nil))
             send(F.t0 + 2, .openAccount(name: "b", group: nil, feeTier: nil))
+            for a in 0..<2 {
+                for c in Onboarding.individual(AccountID(UInt32(a)), name: a == 0 ? "a" : "b", engine: v.engine, at: F.t0 + 2) { send(F.t0 + 2, c) }
+            }
             send(F.t0 + 3, .deposit(account: AccountID(0), asset: "USD", amount: 1_000_000_000_000))
             send(F.t0 + 4, .deposit(account: AccountID(1), asset: "USD", amount: 1_000_000_000_000))
             send(F.t0 + 5, .markPrice(instrument: v.btc, price: 500_000))

@@ -237,7 +237,7 @@ import Testing
 
     @Test func wrongHeaderOrConfigurationIsRefused() throws {
         let bytes = Self.smallSnapshot()
-        for v: UInt8 in [1, 2, 3, 5] {
+        for v: UInt8 in [1, 2, 3, 4, 6] {
             var version = bytes
             version[4] = v
             let e1 = #expect(throws: Engine.SnapshotError.self) { _ = try Engine(snapshot: Engine.resealSnapshot(version), config: .standard) }
@@ -312,6 +312,7 @@ import Testing
         let n = 8
         for a in 0..<n {
             send(.openAccount(name: "f\(a)", group: a < 4 ? "fg\(a / 2)" : nil, feeTier: a % 3 == 0 ? "vip1" : nil))
+            for c in engine.applyOnboarding(of: AccountID(UInt32(a)), at: ts) { log.append((ts, c)) }
             send(.deposit(account: AccountID(UInt32(a)), asset: "USD", amount: 2_000_000_000_000))
             if a % 2 == 0 { send(.setMarginMode(account: AccountID(UInt32(a)), instrument: InstrumentID(0), isolated: true)) }
         }
@@ -464,6 +465,7 @@ extension SnapshotTests {
         let mm = AccountID(0)
         for k in 0..<5 {
             send(.openAccount(name: k == 0 ? "mm" : "t\(k)", group: nil, feeTier: nil))
+            for c in Onboarding.individual(AccountID(UInt32(k)), name: k == 0 ? "mm" : "t\(k)", engine: g, at: t) { send(c, after: 0) }
             send(.deposit(account: AccountID(UInt32(k)), asset: "USD", amount: k == 0 ? 100_000_000_000_000 : 1_000_000_000_000))
         }
         var level: Int64 = 500_000

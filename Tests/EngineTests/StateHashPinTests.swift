@@ -9,13 +9,13 @@ import Testing
 /// commit that updates a pin must say why.
 @Suite struct StateHashPinTests {
     static let examples: [String: String] = [
-        "basic-trading.jsonl": "041db88a70511ce96493550bffaddebddd19c0794b81d1c13aca49a48b8ff922",
-        "funding.jsonl": "d16c61fbde9bcadb39731faa0ee74836ecbf97281aabb67d1eaa8fac03340dbb",
+        "basic-trading.jsonl": "f83b5709675d5af481770fa91e2a226dd5f31c6b706e8d804d85d97190849330",
+        "funding.jsonl": "aa0a827d29e631be33e974f4871e228fc3fa04f9e23fc4d0392f1d7610f5fa3f",
     ]
 
     static let propertySeeds: [UInt64: String] = [
-        1: "ed1a3fa69c392092a3016466e15f0f21a22b791e43a3726a07146bd061dacde3",
-        2: "feee8c24323cd3b8313b701e90951f626ac548791b89a9a728d736dc465aaae2",
+        1: "64032b21ee3041a7b1139241f97ec9daaa8d269ac48e238fa41c30500b8f83aa",
+        2: "f1c642521de6e80b249c749ed242dadc69ff277e4deda100adb80388be49966d",
     ]
 
     static func examplesDirectory() -> URL {

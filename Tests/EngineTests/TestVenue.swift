@@ -41,6 +41,7 @@ final class TestVenue {
     func open(_ name: String, usd: String = "100000", group: String? = nil, feeTier: String? = nil) -> AccountID {
         run(.openAccount(name: name, group: group, feeTier: feeTier))
         let id = engine.accountID(named: name)!
+        engine.applyOnboarding(of: id, at: ts)
         if usd != "0" { run(.deposit(account: id, asset: "USD", amount: try! FixedDecimal.parse(usd, scale: DecimalScale(6)))) }
         return id
     }

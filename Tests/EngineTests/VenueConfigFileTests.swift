@@ -30,6 +30,7 @@ import Testing
         let a = Engine(config: file), b = Engine(config: builtIn)
         for e in [a, b] {
             e.apply(.openAccount(name: "x", group: nil, feeTier: nil), timestamp: 1)
+            e.applyOnboarding(of: AccountID(0), at: 1)
             e.apply(.deposit(account: AccountID(0), asset: "USD", amount: 1_000_000_000), timestamp: 2)
             e.apply(.markPrice(instrument: InstrumentID(0), price: 500_000), timestamp: 3)
             e.apply(.placeOrder(PlaceOrder(account: AccountID(0), instrument: InstrumentID(0), side: .buy, price: 499_000, quantity: 10)), timestamp: 4)

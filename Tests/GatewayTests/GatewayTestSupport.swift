@@ -38,6 +38,7 @@ final class TestVenue: Sendable {
         let btc = InstrumentID(0)
         for name in ["alice", "bob", "mm"] {
             _ = try await host.submit(.openAccount(name: name, group: nil, feeTier: nil))
+            try await host.onboardIndividual(name)
             let id = try await host.read { $0.accountID(named: name)! }
             _ = try await host.submit(.deposit(account: id, asset: "USD", amount: 1_000_000 * 1_000_000))
         }

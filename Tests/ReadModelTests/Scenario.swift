@@ -49,6 +49,7 @@ final class Scenario {
     func open(_ name: String, usd: String = "100000", feeTier: String? = nil) -> AccountID {
         run(.openAccount(name: name, group: nil, feeTier: feeTier))
         let id = engine.accountID(named: name)!
+        for c in Onboarding.individual(id, name: name, engine: engine, at: ts) { run(c) }
         if usd != "0" { deposit(id, usd) }
         return id
     }

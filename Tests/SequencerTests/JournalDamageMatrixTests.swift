@@ -30,6 +30,8 @@ import Testing
             }
             for a in 0..<3 {
                 try await run(.openAccount(name: "acct\(a)", group: nil, feeTier: nil))
+                let onboarding = try await host.read { Onboarding.individual(AccountID(UInt32(a)), name: "acct\(a)", engine: $0, at: $0.lastTimestamp) }
+                for c in onboarding { try await run(c) }
                 try await run(.deposit(account: AccountID(UInt32(a)), asset: "USD", amount: 1_000_000_000_000))
             }
             try await run(.markPrice(instrument: InstrumentID(0), price: 500_000))

@@ -1,0 +1,48 @@
+import Compliance
+import HarbourCore
+
+/// The engine's compliance component (PI-1..3, REG-4, MM-1): what is known of each client
+/// (classification, knowledge, acknowledgements, caps, recorded evidence), the staff
+/// requests waiting for a checker, the current disclosure version of each contract and
+/// the registered affiliated market makers. It owns this state; the engine asks it
+/// whether an account may add risk (`refusal`) and hands it compliance commands.
+struct ComplianceBook: Sendable {
+    /// One pending four-eyes request, by its text id.
+    struct Pending: Sendable, Hashable {
+        var request: FourEyesRequest<StaffChange>
+    }
+
+    /// Per account index: the compliance record (absent: never onboarded = retail).
+    var records: [UInt32: ClientComplianceRecord] = [:]
+    /// Per account index: evidence recorded and not yet used by an approved classification.
+    var evidence: [UInt32: ClassificationEvidence] = [:]
+    /// Pending requests by id, and every id ever used (ids are never re-used).
+    var pending: [String: Pending] = [:]
+    var usedRequestIds: Set<String> = []
+    var nextRequestNumber: Int64 = 1
+    /// Current risk-disclosure version per instrument (1 until compliance publishes another).
+    var disclosureVersions: [Int64]
+    /// Affiliated market makers: account index → terms per instrument index.
+    var marketMakers: [UInt32: [UInt16: MarketMakerTerms]] = [:]
+    /// Earliest command time at which a classification warning or lapse is due (derived).
+    var nextDueMs: Int64 = .max
+
+    init(instruments: Int) {
+        disclosureVersions = Array(repeating: 1, count: instruments)
+    }
+
+    /// Whether `account` is a registered affiliated market maker (on any contract).
+    func isMarketMaker(_ account: UInt32) -> Bool { marketMakers[account] != nil }
+
+    /// Recomputes `nextDueMs` from the records: the next expiry warning or lapse.
+    mutating func recomputeDue(policy: ClassificationPolicy) {
+        var due = Int64.max
+        for record in records.values {
+            guard let c = record.classification else { continue }
+            let warnAt = c.expiresAt - Int64(policy.expiryWarningDays) * ClassificationPolicy.dayMs
+            if (record.expiryWarnedAt ?? .min) < c.assessedAt { due = min(due, warnAt) }
+            if record.lapseAnnouncedAt == nil || record.lapseAnnouncedAt! < c.assessedAt { due = min(due, c.expiresAt) }
+        }
+        nextDueMs = due
+    }
+}

@@ -1,0 +1,26 @@
+import Compliance
+import HarbourCore
+
+/// What onboarding, suitability, disclosures, staff decisions and market-maker
+/// registration changed (PI-1, PI-2, PI-3, REG-4, MM-1): the record compliance keeps,
+/// published in the event stream (and so in the journal's audit trail).
+public enum ComplianceEvent: Sendable, Hashable {
+    case evidenceRecorded(account: AccountID, kind: EvidenceKind, amount: FiatAmount, asOf: Int64, source: String, by: String)
+    /// A sensitive change awaits a second staff member; `findings` say what the assessment
+    /// found (for a classification) or what is proposed.
+    case requestProposed(requestId: String, change: StaffChange, by: String, reason: String, findings: [String])
+    case requestApproved(requestId: String, change: StaffChange, by: String)
+    case requestRejected(requestId: String, change: StaffChange, by: String, reason: String)
+    /// A professional-investor classification took effect.
+    case classified(account: AccountID, classification: Classification)
+    case knowledgeAssessed(account: AccountID, assessment: KnowledgeAssessment)
+    case disclosureAcknowledged(account: AccountID, instrument: InstrumentID, version: Int64)
+    case disclosurePublished(instrument: InstrumentID, version: Int64, by: String)
+    case leverageCapSet(account: AccountID, instrument: InstrumentID, leverage: Int64)
+    case ownerNotionalCapSet(account: AccountID, cap: Int64?)
+    case marketMakerRegistered(account: AccountID, terms: MarketMakerTerms)
+    /// The classification lapses within the warning window (sent once per classification).
+    case classificationExpiring(account: AccountID, expiresAt: Int64)
+    /// The classification lapsed: the account can only reduce risk until it is renewed.
+    case classificationLapsed(account: AccountID, expiredAt: Int64)
+}
