@@ -203,7 +203,8 @@ extension Engine {
         }
         let change: StaffChange
         do { change = try pending.request.approve(by: by, at: now) } catch {
-            return reject(Self.code(error), error.description, account: nil, clientOrderId: nil)
+            return reject(Self.code(error), Self.describe(error, requestId: requestId, maker: pending.request.maker),
+                          account: nil, clientOrderId: nil)
         }
         // Checked again at approval: evidence may have aged, a maker may have been registered since.
         if case .failure(let r) = checkChange(change, now: now) {
@@ -254,7 +255,8 @@ extension Engine {
             return reject(.invalidAssessment, "a rejection's reason is at most 256 characters", account: nil, clientOrderId: nil)
         }
         do { try pending.request.reject(by: by, at: now, reason: reason) } catch {
-            return reject(Self.code(error), error.description, account: nil, clientOrderId: nil)
+            return reject(Self.code(error), Self.describe(error, requestId: requestId, maker: pending.request.maker),
+                          account: nil, clientOrderId: nil)
         }
         compliance.pending[requestId] = nil
         events.append(.compliance(.requestRejected(requestId: requestId, change: pending.request.change, by: by, reason: reason)))
@@ -363,6 +365,14 @@ extension Engine {
         case .training(let r), .workExperience(let r), .tradingHistory(let r): return r.isEmpty || r.utf8.count > 256
         case .quiz: return false
         }
+    }
+
+    /// A decision's refusal in the request's own words (its text id, not the internal number).
+    static func describe(_ error: ComplianceError, requestId: String, maker: String) -> String {
+        if case .sameMakerAndChecker = error {
+            return "\(maker) made request '\(requestId)' and cannot also check it: a different staff member must decide (four-eyes)"
+        }
+        return error.description
     }
 
     static func code(_ error: ComplianceError) -> RejectCode { RejectCode(rawValue: error.code) ?? .invalidAssessment }

@@ -42,6 +42,14 @@ struct AccountEventView {
             ])
         case .canceled(let end), .expired(let end):
             return end.account == account ? .raw(json) : nil
+        // PI-1..3: the client's own status changes, without staff names or evidence.
+        case .compliance(.disclosureAcknowledged(let a, _, _)), .compliance(.classificationExpiring(let a, _)),
+             .compliance(.classificationLapsed(let a, _)), .compliance(.leverageCapSet(let a, _, _)):
+            return a == account ? .raw(json) : nil
+        case .compliance(.classified(let a, let c)):
+            guard a == account else { return nil }
+            return .object([("type", "classified"), ("investorKind", .string(c.kind.rawValue)),
+                            ("assessedAt", .int(c.assessedAt)), ("expiresAt", .int(c.expiresAt))])
         default:
             return nil
         }

@@ -55,6 +55,10 @@ public struct ApiError: Error, Sendable, CustomStringConvertible {
         switch r.code {
         case .malformedCommand, .invalidNumber, .invalidClientOrderId: return ApiError(.badRequest, r.code.rawValue, r.message)
         case .unknownSymbol, .unknownAccount: return ApiError(.notFound, r.code.rawValue, r.message)
+        // PI-3: the request is well-formed; the client is not (yet) allowed to add risk.
+        case .notProfessionalInvestor, .classificationExpired, .knowledgeAssessmentRequired, .disclosureNotAcknowledged,
+             .leverageAboveClientCap, .notionalAboveOwnerCap:
+            return ApiError(.forbidden, r.code.rawValue, r.message + " (see GET /v1/account/eligibility)")
         default: return ApiError(.unprocessableContent, r.code.rawValue, r.message)
         }
     }

@@ -103,6 +103,7 @@ public final class GatewayServer: Sendable {
         core.addAdminRoutes(router)
         core.addRiskRoutes(router)
         core.addDisclosureRoutes(router)
+        core.addComplianceRoutes(router)
         // Binance USDⓈ-M compatible /fapi routes (ccxt binanceusdm), BinanceRoutes.swift.
         core.addBinanceRoutes(router)
         router.get("/metrics") { request, context in

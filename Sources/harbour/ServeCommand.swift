@@ -76,16 +76,21 @@ struct ServeCommand: AsyncParsableCommand {
         var gatewayConfiguration = GatewayConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout),
                                                         maxConnectionsPerIP: maxConnectionsPerIp, webSocketQueueLimit: wsQueueLimit)
         gatewayConfiguration.auditTrail = audit
-        let disclosures = try DisclosureLibrary(directory: dir.appendingPathComponent("disclosures"), config: venue)
+        let market = demo ? DemoMarket(host: venueHost) : nil
+        if let market { try await market.prepare() }
+        // The disclosures name the affiliated market makers (MM-1); a new version is
+        // published to the engine, so clients must acknowledge it before adding risk (PI-2).
+        let makers = try await venueHost.read { engine in engine.marketMakers.map { engine.accountName($0.account) } }
+        let disclosures = try DisclosureLibrary(directory: dir.appendingPathComponent("disclosures"), config: venue, marketMakers: makers)
         for current in disclosures.all() {
             logger.info("disclosure", metadata: ["symbol": "\(current.document.symbol)", "version": "\(current.version)",
                                                  "fingerprint": "\(current.document.fingerprint.prefix(16))"])
         }
+        try await ServeSupport.publish(disclosures, host: venueHost, logger: logger)
+        if demo { try await DemoSetup.acknowledgeCurrentDisclosures(host: venueHost) }
         gatewayConfiguration.disclosures = disclosures
         let server = try await GatewayServer(host: venueHost, keys: keys, history: history, configuration: gatewayConfiguration,
                                              logger: Logger(label: "harbour.gateway"))
-        let market = demo ? DemoMarket(host: venueHost) : nil
-        if let market { try await market.prepare() }
         logger.info("listening", metadata: ["url": "http://\(host):\(port)", "demo": "\(demo)"])
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -124,6 +129,22 @@ enum DemoSetup {
     static let clients = ["alice", "bob", "loadtest", "carol"]
     /// A funded client left unclassified, to show the PI-3 refusal and the onboarding flow.
     static let retailClient = "carol"
+
+    /// The onboarded demo clients acknowledge any newer disclosure version (a demo
+    /// convenience: a real client reads and acknowledges it through the API).
+    static func acknowledgeCurrentDisclosures(host: VenueHost) async throws {
+        for name in clients where name != retailClient {
+            let commands = try await host.read { engine -> [Command] in
+                guard let id = engine.accountID(named: name), engine.complianceRecord(id)?.classification != nil else { return [] }
+                return Onboarding.acknowledgements(id, engine: engine).filter { command in
+                    guard case let .compliance(.acknowledgeDisclosure(_, instrument, version)) = command else { return false }
+                    let symbol = engine.spec(instrument).symbol
+                    return engine.complianceRecord(id)?.acknowledgements[symbol]?.version != Int(version)
+                }
+            }
+            for c in commands { _ = try await host.submit(c) }
+        }
+    }
 
     static func prepare(host: VenueHost, keys: ApiKeyStore, port: Int) async throws {
         for name in clients {

@@ -1,3 +1,5 @@
+import Disclosures
+import HarbourCore
 import Engine
 import Foundation
 import Gateway
@@ -8,6 +10,24 @@ import Storage
 
 /// Pieces of `harbour serve` that connect optional parts: history (read models) and time.
 enum ServeSupport {
+    /// Publishes each contract's disclosure version to the engine when the library has a
+    /// newer one than the engine's (a journaled `publishDisclosure`, PI-2): the engine then
+    /// refuses risk-increasing orders of clients who have not acknowledged it.
+    static func publish(_ library: DisclosureLibrary, host: VenueHost, logger: Logger) async throws {
+        for current in library.all() {
+            let (instrument, known) = try await host.read { engine -> (InstrumentID?, Int64) in
+                guard let i = engine.instrumentID(symbol: current.document.symbol) else { return (nil, 0) }
+                return (i, engine.disclosureVersion(i))
+            }
+            guard let instrument, Int64(current.version) > known else { continue }
+            let outcome = try await host.submit(.compliance(.publishDisclosure(instrument: instrument, version: Int64(current.version),
+                                                                               by: "disclosure-library")))
+            logger.notice("disclosure version published: clients acknowledge it before their next risk-increasing order",
+                          metadata: ["symbol": "\(current.document.symbol)", "version": "\(current.version)",
+                                     "sequence": "\(outcome.sequence)"])
+        }
+    }
+
     /// Opens the read models, catches them up from the journal if they lag (they are a
     /// projection and may be behind after a crash), and keeps them following the host.
     static func openHistory(dataDirectory: URL, host: VenueHost, logger: Logger) throws -> any HistoryProvider {

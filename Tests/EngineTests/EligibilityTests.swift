@@ -1,3 +1,4 @@
+import Foundation
 import CommandInput
 import Compliance
 import HarbourCore
@@ -301,5 +302,35 @@ import Testing
         _ = v.send(lines[5])
         #expect(v.engine.complianceRecord(v.carol)?.knowledge?.passed == false)
         #expect(v.buy("carol").rejection?.code == .knowledgeAssessmentRequired)
+    }
+}
+
+/// docs/REPLAY.md's onboarding lines are the contract others update their files with:
+/// inserted after `openAccount`, they make the account eligible.
+@Suite struct ReplayOnboardingDocTests {
+    @Test("the documented shortest onboarding sequence makes a fresh account an eligible professional investor")
+    func documentedSequenceWorks() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/REPLAY.md"), encoding: .utf8)
+        let begin = try #require(doc.range(of: "<!-- onboarding:begin -->")), end = try #require(doc.range(of: "<!-- onboarding:end -->"))
+        let lines = doc[begin.upperBound..<end.lowerBound].split(separator: "\n").filter { $0.hasPrefix("{") }.map(String.init)
+        #expect(lines.count == 6)
+        let engine = Engine()
+        let ts: Int64 = 1_767_225_600_000
+        var all = [#"{"type":"openAccount","ts":1767225600000,"account":"alice"}"#] + lines
+        all += [#"{"type":"openAccount","ts":1767225600000,"account":"bob"}"#,
+                #"{"type":"deposit","ts":1767225600000,"account":"alice","asset":"USD","amount":"100000"}"#,
+                #"{"type":"markPrice","ts":1767225600000,"symbol":"BTC-PERP","price":"50000"}"#]
+        for line in all {
+            let (t, command) = try CommandDecoder().decode(line: line, engine: engine)
+            #expect(engine.apply(command, timestamp: t).rejection == nil, "\(line)")
+        }
+        let alice = engine.accountID(named: "alice")!, bob = engine.accountID(named: "bob")!
+        #expect(engine.eligibility(alice, InstrumentID(0)) == nil)
+        #expect(engine.eligibility(alice, InstrumentID(1)) == nil)
+        #expect(engine.eligibility(bob, InstrumentID(0))?.code == .notProfessionalInvestor)
+        let order = engine.apply(.placeOrder(PlaceOrder(account: alice, instrument: InstrumentID(0), side: .buy, price: 490_000,
+                                                        quantity: 10)), timestamp: ts + 1)
+        #expect(order.acceptedId != nil)
     }
 }

@@ -101,6 +101,10 @@ import Testing
         ("setLeverage", .setLeverage, ["account"]), ("setMarginMode", .setMarginMode, ["account"]),
         ("openAccount", .openAccount, []), ("deposit", .deposit, []), ("withdraw", .withdraw, []),
         ("setInstrumentStatus", .setInstrumentStatus, ["symbol"]), ("depositInsurance", .insuranceDeposit, []),
+        ("recordEvidence", .recordEvidence, ["by"]), ("proposeClassification", .proposeClassification, ["by"]),
+        ("proposeLeverageCap", .proposeLeverageCap, ["by"]), ("proposeOwnerNotionalCap", .proposeOwnerNotionalCap, ["by"]),
+        ("proposeMarketMaker", .proposeMarketMaker, ["by"]), ("recordKnowledgeAssessment", .recordKnowledgeAssessment, ["by"]),
+        ("rejectRequest", .rejectRequest, ["by", "requestId"]), ("acknowledgeDisclosure", .acknowledgeDisclosure, ["account", "symbol"]),
     ]
 
     @Test("every command body in docs/openapi.yaml has the table's fields, required fields, patterns and names")

@@ -54,6 +54,7 @@ import Testing
         try await TestVenue.withLiveReadModel { v, client, feed in
             // An account opened while the read model follows the venue, so it sees all its cash.
             #expect(try await v.send(client, .post, "/v1/admin/accounts", key: v.op, body: #"{"account":"carol"}"#).status == 200)
+            try await v.host.onboardIndividual("carol")
             #expect(try await v.send(client, .post, "/v1/admin/deposits", key: v.op,
                                      body: #"{"account":"carol","asset":"USD","amount":"100000.5"}"#).status == 200)
             let carol = try v.keys.create(role: .client, account: "carol", permissions: [.read, .trade])

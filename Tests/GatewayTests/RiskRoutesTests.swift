@@ -64,6 +64,7 @@ import Testing
         if try await v.host.read({ $0.accountID(named: "lev") }) == nil {
             let open = try await v.send(client, .post, "/v1/admin/accounts", key: v.op, body: #"{"account":"lev"}"#)
             #expect(open.status == 200, "\(open.text)")
+            try await v.host.onboardIndividual("lev")
         }
         let dep = try await v.send(client, .post, "/v1/admin/deposits", key: v.op, body: #"{"account":"lev","asset":"USD","amount":"1100"}"#)
         #expect(dep.status == 200, "\(dep.text)")

@@ -150,7 +150,7 @@ func temporaryDirectory() -> URL {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let host = try VenueHost(options: .init(dataDirectory: dir, snapshotEvery: 10))
-        try await VenueHostTests.seed(host)          // 7 commands
+        try await VenueHostTests.seed(host)          // 25 commands (3 accounts × open, 6 onboarding, deposit; a mark)
         // Index pricing state must be in the snapshot too (else recovery would skip it).
         for source in ["binance", "okx", "coinbase"] {
             _ = try await host.submit(.indexPrice(instrument: InstrumentID(0), source: source, price: 500_000))
@@ -170,7 +170,7 @@ func temporaryDirectory() -> URL {
         defer { again.shutdown() }
         #expect(again.recovery.snapshotProblem == nil)
         #expect(again.recovery.snapshotSequence == newest)
-        #expect(again.recovery.recordsReplayed == Int(27 - newest))
+        #expect(again.recovery.recordsReplayed == 45 - Int(newest))
         #expect(again.recovery.stateHash == hash)
     }
 }

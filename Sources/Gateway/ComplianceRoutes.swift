@@ -1,0 +1,167 @@
+import CommandInput
+import Compliance
+import Engine
+import HarbourCore
+import Hummingbird
+
+/// Onboarding and suitability over HTTP (PI-1..3, REG-4, MM-1): compliance staff record
+/// evidence and knowledge assessments, propose classifications, leverage caps, owner caps
+/// and market-maker registrations, and a different staff member approves or rejects them;
+/// clients read their own eligibility and acknowledge disclosures; anyone reads the
+/// affiliated market makers' terms. Every change is an engine command, journaled; the
+/// staff member recorded as maker or checker is the caller's key, never a body field.
+extension GatewayCore {
+    func addComplianceRoutes(_ router: Router<GatewayRequestContext>) {
+        let proposals: [(String, CommandType)] = [
+            ("/v1/compliance/evidence", .recordEvidence),
+            ("/v1/compliance/classifications", .proposeClassification),
+            ("/v1/compliance/leverage-caps", .proposeLeverageCap),
+            ("/v1/compliance/owner-notional-caps", .proposeOwnerNotionalCap),
+            ("/v1/compliance/market-makers", .proposeMarketMaker),
+            ("/v1/compliance/knowledge-assessments", .recordKnowledgeAssessment),
+        ]
+        for (path, type) in proposals {
+            route(router, .post, path, Self.complianceWrite) { [self] _, _, caller in
+                try Self.allowOnly([], caller)
+                let body = try RequestBody(caller.body, schema: BodySchema(command: type, omitting: ["by"]))
+                var fields = body.fields
+                fields["by"] = .string(try Self.staffName(caller))
+                return try await adminSubmit(try await command(type, fields, account: nil))
+            }
+        }
+        route(router, .post, "/v1/compliance/requests/{requestId}/approve", Self.complianceWrite) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            if !caller.body.isEmpty { _ = try RequestBody(caller.body, schema: BodySchema([:])) }
+            let fields = CommandFields(["requestId": .string(context.parameters.get("requestId") ?? ""),
+                                        "by": .string(try Self.staffName(caller))])
+            return try await adminSubmit(try await command(.approveRequest, fields, account: nil))
+        }
+        route(router, .post, "/v1/compliance/requests/{requestId}/reject", Self.complianceWrite) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .rejectRequest, omitting: ["requestId", "by"]))
+            var fields = body.fields
+            fields["requestId"] = .string(context.parameters.get("requestId") ?? "")
+            fields["by"] = .string(try Self.staffName(caller))
+            return try await adminSubmit(try await command(.rejectRequest, fields, account: nil))
+        }
+        route(router, .get, "/v1/compliance/requests", Self.complianceRead) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            return try await host.read { engine in
+                .array(engine.pendingRequests.map { id, request in
+                    .object([("requestId", .string(id)), ("kind", .string(request.change.kindName)),
+                             ("account", .string(engine.accountName(request.change.account))), ("maker", .string(request.maker)),
+                             ("madeAt", .int(request.madeAt)), ("reason", .string(request.reason))])
+                })
+            }
+        }
+        route(router, .get, "/v1/compliance/clients/{account}", Self.complianceRead) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            let name = context.parameters.get("account") ?? ""
+            let id = try await accountID(name)
+            return try await host.read { engine in Self.eligibilityJSON(engine, id, staffView: true) }
+        }
+        route(router, .get, "/v1/account/eligibility", .account(.read)) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let id = try await accountID(caller.accountName)
+            return try await host.read { engine in Self.eligibilityJSON(engine, id, staffView: false) }
+        }
+        route(router, .post, "/v1/disclosures/{symbol}/acknowledge", .account(.trade)) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            let symbol = context.parameters.get("symbol")
+            _ = try instrument(symbol)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .acknowledgeDisclosure, omitting: ["account", "symbol"]))
+            var fields = body.fields
+            fields["symbol"] = symbol.map(FieldValue.string)
+            let command = try await command(.acknowledgeDisclosure, fields, account: caller.accountName)
+            let outcome = try await submit(command)
+            if let r = Self.rejection(in: outcome) { throw ApiError.rejection(r) }
+            let id = try await accountID(caller.accountName)
+            return .object([("sequence", .int(Int64(outcome.sequence))), ("events", visibleEvents(outcome, account: id))])
+        }
+        route(router, .get, "/v1/market-makers", .open) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            return try await host.read { engine in
+                .array(engine.marketMakers.map { account, terms in
+                    .object([("account", .string(engine.accountName(account))), ("affiliated", true),
+                             ("obligations", .array(terms.map { t in
+                                 let spec = engine.instrumentID(symbol: t.symbol).map(engine.spec)
+                                 return .object([("symbol", .string(t.symbol)), ("maxSpreadBps", .int(t.maxSpreadBps)),
+                                                 ("minSize", .string(spec.map { Fmt.size(t.minSize, $0) } ?? String(t.minSize))),
+                                                 ("minPresenceBps", .int(t.minPresenceBps)),
+                                                 ("requoteAfterInterruptionMs", .int(t.requoteAfterInterruptionMs)),
+                                                 ("feeSchedule", "the venue's public fee tiers (MM-2: no preferential fees)")])
+                             }))])
+                })
+            }
+        }
+    }
+
+    /// Compliance staff changing records (four-eyes: maker and checker are two keys' staff).
+    static let complianceWrite = AccessPolicy.operatorWrite
+    /// Compliance staff and the supervisor reading records.
+    static let complianceRead = AccessPolicy.oversightRead
+
+    /// The staff member a key stands for: recorded as maker or checker.
+    static func staffName(_ caller: Caller) throws(ApiError) -> String {
+        guard let key = caller.key else { throw ApiError.forbiddenRole("a staff key is required") }
+        return key.key
+    }
+
+    /// A client's eligibility (PI-3) as the client or staff see it: classification and
+    /// expiry, knowledge, acknowledgements against the current versions, caps, and per
+    /// contract whether it may add risk now and, if not, the rule, the message and the steps left.
+    static func eligibilityJSON(_ engine: Engine, _ id: AccountID, staffView: Bool) -> JSON {
+        let record = engine.complianceRecord(id)
+        let now = engine.lastTimestamp
+        var classification: JSON = .null
+        if let c = record?.classification {
+            var fields: [(String, JSON)] = [("investorKind", .string(c.kind.rawValue)), ("assessedAt", .int(c.assessedAt)),
+                                            ("expiresAt", .int(c.expiresAt)), ("current", .bool(c.isCurrent(at: now)))]
+            if staffView {
+                fields += [("proposedBy", .string(c.proposedBy)), ("approvedBy", .string(c.approvedBy)),
+                           ("beneficialOwners", .array(c.beneficialOwners.map(JSON.string)))]
+            }
+            classification = .object(fields)
+        }
+        var knowledge: JSON = .null
+        if let k = record?.knowledge {
+            knowledge = .object([("passed", .bool(k.passed)), ("assessedAt", .int(k.assessedAt))])
+        }
+        var products: [JSON] = []
+        for i in engine.config.instruments.indices {
+            let instrument = InstrumentID(UInt16(i)), symbol = engine.spec(instrument).symbol
+            let current = engine.disclosureVersion(instrument)
+            let acknowledged = record?.acknowledgements[symbol]?.version
+            var steps: [JSON] = []
+            if record?.classification?.kind.isProfessional != true || record?.classification?.isCurrent(at: now) != true {
+                steps.append("ask compliance to classify the account as a professional investor (evidence, then maker and checker)")
+            }
+            if record?.classification?.kind.needsKnowledgeAssessment != false, record?.knowledge?.passed != true {
+                steps.append("pass the derivatives knowledge assessment")
+            }
+            if acknowledged.map(Int64.init) != current {
+                steps.append(.string("read GET /v1/disclosures/\(symbol) and acknowledge version \(current): POST /v1/disclosures/\(symbol)/acknowledge"))
+            }
+            let refusal = engine.eligibility(id, instrument)
+            var row: [(String, JSON)] = [
+                ("symbol", .string(symbol)), ("eligible", .bool(refusal == nil)),
+                ("disclosureVersion", .int(current)), ("acknowledgedVersion", acknowledged.map { .int(Int64($0)) } ?? .null),
+                ("leverage", .int(engine.position(id, instrument).leverage)),
+                ("leverageCap", record?.leverageCaps[symbol].map(JSON.int) ?? .null),
+            ]
+            if let refusal {
+                row += [("code", .string(refusal.code.rawValue)), ("message", .string(refusal.message)), ("steps", .array(steps))]
+            }
+            products.append(.object(row))
+        }
+        var out: [(String, JSON)] = [("account", .string(engine.accountName(id))), ("classification", classification),
+                                     ("knowledgeAssessment", knowledge), ("products", .array(products))]
+        if staffView, let evidence = engine.recordedEvidence(id) {
+            out.append(("evidence", .array(evidence.portfolio.map { item in
+                .object([("kind", .string(item.kind.rawValue)), ("amount", .string(item.amount.description)), ("asOf", .int(item.asOf)),
+                         ("holding", .string(item.holding.rawValue)), ("source", .string(item.source))])
+            })))
+        }
+        return .object(out)
+    }
+}
