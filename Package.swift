@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "ReadModel", targets: ["ReadModel"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "Surveillance", targets: ["Surveillance"]),
         .executable(name: "harbour", targets: ["harbour"]),
     ],
     dependencies: [
@@ -79,6 +80,9 @@ let package = Package(
             ]
         ),
         .target(name: "Simulator", dependencies: ["Engine", "Sequencer"]),
+        // Surveillance and MM obligations (MM-4, MM-5) as a projection of commands and
+        // events; no server or database library (docs/SURVEILLANCE.md).
+        .target(name: "Surveillance", dependencies: ["Engine", "Compliance", "HarbourCore", "Matching"]),
         .executableTarget(
             name: "harbour",
             dependencies: [
@@ -103,6 +107,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "SurveillanceTests", dependencies: ["Surveillance", "Engine", "Compliance", "HarbourCore", "Matching", "Simulator"]),
         .testTarget(name: "CommandInputTests", dependencies: ["CommandInput", "Engine"]),
         .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
         .testTarget(name: "ReadModelTests", dependencies: ["ReadModel"]),

@@ -27,6 +27,9 @@ public struct SurveillanceMonitor: Sendable {
     private var fundingTimes: [String: [Int64]] = [:]
     /// Per account and symbol: trade times, for marking the close at the end of a period.
     private var tradeTimes: [String: [Int64]] = [:]
+    /// Price divergences in progress, "symbol|mark-index" or "symbol|last-mark": an
+    /// episode raises one alert when it starts, none while it lasts.
+    private var divergences: Set<String> = []
 
     public init(policy: SurveillancePolicy = SurveillancePolicy(), owners: [String: String] = [:],
                 affiliatedMarketMakers: Set<String> = []) {
@@ -56,7 +59,7 @@ public struct SurveillanceMonitor: Sendable {
         return before.map { trade in
             SurveillanceAlert(rule: .frontRunning, symbol: symbol, accounts: [trade.account, account], orders: [trade.order, orderId],
                               fromMs: trade.ts, toMs: now,
-                              evidence: "affiliated MM \(trade.account) traded \(trade.side.rawValue) \(now - trade.ts) ms before client \(account)'s large \(side.rawValue) order of \(quantity)")
+                              evidence: "affiliated MM \(trade.account) traded \(trade.side) \(now - trade.ts) ms before client \(account)'s large \(side) order of \(quantity)")
         }
     }
 
@@ -131,6 +134,39 @@ public struct SurveillanceMonitor: Sendable {
             guard Int64(near) * 10_000 >= policy.markingShareBps * Int64(times.count) else { continue }
             alerts.append(SurveillanceAlert(rule: .markingTheClose, symbol: symbol, accounts: [account], orders: [], fromMs: fromMs, toMs: toMs,
                                             evidence: "\(near) of \(times.count) trades within ±\(policy.markingWindowMs / 1000) s of funding times"))
+        }
+        return alerts
+    }
+
+    /// Prices after a command, as a stream: like `prices`, but a divergence raises an alert
+    /// only when it starts (the previous observation of that pair was within its limit), so
+    /// a mark that stays away from the index for an hour is one alert, not one per second.
+    public mutating func pricesObserved(symbol: String, mark: Int64, index: Int64, last: Int64, at now: Int64) -> [SurveillanceAlert] {
+        let current = prices(symbol: symbol, mark: mark, index: index, last: last, at: now)
+        var active: Set<String> = []
+        var raised: [SurveillanceAlert] = []
+        for alert in current {
+            let key = symbol + (alert.evidence.hasPrefix("mark") ? "|mark-index" : "|last-mark")
+            active.insert(key)
+            if !divergences.contains(key) { raised.append(alert) }
+        }
+        for key in [symbol + "|mark-index", symbol + "|last-mark"] {
+            if active.contains(key) { divergences.insert(key) } else { divergences.remove(key) }
+        }
+        return raised
+    }
+
+    /// Ends a review period `[fromMs, toMs)`: returns its marking-the-close alerts and
+    /// forgets the trade times before `toMs` and the funding times too old to matter for
+    /// later trades, so a long-running projection keeps bounded state.
+    public mutating func closePeriod(fromMs: Int64, toMs: Int64) -> [SurveillanceAlert] {
+        let alerts = markingTheClose(fromMs: fromMs, toMs: toMs)
+        for key in tradeTimes.keys.sorted() {
+            let kept = tradeTimes[key]!.filter { $0 >= toMs }
+            tradeTimes[key] = kept.isEmpty ? nil : kept
+        }
+        for symbol in fundingTimes.keys.sorted() {
+            fundingTimes[symbol] = fundingTimes[symbol]!.filter { $0 >= toMs - policy.markingWindowMs }
         }
         return alerts
     }
