@@ -169,4 +169,36 @@ import Testing
         #expect(second.alerts == first.alerts)
         #expect(first.alerts.map(\.id) == Array(1...Int64(first.alerts.count)))
     }
+
+    @Test func theProjectedBookFollowsAmendsTriggersAndSelfTradePrevention() {
+        // SurveillanceVenue checks the projected top against Engine.book after every command.
+        let venue = SurveillanceVenue()
+        let a = openTradingAccount(venue, "a", group: "house", ts: t0)
+        let b = openTradingAccount(venue, "b", group: "house", ts: t0)
+        let c = openTradingAccount(venue, "c", ts: t0)
+        venue.apply(.markPrice(instrument: btc, price: 600_000), at: t0)
+        let bid = venue.place(a, .buy, price: 599_000, quantity: 3_000, at: t0 + 1)
+        venue.apply(.amendOrder(account: a, instrument: btc, order: .id(bid), price: 599_500, quantity: nil), at: t0 + 2)
+        venue.apply(.amendOrder(account: a, instrument: btc, order: .id(bid), price: nil, quantity: 2_000), at: t0 + 3)
+        #expect(venue.projection.book.top(btc) == BookTop(bid: 599_500, bidSize: 2_000, ask: 0, askSize: 0))
+        venue.place(c, .sell, price: 599_500, quantity: 500, tif: .ioc, at: t0 + 4)
+        // Re-priced through the ask: the amend trades.
+        venue.place(c, .sell, price: 600_500, quantity: 1_000, at: t0 + 5)
+        venue.apply(.amendOrder(account: a, instrument: btc, order: .id(bid), price: 600_500, quantity: nil), at: t0 + 6)
+        // A stop-limit buy that the next mark triggers and that rests.
+        let placed = venue.apply(.placeOrder(PlaceOrder(account: c, instrument: btc, side: .buy, type: .stopLimit, price: 601_000,
+                                                        quantity: 700, stopPrice: 602_000)), at: t0 + 8)
+        let stop: OrderID = placed.compactMap { (event: Event) -> OrderID? in if case .accepted(let id, _, _, _) = event { id } else { nil } }.first ?? -1
+        #expect(venue.projection.book.order(stop) == nil && venue.projection.book.waiting(stop) != nil,
+                "a waiting conditional is not in the book")
+        venue.apply(.markPrice(instrument: btc, price: 602_500), at: t0 + 9)
+        #expect(venue.projection.book.order(stop)?.remaining == 700, "triggered and resting")
+        // Self-trade prevention between a and b (one group) expires the taker.
+        venue.place(b, .sell, price: 603_000, quantity: 1_000, at: t0 + 10)
+        venue.place(a, .buy, price: 603_000, quantity: 1_000, tif: .gtc, at: t0 + 11)
+        venue.apply(.cancelAll(account: c, instrument: nil), at: t0 + 12)
+        venue.apply(.cancelAll(account: b, instrument: nil), at: t0 + 13)
+        #expect(venue.log.contains { $0.events.contains { if case .triggered = $0 { true } else { false } } })
+        #expect(venue.log.contains { $0.events.contains { if case .amended = $0 { true } else { false } } })
+    }
 }
