@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "CommandInput", "Sequencer", "ReadModel", "Disclosures",
+                "Engine", "CommandInput", "Sequencer", "ReadModel", "Disclosures", "Surveillance", "Compliance", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
