@@ -107,7 +107,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "SurveillanceTests", dependencies: ["Surveillance", "Engine", "Compliance", "HarbourCore", "Matching", "Simulator"]),
+        .testTarget(name: "SurveillanceTests", dependencies: ["Surveillance", "Engine", "Compliance", "HarbourCore", "Matching", "Simulator", "Sequencer", "Gateway"]),
         .testTarget(name: "CommandInputTests", dependencies: ["CommandInput", "Engine"]),
         .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
         .testTarget(name: "ReadModelTests", dependencies: ["ReadModel"]),
