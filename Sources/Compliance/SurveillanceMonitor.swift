@@ -42,14 +42,7 @@ public struct SurveillanceMonitor: Sendable {
     /// (0 if none). Returns a front-running alert when an affiliated MM traded its way just before.
     public mutating func orderPlaced(orderId: Int64, account: String, symbol: String, side: Side, price: Int64,
                                      quantity: Int64, bestBid: Int64, bestAsk: Int64, at now: Int64) -> [SurveillanceAlert] {
-        let touch = side == .buy ? bestBid : bestAsk
-        var distance: Int64 = .max
-        var nearTouch = false
-        if touch > 0 && price > 0 {
-            let gap = Int128(max(side == .buy ? touch - price : price - touch, 0))
-            distance = Int64(gap * 10_000 / Int128(touch))
-            nearTouch = gap * 10_000 <= Int128(policy.nearTouchBps) * Int128(touch)
-        }
+        let (nearTouch, distance) = placement(side: side, price: price, bestBid: bestBid, bestAsk: bestAsk)
         open[orderId] = OpenOrder(account: account, symbol: symbol, side: side, quantity: quantity, filled: 0, placedAt: now,
                                   nearTouch: nearTouch, distanceBps: distance)
         guard quantity >= policy.largeOrderSize, !affiliatedMarketMakers.contains(account) else { return [] }
@@ -61,6 +54,25 @@ public struct SurveillanceMonitor: Sendable {
                               fromMs: trade.ts, toMs: now,
                               evidence: "affiliated MM \(trade.account) traded \(trade.side) \(now - trade.ts) ms before client \(account)'s large \(side) order of \(quantity)")
         }
+    }
+
+    /// An order was amended to `price` and total `quantity` (filled part included). It is
+    /// judged again as if placed now, against the touch without it: moving a large order
+    /// next to the touch and pulling it is spoofing as much as placing it there.
+    public mutating func orderAmended(orderId: Int64, price: Int64, quantity: Int64, bestBid: Int64, bestAsk: Int64, at now: Int64) {
+        guard let order = open[orderId] else { return }
+        let (nearTouch, distance) = placement(side: order.side, price: price, bestBid: bestBid, bestAsk: bestAsk)
+        open[orderId] = OpenOrder(account: order.account, symbol: order.symbol, side: order.side, quantity: quantity,
+                                  filled: order.filled, placedAt: now, nearTouch: nearTouch, distanceBps: distance)
+    }
+
+    /// Whether a price is near the touch on its side, and its distance from it in bps
+    /// (rounded down; `.max` with no touch or no price).
+    private func placement(side: Side, price: Int64, bestBid: Int64, bestAsk: Int64) -> (nearTouch: Bool, distanceBps: Int64) {
+        let touch = side == .buy ? bestBid : bestAsk
+        guard touch > 0 && price > 0 else { return (false, .max) }
+        let gap = Int128(max(side == .buy ? touch - price : price - touch, 0))
+        return (gap * 10_000 <= Int128(policy.nearTouchBps) * Int128(touch), Int64(gap * 10_000 / Int128(touch)))
     }
 
     /// An order left the book by cancellation. A large order near the touch cancelled fast,

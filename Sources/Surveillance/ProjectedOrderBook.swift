@@ -39,6 +39,20 @@ public struct ProjectedOrderBook: Sendable {
         return BookTop(bid: bid, bidSize: bid > 0 ? sides.bids[bid]! : 0, ask: ask, askSize: ask > 0 ? sides.asks[ask]! : 0)
     }
 
+    /// The best bid and ask of a contract as they would be without order `id` (the touch an
+    /// amended order is judged against).
+    public func top(_ instrument: InstrumentID, without id: OrderID) -> BookTop {
+        guard let order = live[id], order.onBook, order.instrument == instrument, let sides = levels[instrument] else {
+            return top(instrument)
+        }
+        var own = order.side == .buy ? sides.bids : sides.asks   // a copy of one side's levels, not of the orders
+        let left = own[order.price, default: 0] - order.remaining
+        own[order.price] = left > 0 ? left : nil
+        let bids = order.side == .buy ? own : sides.bids, asks = order.side == .sell ? own : sides.asks
+        let bid = bids.keys.max() ?? 0, ask = asks.keys.min() ?? 0
+        return BookTop(bid: bid, bidSize: bid > 0 ? bids[bid]! : 0, ask: ask, askSize: ask > 0 ? asks[ask]! : 0)
+    }
+
     /// A new live order.
     mutating func arrive(_ order: ProjectedOrder) {
         live[order.orderId] = order

@@ -103,8 +103,10 @@ public struct SurveillanceProjection: Sendable {
             case let .rejected(_, _, orderId?, _) where triggered.contains(orderId):
                 _ = book.remove(orderId)
                 monitor.orderClosed(orderId: orderId)
-            case let .amended(orderId, _, _, price, quantity, _):
+            case let .amended(orderId, _, instrument, price, quantity, _):
+                let top = book.top(instrument, without: orderId)
                 _ = book.amend(orderId, price: price, quantity: quantity)
+                monitor.orderAmended(orderId: orderId, price: price, quantity: quantity, bestBid: top.bid, bestAsk: top.ask, at: now)
                 touched.insert(orderId)
             case let .mark(instrument, price):
                 marks[Int(instrument.index)] = price

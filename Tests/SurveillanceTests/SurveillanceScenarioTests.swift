@@ -52,7 +52,15 @@ import Testing
         let small = venue.place(spoofer, .buy, price: 599_900, quantity: 9_999, at: t0 + 30_000)
         venue.cancel(spoofer, small, at: t0 + 30_100)
 
-        let spoofs = venue.alerts(.spoofing)
+        // Placed far, moved next to the touch by an amend, pulled 800 ms later: spoofing too.
+        let moved = venue.place(spoofer, .buy, price: 590_000, quantity: 10_000, at: t0 + 40_000)
+        venue.apply(.amendOrder(account: spoofer, instrument: btc, order: .id(moved), price: 599_900, quantity: nil), at: t0 + 41_000)
+        venue.cancel(spoofer, moved, at: t0 + 41_800)
+
+        let spoofs = Array(venue.alerts(.spoofing).prefix(3))
+        #expect(venue.alerts(.spoofing).last?.orders == [moved])
+        #expect(venue.alerts(.spoofing).last?.evidence == "order of 10000 0 bps from the touch cancelled after 800 ms with 0 filled")
+        #expect(venue.alerts(.spoofing).count == 4)
         #expect(spoofs.map(\.orders) == layers.map { [$0] })
         #expect(spoofs.allSatisfy { $0.accounts == ["spoofer"] })
         #expect(spoofs.map(\.evidence) == [
@@ -61,7 +69,7 @@ import Testing
             "order of 10000 1 bps from the touch cancelled after 1500 ms with 0 filled",
         ])
         #expect(spoofs.map(\.fromMs) == [t0 + 100, t0 + 101, t0 + 102])
-        #expect(venue.alerts.map(\.alert.rule) == [.spoofing, .spoofing, .spoofing])
+        #expect(venue.alerts.map(\.alert.rule) == [.spoofing, .spoofing, .spoofing, .spoofing])
     }
 
     @Test func anAffiliatedMarketMakerBuyingJustBeforeALargeClientBuyIsFrontRunning() {
