@@ -90,3 +90,36 @@ import Testing
         #expect(UTCDay.start(of: day0 + 5 * hour) == day0)
     }
 }
+
+/// Days closed by a reader, and names of accounts opened before the projection started.
+@Suite struct ProjectionEdgeTests {
+    @Test func closeDaysThroughReportsAFinishedDayOnceAndTheNextCommandAddsNothing() {
+        let venue = SurveillanceVenue(marketMakers: ["mm-1": [terms()]])
+        let mm = openTradingAccount(venue, "mm-1", ts: day0)
+        venue.apply(.markPrice(instrument: btc, price: 600_000), at: day0)
+        venue.place(mm, .buy, price: 599_800, quantity: 1_000, at: day0)
+        venue.place(mm, .sell, price: 600_200, quantity: 1_000, at: day0)
+        #expect(venue.projection.closeDays(through: day0 + 24 * hour - 1).reports.isEmpty)
+        let step = venue.projection.closeDays(through: day0 + 24 * hour)
+        #expect(step.reports.map(\.report.presenceBps) == [10_000])
+        #expect(venue.projection.closeDays(through: day0 + 24 * hour + 10).reports.isEmpty)
+        venue.apply(.tick, at: day0 + 25 * hour)
+        #expect(venue.projection.reports.count == 1)
+    }
+
+    @Test func namesOfAccountsOpenedBeforeTheProjectionComeFromTheContext() {
+        let venue = SurveillanceVenue(owners: ["fund-a": "owner-1", "fund-b": "owner-1"])
+        let a = openTradingAccount(venue, "fund-a", ts: day0)
+        let b = openTradingAccount(venue, "fund-b", ts: day0)
+        venue.apply(.markPrice(instrument: btc, price: 600_000), at: day0)
+        // A projection that starts now, after the accounts were opened.
+        var late = SurveillanceProjection(context: SurveillanceContext(
+            symbols: venue.context.symbols, owners: venue.context.owners, accountNames: ["fund-a", "fund-b"]))
+        let sell = PlaceOrder(account: a, instrument: btc, side: .sell, price: 600_000, quantity: 1_000)
+        let buy = PlaceOrder(account: b, instrument: btc, side: .buy, price: 600_000, quantity: 1_000)
+        late.observe(timestamp: day0 + 1, command: .placeOrder(sell), events: venue.apply(.placeOrder(sell), at: day0 + 1))
+        let step = late.observe(timestamp: day0 + 2, command: .placeOrder(buy), events: venue.apply(.placeOrder(buy), at: day0 + 2))
+        #expect(step.alerts.map(\.alert.accounts) == [["fund-a", "fund-b"]])
+        #expect(late.name(of: AccountID(7)) == "account#7")
+    }
+}
