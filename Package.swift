@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "ReadModel", targets: ["ReadModel"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "Surveillance", targets: ["Surveillance"]),
         .executable(name: "harbour", targets: ["harbour"]),
     ],
     dependencies: [
@@ -66,7 +67,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "CommandInput", "Sequencer", "ReadModel", "Disclosures", "Compliance",
+                "Engine", "CommandInput", "Sequencer", "ReadModel", "Disclosures", "Surveillance", "Compliance", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -79,6 +80,9 @@ let package = Package(
             ]
         ),
         .target(name: "Simulator", dependencies: ["Engine", "Sequencer"]),
+        // Surveillance and MM obligations (MM-4, MM-5) as a projection of commands and
+        // events; no server or database library (docs/SURVEILLANCE.md).
+        .target(name: "Surveillance", dependencies: ["Engine", "Compliance", "HarbourCore", "Matching"]),
         .executableTarget(
             name: "harbour",
             dependencies: [
@@ -103,13 +107,14 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "SurveillanceTests", dependencies: ["Surveillance", "Engine", "Compliance", "HarbourCore", "Matching", "Simulator", "Sequencer", "Gateway"]),
         .testTarget(name: "CommandInputTests", dependencies: ["CommandInput", "Engine"]),
         .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
         .testTarget(name: "ReadModelTests", dependencies: ["ReadModel"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway",
+                "Gateway", "Surveillance", "Compliance",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ]

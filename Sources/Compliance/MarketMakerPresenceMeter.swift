@@ -10,7 +10,7 @@ import HarbourCore
 /// the next day with the current book.
 public struct MarketMakerPresenceMeter: Sendable {
     /// One day's measurement.
-    public struct DayReport: Sendable, Equatable {
+    public struct DayReport: Sendable, Hashable, Codable {
         public let symbol: String
         public let fromMs: Int64
         public let toMs: Int64

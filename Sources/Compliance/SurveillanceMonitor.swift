@@ -27,6 +27,9 @@ public struct SurveillanceMonitor: Sendable {
     private var fundingTimes: [String: [Int64]] = [:]
     /// Per account and symbol: trade times, for marking the close at the end of a period.
     private var tradeTimes: [String: [Int64]] = [:]
+    /// Price divergences in progress, "symbol|mark-index" or "symbol|last-mark": an
+    /// episode raises one alert when it starts, none while it lasts.
+    private var divergences: Set<String> = []
 
     public init(policy: SurveillancePolicy = SurveillancePolicy(), owners: [String: String] = [:],
                 affiliatedMarketMakers: Set<String> = []) {
@@ -39,14 +42,7 @@ public struct SurveillanceMonitor: Sendable {
     /// (0 if none). Returns a front-running alert when an affiliated MM traded its way just before.
     public mutating func orderPlaced(orderId: Int64, account: String, symbol: String, side: Side, price: Int64,
                                      quantity: Int64, bestBid: Int64, bestAsk: Int64, at now: Int64) -> [SurveillanceAlert] {
-        let touch = side == .buy ? bestBid : bestAsk
-        var distance: Int64 = .max
-        var nearTouch = false
-        if touch > 0 && price > 0 {
-            let gap = Int128(max(side == .buy ? touch - price : price - touch, 0))
-            distance = Int64(gap * 10_000 / Int128(touch))
-            nearTouch = gap * 10_000 <= Int128(policy.nearTouchBps) * Int128(touch)
-        }
+        let (nearTouch, distance) = placement(side: side, price: price, bestBid: bestBid, bestAsk: bestAsk)
         open[orderId] = OpenOrder(account: account, symbol: symbol, side: side, quantity: quantity, filled: 0, placedAt: now,
                                   nearTouch: nearTouch, distanceBps: distance)
         guard quantity >= policy.largeOrderSize, !affiliatedMarketMakers.contains(account) else { return [] }
@@ -56,8 +52,27 @@ public struct SurveillanceMonitor: Sendable {
         return before.map { trade in
             SurveillanceAlert(rule: .frontRunning, symbol: symbol, accounts: [trade.account, account], orders: [trade.order, orderId],
                               fromMs: trade.ts, toMs: now,
-                              evidence: "affiliated MM \(trade.account) traded \(trade.side.rawValue) \(now - trade.ts) ms before client \(account)'s large \(side.rawValue) order of \(quantity)")
+                              evidence: "affiliated MM \(trade.account) traded \(trade.side) \(now - trade.ts) ms before client \(account)'s large \(side) order of \(quantity)")
         }
+    }
+
+    /// An order was amended to `price` and total `quantity` (filled part included). It is
+    /// judged again as if placed now, against the touch without it: moving a large order
+    /// next to the touch and pulling it is spoofing as much as placing it there.
+    public mutating func orderAmended(orderId: Int64, price: Int64, quantity: Int64, bestBid: Int64, bestAsk: Int64, at now: Int64) {
+        guard let order = open[orderId] else { return }
+        let (nearTouch, distance) = placement(side: order.side, price: price, bestBid: bestBid, bestAsk: bestAsk)
+        open[orderId] = OpenOrder(account: order.account, symbol: order.symbol, side: order.side, quantity: quantity,
+                                  filled: order.filled, placedAt: now, nearTouch: nearTouch, distanceBps: distance)
+    }
+
+    /// Whether a price is near the touch on its side, and its distance from it in bps
+    /// (rounded down; `.max` with no touch or no price).
+    private func placement(side: Side, price: Int64, bestBid: Int64, bestAsk: Int64) -> (nearTouch: Bool, distanceBps: Int64) {
+        let touch = side == .buy ? bestBid : bestAsk
+        guard touch > 0 && price > 0 else { return (false, .max) }
+        let gap = Int128(max(side == .buy ? touch - price : price - touch, 0))
+        return (gap * 10_000 <= Int128(policy.nearTouchBps) * Int128(touch), Int64(gap * 10_000 / Int128(touch)))
     }
 
     /// An order left the book by cancellation. A large order near the touch cancelled fast,
@@ -131,6 +146,39 @@ public struct SurveillanceMonitor: Sendable {
             guard Int64(near) * 10_000 >= policy.markingShareBps * Int64(times.count) else { continue }
             alerts.append(SurveillanceAlert(rule: .markingTheClose, symbol: symbol, accounts: [account], orders: [], fromMs: fromMs, toMs: toMs,
                                             evidence: "\(near) of \(times.count) trades within ±\(policy.markingWindowMs / 1000) s of funding times"))
+        }
+        return alerts
+    }
+
+    /// Prices after a command, as a stream: like `prices`, but a divergence raises an alert
+    /// only when it starts (the previous observation of that pair was within its limit), so
+    /// a mark that stays away from the index for an hour is one alert, not one per second.
+    public mutating func pricesObserved(symbol: String, mark: Int64, index: Int64, last: Int64, at now: Int64) -> [SurveillanceAlert] {
+        let current = prices(symbol: symbol, mark: mark, index: index, last: last, at: now)
+        var active: Set<String> = []
+        var raised: [SurveillanceAlert] = []
+        for alert in current {
+            let key = symbol + (alert.evidence.hasPrefix("mark") ? "|mark-index" : "|last-mark")
+            active.insert(key)
+            if !divergences.contains(key) { raised.append(alert) }
+        }
+        for key in [symbol + "|mark-index", symbol + "|last-mark"] {
+            if active.contains(key) { divergences.insert(key) } else { divergences.remove(key) }
+        }
+        return raised
+    }
+
+    /// Ends a review period `[fromMs, toMs)`: returns its marking-the-close alerts and
+    /// forgets the trade times before `toMs` and the funding times too old to matter for
+    /// later trades, so a long-running projection keeps bounded state.
+    public mutating func closePeriod(fromMs: Int64, toMs: Int64) -> [SurveillanceAlert] {
+        let alerts = markingTheClose(fromMs: fromMs, toMs: toMs)
+        for key in tradeTimes.keys.sorted() {
+            let kept = tradeTimes[key]!.filter { $0 >= toMs }
+            tradeTimes[key] = kept.isEmpty ? nil : kept
+        }
+        for symbol in fundingTimes.keys.sorted() {
+            fundingTimes[symbol] = fundingTimes[symbol]!.filter { $0 >= toMs - policy.markingWindowMs }
         }
         return alerts
     }

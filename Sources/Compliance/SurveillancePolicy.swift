@@ -44,6 +44,9 @@ public struct SurveillancePolicy: Sendable, Hashable, Codable {
 public struct SurveillanceAlert: Sendable, Hashable, Codable {
     public enum Rule: String, Sendable, Hashable, Codable, CaseIterable {
         case washTrade, spoofing, frontRunning, markingTheClose, priceAnomaly
+        /// A day's firm two-way presence of an affiliated market maker below its
+        /// `MarketMakerTerms.minPresenceBps` (MM-4).
+        case obligationsBreach
     }
     public let rule: Rule
     public let symbol: String
@@ -52,4 +55,14 @@ public struct SurveillanceAlert: Sendable, Hashable, Codable {
     public let fromMs: Int64
     public let toMs: Int64
     public let evidence: String
+
+    public init(rule: Rule, symbol: String, accounts: [String], orders: [Int64], fromMs: Int64, toMs: Int64, evidence: String) {
+        self.rule = rule
+        self.symbol = symbol
+        self.accounts = accounts
+        self.orders = orders
+        self.fromMs = fromMs
+        self.toMs = toMs
+        self.evidence = evidence
+    }
 }

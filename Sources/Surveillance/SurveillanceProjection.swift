@@ -1,0 +1,245 @@
+import Compliance
+import Engine
+import HarbourCore
+import Matching
+
+/// Market surveillance (MM-5) and market-maker obligations (MM-4) as a deterministic
+/// projection of the engine's output: fed, for every command in sequence order, its
+/// timestamp, the command and the events it produced, it drives one `SurveillanceMonitor`
+/// and one `MarketMakerPresenceMeter` per (affiliated MM, contract) and yields alerts and
+/// day reports. It reads nothing but its input and its `SurveillanceContext` — no engine,
+/// clock or I/O — so the same commands and events always give the same alerts with the
+/// same ids, whether live behind the sequencer or from a journal replay.
+///
+/// - **Book tops** come from a `ProjectedOrderBook` rebuilt from the commands and events,
+///   not from the engine (which a live subscriber cannot read at the command's moment).
+/// - **Days** are UTC days of command time. The first command to reach a new day closes
+///   the previous one(s) at midnight, before its own events (its funding times are noted
+///   first, since they are ≤ its timestamp): each meter's `DayReport`, an
+///   `obligationsBreach` alert when presence is below the MM's minimum (days without
+///   continuous trading owe nothing), and the day's marking-the-close alerts.
+/// - **Prices**: after each command that moved a mark, an index or a last price, the
+///   divergences are checked; an episode raises one alert when it starts.
+public struct SurveillanceProjection: Sendable {
+    /// What one command added.
+    public struct Step: Sendable, Hashable {
+        public let alerts: [RaisedAlert]
+        public let reports: [MarketMakerDayReport]
+    }
+
+    public let context: SurveillanceContext
+    public private(set) var monitor: SurveillanceMonitor
+    public private(set) var book = ProjectedOrderBook()
+    /// Every alert raised so far, in order (ids 1, 2, …).
+    public private(set) var alerts: [RaisedAlert] = []
+    /// Every closed day's report, in order of day, then account, then symbol.
+    public private(set) var reports: [MarketMakerDayReport] = []
+    /// Meters by "account|symbol", created at the first command.
+    private var meters: [String: MarketMakerPresenceMeter] = [:]
+    private var names: [String]
+    /// Live orders of affiliated MMs on a contract they have terms for → their meter's key.
+    private var marketMakerOrders: [OrderID: String] = [:]
+    private var dayStartMs: Int64?
+    private var marks: [Int64]
+    private var indexes: [Int64]
+    private var lasts: [Int64]
+
+    public init(context: SurveillanceContext) {
+        self.context = context
+        names = context.accountNames
+        monitor = SurveillanceMonitor(policy: context.policy, owners: context.owners,
+                                      affiliatedMarketMakers: Set(context.marketMakers.keys))
+        marks = Array(repeating: 0, count: context.symbols.count)
+        indexes = marks
+        lasts = marks
+    }
+
+    /// The name of an account (its `account#n` description if it was never seen opened).
+    public func name(of account: AccountID) -> String {
+        Int(account.index) < names.count ? names[Int(account.index)] : account.description
+    }
+
+    /// Feeds one command's outcome; returns the alerts and reports it produced.
+    @discardableResult
+    public mutating func observe(timestamp now: Int64, command: Command, events: [Event]) -> Step {
+        let alertsBefore = alerts.count, reportsBefore = reports.count
+        for event in events { if case .funding(let funding) = event { monitor.fundingTime(symbol: symbol(funding.instrument), at: funding.fundingTime) } }
+        startOrCloseDays(at: now)
+        var touched: Set<OrderID> = []
+        var triggered: Set<OrderID> = []
+        var placed = false
+        var pricesMoved: Set<InstrumentID> = []
+        for event in events {
+            switch event {
+            case .accountOpened(let account, _):
+                if case .openAccount(let name, _, _) = command { learn(account, name) }
+            case let .accepted(orderId, account, instrument, _):
+                guard !placed, case .placeOrder(let order) = command, order.account == account, order.instrument == instrument else { break }
+                placed = true
+                accept(order, id: orderId, at: now)
+                touched.insert(orderId)
+            case .triggered(let orderId, _, _, _):
+                let top = book.waiting(orderId).map { book.top($0.instrument) } ?? .empty
+                if let order = book.trigger(orderId) {
+                    noteMarketMaker(order)
+                    triggered.insert(orderId)
+                    touched.insert(orderId)
+                    raise(monitor.orderPlaced(orderId: orderId, account: name(of: order.account), symbol: symbol(order.instrument),
+                                              side: order.side, price: order.price, quantity: order.quantity,
+                                              bestBid: top.bid, bestAsk: top.ask, at: now), at: now)
+                }
+            case .trade(let trade):
+                record(trade, at: now)
+                touched.formUnion([trade.makerOrderId, trade.takerOrderId])
+                pricesMoved.insert(trade.instrument)
+            case .canceled(let end):
+                _ = book.remove(end.orderId)
+                touched.insert(end.orderId)
+                raise(monitor.orderCanceled(orderId: end.orderId, at: now), at: now)
+            case .expired(let end):
+                _ = book.remove(end.orderId)
+                touched.insert(end.orderId)
+                monitor.orderClosed(orderId: end.orderId)
+            case let .rejected(_, _, orderId?, _) where triggered.contains(orderId):
+                _ = book.remove(orderId)
+                monitor.orderClosed(orderId: orderId)
+            case let .amended(orderId, _, instrument, price, quantity, _):
+                let top = book.top(instrument, without: orderId)
+                _ = book.amend(orderId, price: price, quantity: quantity)
+                monitor.orderAmended(orderId: orderId, price: price, quantity: quantity, bestBid: top.bid, bestAsk: top.ask, at: now)
+                touched.insert(orderId)
+            case let .mark(instrument, price):
+                marks[Int(instrument.index)] = price
+                pricesMoved.insert(instrument)
+            case let .index(instrument, result):
+                indexes[Int(instrument.index)] = result.price?.raw ?? 0
+                pricesMoved.insert(instrument)
+            case let .instrumentStatus(instrument, status):
+                tradingStateChanged(symbol(instrument), continuous: status == .enabled, at: now)
+            default:
+                break
+            }
+        }
+        updatePresence(touched.sorted(), at: now)
+        for instrument in pricesMoved.sorted() {
+            let i = Int(instrument.index)
+            raise(monitor.pricesObserved(symbol: symbol(instrument), mark: marks[i], index: indexes[i], last: lasts[i], at: now), at: now)
+        }
+        return Step(alerts: Array(alerts[alertsBefore...]), reports: Array(reports[reportsBefore...]))
+    }
+
+    /// Closes every day that ended by `now` without a command (for a reader that wants the
+    /// reports of days that are over although no command has arrived since midnight).
+    /// Idempotent and order-preserving: a later `observe` at or after `now` continues as if
+    /// the command itself had closed them.
+    @discardableResult
+    public mutating func closeDays(through now: Int64) -> Step {
+        let alertsBefore = alerts.count, reportsBefore = reports.count
+        startOrCloseDays(at: now)
+        return Step(alerts: Array(alerts[alertsBefore...]), reports: Array(reports[reportsBefore...]))
+    }
+
+    // MARK: - Orders
+
+    private mutating func accept(_ order: PlaceOrder, id: OrderID, at now: Int64) {
+        let projected = ProjectedOrder(orderId: id, account: order.account, instrument: order.instrument, side: order.side,
+                                       price: order.type.hasLimitPrice ? order.price : 0, quantity: order.quantity, filled: 0)
+        if order.type.isConditional {
+            book.park(projected)
+            return
+        }
+        let top = book.top(order.instrument)
+        book.arrive(projected)
+        noteMarketMaker(projected)
+        raise(monitor.orderPlaced(orderId: id, account: name(of: order.account), symbol: symbol(order.instrument),
+                                  side: order.side, price: projected.price, quantity: order.quantity,
+                                  bestBid: top.bid, bestAsk: top.ask, at: now), at: now)
+    }
+
+    private mutating func record(_ trade: Trade, at now: Int64) {
+        lasts[Int(trade.instrument.index)] = trade.price
+        for id in [trade.makerOrderId, trade.takerOrderId] {
+            if let order = book.fill(id, quantity: trade.quantity), order.remaining <= 0 { monitor.orderClosed(orderId: id) }
+        }
+        raise(monitor.trade(symbol: symbol(trade.instrument), price: trade.price, quantity: trade.quantity,
+                            makerOrder: trade.makerOrderId, takerOrder: trade.takerOrderId,
+                            makerAccount: name(of: trade.makerAccount), takerAccount: name(of: trade.takerAccount),
+                            takerSide: trade.takerSide, at: now), at: now)
+    }
+
+    // MARK: - Presence (MM-4)
+
+    /// Hands the final state of every MM order the command touched to its meter.
+    private mutating func updatePresence(_ ids: [OrderID], at now: Int64) {
+        for id in ids {
+            guard let key = marketMakerOrders[id] else { continue }
+            if let order = book.order(id), order.onBook {
+                meters[key]?.rested(orderId: id, side: order.side, price: order.price, remaining: order.remaining, at: now)
+            } else {
+                meters[key]?.removed(orderId: id, at: now)
+                if book.order(id) == nil { marketMakerOrders[id] = nil }
+            }
+        }
+    }
+
+    private mutating func tradingStateChanged(_ symbol: String, continuous: Bool, at now: Int64) {
+        for key in meters.keys.sorted() where key.hasSuffix("|" + symbol) {
+            meters[key]!.tradingStateChanged(continuous: continuous, at: now)
+        }
+    }
+
+    // MARK: - Days
+
+    private mutating func startOrCloseDays(at now: Int64) {
+        guard let start = dayStartMs else {
+            dayStartMs = UTCDay.start(of: now)
+            for (account, terms) in context.marketMakers.sorted(by: { $0.key < $1.key }) {
+                for term in terms { meters[account + "|" + term.symbol] = MarketMakerPresenceMeter(terms: term, startMs: now) }
+            }
+            return
+        }
+        var dayStart = start
+        while now >= dayStart + UTCDay.milliseconds {
+            let midnight = dayStart + UTCDay.milliseconds
+            closeDay(from: dayStart, to: midnight)
+            dayStart = midnight
+        }
+        dayStartMs = dayStart
+    }
+
+    private mutating func closeDay(from dayStart: Int64, to midnight: Int64) {
+        for key in meters.keys.sorted() {
+            let account = String(key.split(separator: "|", maxSplits: 1)[0])
+            let report = meters[key]!.closeDay(at: midnight)
+            let minimum = meters[key]!.terms.minPresenceBps
+            reports.append(MarketMakerDayReport(account: account, date: UTCDay.name(of: dayStart), minPresenceBps: minimum, report: report))
+            guard report.tradingMs > 0, !report.met else { continue }
+            raise([SurveillanceAlert(rule: .obligationsBreach, symbol: report.symbol, accounts: [account], orders: [],
+                                     fromMs: report.fromMs, toMs: report.toMs,
+                                     evidence: "firm two-way presence \(report.presenceBps) bps is below the minimum \(minimum) bps: present \(report.presentMs) ms of \(report.tradingMs) ms of continuous trading")],
+                  at: midnight)
+        }
+        raise(monitor.closePeriod(fromMs: dayStart, toMs: midnight), at: midnight)
+    }
+
+    // MARK: - Helpers
+
+    private mutating func raise(_ new: [SurveillanceAlert], at now: Int64) {
+        for alert in new { alerts.append(RaisedAlert(id: Int64(alerts.count + 1), raisedAtMs: now, alert: alert)) }
+    }
+
+    private mutating func learn(_ account: AccountID, _ name: String) {
+        let index = Int(account.index)
+        while names.count <= index { names.append(AccountID(UInt32(names.count)).description) }
+        names[index] = name
+    }
+
+    private func symbol(_ instrument: InstrumentID) -> String {
+        Int(instrument.index) < context.symbols.count ? context.symbols[Int(instrument.index)] : instrument.description
+    }
+
+    private mutating func noteMarketMaker(_ order: ProjectedOrder) {
+        let key = name(of: order.account) + "|" + symbol(order.instrument)
+        if meters[key] != nil { marketMakerOrders[order.orderId] = key }
+    }
+}
