@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "harbour",
             dependencies: [
-                "Engine", "CommandInput", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator", "Disclosures",
+                "Engine", "CommandInput", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator", "Disclosures", "Surveillance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -7,9 +7,9 @@ import HarbourCore
 public struct SurveillanceMonitor: Sendable {
     public let policy: SurveillancePolicy
     /// Account → beneficial owner (accounts of one owner must not trade with each other).
-    public let owners: [String: String]
+    public private(set) var owners: [String: String]
     /// Affiliated market-maker accounts (MM-1).
-    public let affiliatedMarketMakers: Set<String>
+    public private(set) var affiliatedMarketMakers: Set<String>
 
     private struct OpenOrder {
         let account: String
@@ -30,6 +30,12 @@ public struct SurveillanceMonitor: Sendable {
     /// Price divergences in progress, "symbol|mark-index" or "symbol|last-mark": an
     /// episode raises one alert when it starts, none while it lasts.
     private var divergences: Set<String> = []
+
+    /// Records `account`'s beneficial owner (learnt from an approved classification).
+    public mutating func setOwner(account: String, owner: String) { owners[account] = owner }
+
+    /// Records `account` as an affiliated market maker (learnt from its registration).
+    public mutating func addMarketMaker(_ account: String) { affiliatedMarketMakers.insert(account) }
 
     public init(policy: SurveillancePolicy = SurveillancePolicy(), owners: [String: String] = [:],
                 affiliatedMarketMakers: Set<String> = []) {

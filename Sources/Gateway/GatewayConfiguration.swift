@@ -28,6 +28,10 @@ public struct GatewayConfiguration: Sendable {
     public var auditTrail: AuditRecorder?
     /// The contracts' disclosures (REG-1) served at `/v1/disclosures`; nil: none published.
     public var disclosures: DisclosureLibrary?
+    /// Market surveillance and MM obligations (MM-4, MM-5) served under
+    /// `/v1/compliance/surveillance` and `/v1/compliance/market-makers/obligations`; nil:
+    /// those routes answer NOT_READY.
+    public var surveillance: SurveillanceService?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, signatureWindowMillis: Int64 = 5000,
                 publicRateLimit: RateLimitPolicy = RateLimitPolicy(requests: 50, perSeconds: 1),

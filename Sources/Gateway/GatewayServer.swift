@@ -104,6 +104,7 @@ public final class GatewayServer: Sendable {
         core.addRiskRoutes(router)
         core.addDisclosureRoutes(router)
         core.addComplianceRoutes(router)
+        core.addSurveillanceRoutes(router, surveillance: core.configuration.surveillance)
         // Binance USDⓈ-M compatible /fapi routes (ccxt binanceusdm), BinanceRoutes.swift.
         core.addBinanceRoutes(router)
         router.get("/metrics") { request, context in

@@ -7,7 +7,7 @@ import Surveillance
 /// `oversightRead`, actions `operatorWrite` (to be retargeted to the compliance role when
 /// roles are split). Registered by `addSurveillanceRoutes(_:surveillance:)`.
 extension GatewayCore {
-    func addSurveillanceRoutes(_ router: Router<GatewayRequestContext>, surveillance: SurveillanceService) {
+    func addSurveillanceRoutes(_ router: Router<GatewayRequestContext>, surveillance: SurveillanceService?) {
         route(router, .get, "/v1/compliance/surveillance/alerts", .oversightRead) { _, _, caller in
             try Self.allowOnly(["status"], caller)
             var status: AlertStatus?
@@ -17,7 +17,7 @@ extension GatewayCore {
                 }
                 status = value
             }
-            try await Self.requireCurrent(surveillance)
+            let surveillance = try await Self.requireCurrent(surveillance)
             return .array(await surveillance.alerts(status: status).map(SurveillanceJSON.alert))
         }
         for (verb, fields, required) in [("assign", ["assignee": FieldKind.string], Set(["assignee"])),
@@ -28,14 +28,15 @@ extension GatewayCore {
                 guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
                     throw ApiError.invalidParameter("alert id must be a positive integer")
                 }
-                let body = try RequestBody(caller.body, schema: BodySchema(fields, required: required))
+                // `review` takes no body (an empty one, or `{}`).
+                let body = caller.body.isEmpty && required.isEmpty ? nil : try RequestBody(caller.body, schema: BodySchema(fields, required: required))
                 let action: AlertAction = switch verb {
-                case "assign": .assign(to: body.string("assignee") ?? "")
+                case "assign": .assign(to: body?.string("assignee") ?? "")
                 case "review": .review
-                default: .close(comment: body.string("comment") ?? "")
+                default: .close(comment: body?.string("comment") ?? "")
                 }
                 let actor = caller.key?.key ?? ""
-                try await Self.requireCurrent(surveillance)
+                let surveillance = try await Self.requireCurrent(surveillance)
                 do {
                     let entry = try await surveillance.act(action, on: id, by: actor, at: host.options.clock())
                     return SurveillanceJSON.entry(entry)
@@ -50,14 +51,17 @@ extension GatewayCore {
             guard let date = caller.query["date"], Self.isDate(date) else {
                 throw ApiError.invalidParameter("'date' must be YYYY-MM-DD")
             }
-            try await Self.requireCurrent(surveillance)
+            let surveillance = try await Self.requireCurrent(surveillance)
             return .array(await surveillance.obligations(date: date).map(SurveillanceJSON.report))
         }
     }
 
-    static func requireCurrent(_ surveillance: SurveillanceService) async throws(ApiError) {
+    @discardableResult
+    static func requireCurrent(_ surveillance: SurveillanceService?) async throws(ApiError) -> SurveillanceService {
+        guard let surveillance else { throw ApiError.notReady("surveillance is not running on this server") }
         guard await surveillance.started else { throw ApiError.notReady("surveillance is still replaying the journal") }
         guard await !surveillance.behind else { throw ApiError.notReady("surveillance missed outcomes; restart to recompute from the journal") }
+        return surveillance
     }
 
     static func isDate(_ text: String) -> Bool {

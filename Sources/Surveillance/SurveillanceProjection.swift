@@ -116,6 +116,15 @@ public struct SurveillanceProjection: Sendable {
                 pricesMoved.insert(instrument)
             case let .instrumentStatus(instrument, status):
                 tradingStateChanged(symbol(instrument), continuous: status == .enabled, at: now)
+            // Owners and affiliated market makers are learnt from the stream as compliance
+            // approves them, so a replay knows them from the same sequence on.
+            case let .compliance(.classified(account, classification)):
+                if let owner = classification.beneficialOwners.sorted().first { monitor.setOwner(account: name(of: account), owner: owner) }
+            case let .compliance(.marketMakerRegistered(account, terms)):
+                let maker = name(of: account)
+                monitor.addMarketMaker(maker)
+                let key = maker + "|" + terms.symbol
+                if meters[key] == nil { meters[key] = MarketMakerPresenceMeter(terms: terms, startMs: now) }
             default:
                 break
             }

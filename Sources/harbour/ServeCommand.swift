@@ -8,6 +8,7 @@ import HarbourCore
 import Logging
 import Sequencer
 import Simulator
+import Surveillance
 
 /// `harbour serve`: recovers the data directory and serves the client API (OPS-3, OPS-4).
 /// With `--demo`, it also opens demo accounts with API keys (printed at start), a
@@ -89,6 +90,10 @@ struct ServeCommand: AsyncParsableCommand {
         try await ServeSupport.publish(disclosures, host: venueHost, logger: logger)
         if demo { try await DemoSetup.acknowledgeCurrentDisclosures(host: venueHost) }
         gatewayConfiguration.disclosures = disclosures
+        // Surveillance (MM-5) and MM obligations (MM-4): recomputed from the journal, then live.
+        let surveillance = try SurveillanceService(host: venueHost, context: SurveillanceContext(symbols: venue.instruments.map(\.symbol)))
+        try await surveillance.start()
+        gatewayConfiguration.surveillance = surveillance
         let server = try await GatewayServer(host: venueHost, keys: keys, history: history, configuration: gatewayConfiguration,
                                              logger: Logger(label: "harbour.gateway"))
         logger.info("listening", metadata: ["url": "http://\(host):\(port)", "demo": "\(demo)"])
@@ -110,6 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
                     _ = try? await ServeSupport.tick(venueHost)
                 }
             }
+            group.addTask { await surveillance.run() }
             let headInterval = auditHeadInterval
             group.addTask { await ServeSupport.keepAudit(audit, interval: headInterval, logger: logger) }
             // The server returns on SIGINT / SIGTERM (graceful shutdown); stop the rest.

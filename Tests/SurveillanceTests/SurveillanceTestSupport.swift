@@ -99,6 +99,7 @@ func openTradingAccount(_ venue: SurveillanceVenue, _ name: String, group: Strin
         Issue.record("account \(name) was not opened")
         return AccountID(0)
     }
+    for command in Onboarding.individual(id, name: name, engine: venue.engine, at: ts) { venue.apply(command, at: ts) }
     venue.apply(.deposit(account: id, asset: "USD", amount: deposit), at: ts)
     return id
 }
