@@ -102,9 +102,14 @@ public final class GatewayServer: Sendable {
         core.addPrivateRoutes(router)
         core.addAdminRoutes(router)
         core.addRiskRoutes(router)
+        core.addComplianceRoutes(router)
         core.addDisclosureRoutes(router)
         // Binance USDⓈ-M compatible /fapi routes (ccxt binanceusdm), BinanceRoutes.swift.
         core.addBinanceRoutes(router)
+        // Registered by hand (text answers, the upgrade): in the route registry all the same.
+        // The WebSocket's own role checks (private, risk, order) are WebSocketSession's.
+        core.register(.get, "/metrics", .open)
+        core.register(.get, "/v1/ws", .open)
         router.get("/metrics") { request, context in
             _ = try await core.admit(request, context, .open)
             core.metrics.queueDepth.set(Int64(core.host.queueDepth))

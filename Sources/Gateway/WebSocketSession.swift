@@ -11,7 +11,7 @@ import NIOCore
 /// - `subscribe` / `unsubscribe` with `channels`: `book.SYM`, `trades.SYM`, `ticker.SYM`,
 ///   `mark.SYM`, `private` (after `auth` with a client or market-maker key: the account's
 ///   orders, fills, positions, balances, liquidations, payouts, ADL fills and ADL rank) and
-///   `risk` (after `auth` with an operator or supervisor key: venue-wide risk alerts,
+///   `risk` (after `auth` with a risk or supervisor key: venue-wide risk alerts,
 ///   stress tests, risk metrics, liquidations, payouts, ADL fills, fund top-ups);
 /// - `auth` with `key`, `timestamp` (ms) and `signature` = hex HMAC-SHA256(secret,
 ///   timestamp + "GET/v1/ws");
@@ -49,7 +49,7 @@ struct WebSocketSession {
 
     static let maxMessage = 64 * 1024
     /// Roles that may follow the `risk` channel (the risk team).
-    static let oversightRoles: Set<Role> = [.operator, .supervisor]
+    static let oversightRoles: Set<Role> = [.risk, .supervisor]
 
     mutating func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let core = self.core, ip = remoteIP
@@ -160,7 +160,10 @@ struct WebSocketSession {
                         throw ApiError.missingAuth("authenticate with op \"auth\" before subscribing to private")
                     }
                     if channels.contains("risk") && !(key.map { Self.oversightRoles.contains($0.role) } ?? false) {
-                        if key != nil { throw ApiError.forbiddenRole("the risk channel is for operator and supervisor keys") }
+                        if let key, key.role == .marketMaker {
+                            throw core.barrierRefusal(key, action: "ws subscribe risk", kind: .staffChannel, "the risk channel")
+                        }
+                        if key != nil { throw ApiError.forbiddenRole("the risk channel is for risk and supervisor keys") }
                         throw ApiError.missingAuth("authenticate with op \"auth\" before subscribing to risk")
                     }
                     let reply = JSON.object([("op", "subscribed"), ("channels", .array(channels.map { .string($0) }))])

@@ -121,6 +121,9 @@ struct ServeCommand: AsyncParsableCommand {
 /// Opens demo accounts and their API keys once, and prints how to use them.
 enum DemoSetup {
     static let clients = ["alice", "bob", "loadtest"]
+    /// The demo staff: role and staff name.
+    static let staffKeys: [(Role, String)] = [(.operations, "olivia"), (.risk, "raj"), (.compliance, "maya"),
+                                              (.compliance, "chen"), (.supervisor, "sam")]
 
     static func prepare(host: VenueHost, keys: ApiKeyStore, port: Int) async throws {
         for name in clients where try await host.read({ $0.accountID(named: name) }) == nil {
@@ -133,20 +136,23 @@ enum DemoSetup {
             _ = try await host.submit(.insuranceDeposit(asset: "USD", amount: 500_000 * 1_000_000))
         }
         var lines: [String] = []
-        func ensure(_ role: Role, _ account: String?, _ permissions: Set<Permission>) throws {
-            let existing = keys.all.first { $0.role == role && $0.account == account }
+        func ensure(_ role: Role, _ account: String?, staff: String? = nil, _ permissions: Set<Permission>) throws {
+            let existing = keys.all.first { $0.role == role && $0.account == account && $0.staff == staff }
             // The load-test key is not throttled, so `harbour load` measures the venue.
             let limit = account == "loadtest" ? RateLimitPolicy(requests: 10_000_000, perSeconds: 1) : .standard
-            let k = try existing ?? keys.create(role: role, account: account, permissions: permissions, rateLimit: limit)
-            lines.append("  \(role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \((account ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)) key=\(k.key) secret=\(k.secret)")
+            let k = try existing ?? keys.create(role: role, account: account, staff: staff, permissions: permissions, rateLimit: limit)
+            let owner = account ?? staff ?? "-"
+            lines.append("  \(role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(owner.padding(toLength: 8, withPad: " ", startingAt: 0)) key=\(k.key) secret=\(k.secret)")
         }
         for c in clients { try ensure(.client, c, [.read, .trade]) }
-        try ensure(.operator, nil, [.read, .trade])
-        try ensure(.supervisor, nil, [.read])
+        // One key per staff role, each a named person (REG-4, DECISIONS 32); two compliance
+        // officers, because a four-eyes change needs a maker and a different checker.
+        for (role, name) in staffKeys { try ensure(role, nil, staff: name, role == .supervisor ? [.read] : [.read, .trade]) }
         FileHandle.standardOutput.write(Data("""
 
         Harbour demo venue on http://127.0.0.1:\(port)  (Ctrl-C stops it cleanly)
-        Demo API keys (secrets are stored encrypted; shown here because this is a demo):
+        Demo API keys (secrets are stored encrypted; shown here because this is a demo).
+        The second column is the account of a client key and the person behind a staff key:
         \(lines.joined(separator: "\n"))
           Public:  curl http://127.0.0.1:\(port)/v1/book/BTC-PERP
           Signed:  KEY=... SECRET=... scripts/hcurl POST /v1/orders '{"symbol":"BTC-PERP","side":"buy","orderType":"market","qty":"0.01"}'
