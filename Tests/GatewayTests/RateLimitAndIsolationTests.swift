@@ -60,9 +60,10 @@ import Testing
 
             let before = try await v.stateHash()
             let cancel = try await v.send(client, .delete, "/v1/orders?symbol=BTC-PERP&orderId=\(aliceId)", key: v.mm)
-            #expect(cancel.status == 404)
-            #expect(cancel.code == "UNKNOWN_ORDER")
-            _ = before
+            // MM-3: naming another account's order is an attempt at the barrier, refused and logged.
+            #expect(cancel.status == 403)
+            #expect(cancel.code == "INFORMATION_BARRIER")
+            #expect(try await v.stateHash() == before)
             let stillOpen = try await v.send(client, .get, "/v1/orders/open", key: v.alice)
             #expect(stillOpen.array.contains { $0["orderId"] as? Int == aliceId })
 
