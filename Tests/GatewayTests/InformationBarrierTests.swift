@@ -78,13 +78,13 @@ import Testing
     func otherAccountsOrders() async throws {
         try await Self.withCore { v, core, keys, client in
             let mm = keys[.marketMaker]!
-            let bid = try await v.send(client, .post, "/v1/orders", key: v.bob, body: limitOrder("buy", price: "40000", qty: "0.1"))
+            let bid = try await v.send(client, .post, "/v1/orders", key: v.bob, body: limitOrder("buy", price: "49000", qty: "0.1"))
             let id = try #require(bid.object["orderId"] as? Int, "\(bid.text)")
             try await Self.barred(v, core, .otherAccountOrder, route: "DELETE /v1/orders") {
                 try await v.send(client, .delete, "/v1/orders?symbol=BTC-PERP&orderId=\(id)", key: mm)
             }
             try await Self.barred(v, core, .otherAccountOrder, route: "PATCH /v1/orders") {
-                try await v.send(client, .patch, "/v1/orders", key: mm, body: #"{"symbol":"BTC-PERP","orderId":\#(id),"price":"39000"}"#)
+                try await v.send(client, .patch, "/v1/orders", key: mm, body: #"{"symbol":"BTC-PERP","orderId":\#(id),"price":"48500"}"#)
             }
             try await Self.barred(v, core, .otherAccountOrder, route: "PATCH /v1/orders") {
                 try await v.send(client, .patch, "/v1/orders", key: mm, body: #"{"symbol":"BTC-PERP","orderId":"\#(id)","qty":"0.2"}"#)
@@ -97,7 +97,7 @@ import Testing
             let open = try await v.send(client, .get, "/v1/orders/open", key: v.bob)
             #expect(open.array.map { $0["orderId"] as? Int } == [id], "\(open.text)")
             // Its own orders it cancels as before; a client naming bob's order gets UNKNOWN_ORDER, unlogged.
-            let ask = try await v.send(client, .post, "/v1/orders", key: mm, body: limitOrder("sell", price: "60000", qty: "0.1"))
+            let ask = try await v.send(client, .post, "/v1/orders", key: mm, body: limitOrder("sell", price: "51000", qty: "0.1"))
             let own = try #require(ask.object["orderId"] as? Int, "\(ask.text)")
             let logged = core.barrier.all.count
             #expect(try await v.send(client, .delete, "/v1/orders?symbol=BTC-PERP&orderId=\(id)", key: keys[.client]!).code == "UNKNOWN_ORDER")

@@ -51,12 +51,13 @@ import Testing
             #expect(!open.text.contains("alice"))
             #expect(!open.array.contains { $0["orderId"] as? Int == aliceId })
 
+            // Naming another account is an attempt at the barrier: refused and logged (InformationBarrierTests).
             let snoop = try await v.send(client, .get, "/v1/orders/open?account=alice", key: v.mm)
-            #expect(snoop.status == 400)
-            #expect(snoop.code == "UNKNOWN_PARAMETER")
+            #expect(snoop.status == 403)
+            #expect(snoop.code == "INFORMATION_BARRIER")
 
             let positions = try await v.send(client, .get, "/v1/positions?account=alice", key: v.mm)
-            #expect(positions.status == 400)
+            #expect(positions.status == 403)
 
             let before = try await v.stateHash()
             let cancel = try await v.send(client, .delete, "/v1/orders?symbol=BTC-PERP&orderId=\(aliceId)", key: v.mm)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Gateway
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// Who may call what (REG-4, MM-2, DECISIONS 32): the gateway's route registry against an
 /// explicit table, and every registered route called with a key of every role.
 @Suite("Route role matrix") struct RouteRoleMatrixTests {
-    static let staffRead = "operations,risk,compliance,supervisor"
+    static let staffRead = "risk,compliance,operations,supervisor"
     static let account = "client,marketMaker"
 
     /// Every route and who may call it: "open", or the roles, then the permission. Adding a
@@ -53,17 +54,19 @@ import Testing
         return Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: ",") + " " + permission.rawValue
     }
 
-    static func core(_ venue: TestVenue) -> GatewayCore {
-        GatewayCore(host: venue.host, keys: venue.keys, history: EmptyHistoryProvider(), configuration: GatewayConfiguration(port: 0),
-                    clock: venue.clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
+    /// A core whose routes are registered (building the router registers them).
+    static func core(_ venue: TestVenue) -> (GatewayCore, Router<GatewayRequestContext>) {
+        let core = GatewayCore(host: venue.host, keys: venue.keys, history: EmptyHistoryProvider(),
+                               configuration: GatewayConfiguration(port: 0), clock: venue.clock, metrics: GatewayMetrics(),
+                               logger: Logger(label: "test"))
+        return (core, GatewayServer.router(core))
     }
 
     @Test("the registry is the table, and holds every route the router serves, once")
     func registryIsTheTable() async throws {
         let venue = try await TestVenue()
         defer { venue.close() }
-        let core = Self.core(venue)
-        let router = GatewayServer.router(core)
+        let (core, router) = Self.core(venue)
         let rules = core.routeRules
         let registered = rules.map { "\($0.method) \($0.path)" }
         #expect(Set(registered).count == registered.count, "a route is registered twice: \(registered)")
@@ -83,7 +86,7 @@ import Testing
     func marketMakerHasNothingExtra() async throws {
         let venue = try await TestVenue()
         defer { venue.close() }
-        let rules = Self.core(venue).routeRules
+        let rules = Self.core(venue).0.routeRules
         #expect(!rules.isEmpty)
         for rule in rules where rule.admits(.marketMaker) {
             #expect(rule.admits(.client), "a market-maker-only route: \(rule)")
