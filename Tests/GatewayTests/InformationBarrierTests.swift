@@ -63,6 +63,15 @@ import Testing
                     }
                 }
             }
+            // Every spelling of "account" the barrier knows, in a query and in a body.
+            for name in GatewayCore.accountFieldNames.sorted() {
+                try await Self.barred(v, core, .otherAccount, route: "GET /v1/balances") {
+                    try await v.send(client, .get, "/v1/balances?\(name)=bob", key: mm)
+                }
+                try await Self.barred(v, core, .otherAccount, route: "POST /v1/leverage") {
+                    try await v.send(client, .post, "/v1/leverage", key: mm, body: #"{"symbol":"BTC-PERP","leverage":5,"\#(name)":"bob"}"#)
+                }
+            }
             // A client gets the old refusal (no route takes an account), and nothing is logged;
             // a market maker naming its own account is a mistake, not an attempt.
             let logged = core.barrier.all.count
