@@ -54,7 +54,7 @@ public final class BarrierEventLog: Sendable {
     private func append(_ event: BarrierEvent) {
         guard let path else { return }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let json = try? encoder.encode(event) else { return }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
         guard fd >= 0 else {

@@ -97,6 +97,15 @@ struct WebSocketSession {
 
     /// The body of an `order` message (its `op` and `id` already removed), checked like the
     /// body of `POST /v1/orders`, by the same table.
+    /// The fields of a message that would name an account (MM-3: the barrier checks them).
+    static func accountFields(_ fields: [String: Any]) -> [String: String] {
+        var named: [String: String] = [:]
+        for name in GatewayCore.accountFieldNames {
+            if let value = fields[name] { named[name] = (value as? String) ?? String(describing: value) }
+        }
+        return named
+    }
+
     static func orderBody(_ fields: [String: Any]) throws(ApiError) -> RequestBody {
         try RequestBody(object: fields, schema: placeOrderSchema)
     }
@@ -204,6 +213,7 @@ struct WebSocketSession {
                 guard let k = key else { throw ApiError.missingAuth("authenticate with op \"auth\" first") }
                 // The REST route's own checks, in its order: rate limit, role, permission.
                 try core.authorize(k, Self.orderAccess, action: Self.orderAction)
+                try core.guardBarrier(k, fields: Self.accountFields(fields), action: "ws order")
                 guard let name = k.account else { throw ApiError.forbiddenRole("this key is not bound to an account") }
                 let (command, order) = try core.prepareOrder(try Self.orderBody(fields), account: name)
                 // Pipelined: the order is queued in arrival order and answered when it is

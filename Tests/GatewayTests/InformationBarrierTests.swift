@@ -164,6 +164,28 @@ import Testing
         }
     }
 
+    @Test("a market maker's WebSocket order naming another account is refused at the barrier and logged; a client's gets UNKNOWN_FIELD")
+    func webSocketOrderNamingAnotherAccount() async throws {
+        try await Self.withCore { v, core, keys, client in
+            let order = #"{"op":"order","id":5,"symbol":"BTC-PERP","side":"buy","orderType":"limit","price":"49000","qty":"0.1","account":"bob"}"#
+            for (role, code) in [(Role.marketMaker, "INFORMATION_BARRIER"), (.client, "UNKNOWN_FIELD")] {
+                let before = try await v.stateHash()
+                try await client.ws("/v1/ws") { inbound, outbound, _ in
+                    var inbox = Inbox(inbound)
+                    try await outbound.write(.text(wsAuth(keys[role]!, v.clock)))
+                    _ = try await inbox.next({ $0["op"] as? String == "auth" })
+                    try await outbound.write(.text(order))
+                    let refusal = try await inbox.next({ $0["op"] as? String == "error" })
+                    #expect(refusal["code"] as? String == code, "\(refusal)")
+                    try await outbound.close(.normalClosure, reason: nil)
+                }
+                #expect(try await v.stateHash() == before)
+            }
+            #expect(core.barrier.all.map(\.route) == ["ws order"])
+            #expect(core.barrier.all.first?.kind == .otherAccount && core.barrier.all.first?.account == "mm")
+        }
+    }
+
     @Test("a torn last line (a crash mid-write) is skipped on reading and the next event starts a fresh line")
     func tornTail() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("harbour-barrier-\(UUID().uuidString)")
