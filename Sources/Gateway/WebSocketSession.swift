@@ -196,7 +196,7 @@ struct WebSocketSession {
                 }
                 guard k.permissions.contains(.read) else { throw ApiError.missingPermission("read") }
                 guard k.role.hasAccount, let name = k.account else {
-                    // Operator and supervisor: no account, but the venue-wide risk channel.
+                    // Risk and supervisor: no account, but the venue-wide risk channel; other staff have no stream.
                     guard Self.oversightRoles.contains(k.role) else {
                         throw ApiError.forbiddenRole("a \(k.role.rawValue) key has no stream here")
                     }

@@ -9,7 +9,7 @@ import Testing
 /// MM-3: a market-maker key sees public data and its own orders only. Every attempt at
 /// another account's data or a staff view is refused with INFORMATION_BARRIER, changes
 /// nothing, and is one barrier event that compliance reads and that survives a restart.
-@Suite("Information barrier") struct InformationBarrierTests {
+@Suite("Information barrier", .timeLimit(.minutes(2))) struct InformationBarrierTests {
     /// A live gateway whose core the test can look into (registry, barrier log).
     static func withCore(_ body: @escaping @Sendable (TestVenue, GatewayCore, [Role: ApiKey], any TestClientProtocol) async throws -> Void)
         async throws {

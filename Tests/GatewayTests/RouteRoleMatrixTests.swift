@@ -3,12 +3,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import HummingbirdWSTesting
 import Logging
 import Testing
 
 /// Who may call what (REG-4, MM-2, DECISIONS 32): the gateway's route registry against an
 /// explicit table, and every registered route called with a key of every role.
-@Suite("Route role matrix") struct RouteRoleMatrixTests {
+@Suite("Route role matrix", .timeLimit(.minutes(2))) struct RouteRoleMatrixTests {
     static let staffRead = "risk,compliance,operations,supervisor"
     static let account = "client,marketMaker"
 
@@ -160,6 +161,35 @@ import Testing
             let staffRoutes = rules.filter { !$0.admits(.marketMaker) }.map { "\($0.method) \($0.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP"))" }
             #expect(events.map(\.route) == staffRoutes)
             #expect(refused > 50 && barrier == 11, "refused \(refused), barrier \(barrier)")
+        }
+    }
+
+    @Test("the WebSocket risk channel: risk and supervisor keys subscribe; other staff and clients FORBIDDEN_ROLE; market makers at the barrier")
+    func riskChannelRoles() async throws {
+        try await InformationBarrierTests.withCore { v, core, keys, client in
+            for role in Role.allCases {
+                try await client.ws("/v1/ws") { inbound, outbound, _ in
+                    var inbox = Inbox(inbound)
+                    try await outbound.write(.text(wsAuth(keys[role]!, v.clock)))
+                    let auth = try await inbox.next({ ["error", "auth"].contains($0["op"] as? String ?? "") })
+                    if role == .operations || role == .compliance {
+                        // Staff without a stream are refused at auth already.
+                        #expect(auth["code"] as? String == "FORBIDDEN_ROLE", "\(role): \(auth)")
+                        try await outbound.close(.normalClosure, reason: nil)
+                        return
+                    }
+                    #expect(auth["op"] as? String == "auth", "\(role): \(auth)")
+                    try await outbound.write(.text(#"{"op":"subscribe","channels":["risk"]}"#))
+                    let reply = try await inbox.next({ ["error", "subscribed"].contains($0["op"] as? String ?? "") })
+                    switch role {
+                    case .risk, .supervisor: #expect(reply["op"] as? String == "subscribed", "\(role): \(reply)")
+                    case .marketMaker: #expect(reply["code"] as? String == "INFORMATION_BARRIER", "\(reply)")
+                    default: #expect(reply["code"] as? String == "FORBIDDEN_ROLE", "\(role): \(reply)")
+                    }
+                    try await outbound.close(.normalClosure, reason: nil)
+                }
+            }
+            #expect(core.barrier.all.map(\.kind) == [.staffChannel])
         }
     }
 }
