@@ -77,8 +77,9 @@ def outer():
             server, keys = start(harbour, data, port)
             try:
                 key, secret = keys["alice"]
+                retail_key, retail_secret = keys["carol"]
                 env = dict(os.environ, HARBOUR_URL=f"http://127.0.0.1:{port}", HARBOUR_KEY=key, HARBOUR_SECRET=secret,
-                           HARBOUR_STATE=state)
+                           HARBOUR_STATE=state, HARBOUR_RETAIL_KEY=retail_key, HARBOUR_RETAIL_SECRET=retail_secret)
                 r = subprocess.run([py, os.path.abspath(__file__), phase], env=env, timeout=300)
                 if r.returncode != 0:
                     return r.returncode
@@ -210,6 +211,17 @@ def inner():
     raises(ccxt.BadSymbol, "unknown symbol at the server", lambda: ex.fapiPublicGetDepth({"symbol": "NOPEUSDT"}))
     raises(ccxt.AuthenticationError, "wrong secret", lambda: exchange(url, key, "0" * 64).fetch_balance())
     raises(ccxt.AuthenticationError, "unknown key", lambda: exchange(url, "hk_nope", secret).fetch_balance())
+    # PI-3: the demo's retail client (carol, never classified) may read but not add risk.
+    retail = exchange(url, os.environ["HARBOUR_RETAIL_KEY"], os.environ["HARBOUR_RETAIL_SECRET"])
+    retail.load_markets()
+    check(retail.fetch_balance()["USDT"]["total"] > 0, "a retail client can read its balance")
+    raises(ccxt.PermissionDenied, "a retail client's opening order", lambda: retail.create_order(sym, "market", "buy", 0.01))
+    raises(ccxt.PermissionDenied, "a retail client's resting order", lambda: retail.create_order(sym, "limit", "buy", 0.01, far))
+    try:
+        retail.create_order(sym, "market", "buy", 0.01)
+    except ccxt.PermissionDenied as e:
+        check("NOT_PROFESSIONAL_INVESTOR" in str(e), f"the refusal names the rule: {e}")
+    check(retail.fetch_open_orders(sym) == [] and retail.fetch_positions([sym]) == [], "the refusals left nothing")
     check(ex.fetch_open_orders(sym) == [], "no refused order left anything open")
     bal3 = ex.fetch_balance()
     check(bal3["USDT"]["used"] == 0, f"no margin in use at the end: {bal3['USDT']}")

@@ -2,7 +2,8 @@
 """Schemathesis test: docs/openapi.yaml against a real `harbour serve --demo`.
 
 Property-based API testing with schemathesis (from PyPI): for every operation of
-docs/openapi.yaml — public, signed /v1 (client, operator and supervisor routes) and
+docs/openapi.yaml — public, signed /v1 (client and staff routes: operations, risk,
+compliance, supervisor) and
 Binance-signed /fapi — it generates requests that fit the schema (positive) and requests
 that do not (negative), sends them to a real server on a free loopback port with a
 temporary data directory, and checks each response with schemathesis' own checks:
@@ -15,7 +16,8 @@ Signing: a requests auth hook signs every request exactly as sent (the prepared 
 path?query and body bytes) the way Sources/Gateway/RequestAuthenticator.swift checks it
 (X-Harbour-Key / -Timestamp / -Signature = hex HMAC-SHA256(secret, ts + METHOD + target +
 body), the same as scripts/hcurl), and /fapi requests Binance-style (timestamp and
-signature parameters, X-MBX-APIKEY). Operator and supervisor keys are the demo keys; client
+signature parameters, X-MBX-APIKEY). Staff routes use unthrottled keys made by the demo
+operations key (olivia) for the role each route is for (DECISIONS 32); client
 routes use the demo `loadtest` key (not throttled); public routes are paced under the
 per-IP limit so that they are tested rather than answered 429.
 
@@ -69,7 +71,8 @@ def start(harbour, data, port, log):
         line = p.stdout.readline()
         if not line:
             raise RuntimeError("harbour serve exited before printing its banner")
-        m = re.match(r"\s+(client|marketMaker|operator|supervisor)\s+(\S+)\s+key=(\S+) secret=(\S+)", line)
+        # "  role  account-or-staff-name  key=... secret=..." (staff keys: the person's name)
+        m = re.match(r"\s+(client|marketMaker|operations|risk|compliance|supervisor)\s+(\S+)\s+key=(\S+) secret=(\S+)", line)
         if m:
             keys[m.group(1) + ":" + m.group(2)] = (m.group(3), m.group(4))
         if "Signed:" in line:
@@ -178,17 +181,19 @@ def paced(per_second):
 
 def seed(url, keys):
     """A little real activity so the history routes answer rows, not only empty lists; and
-    operator and supervisor keys without the demo keys' 20 requests/s limit (made through the
-    API by the demo operator), so that the admin and risk routes are tested rather than 429."""
+    staff keys of every staff role without the demo keys' 20 requests/s limit (made through
+    the API by the demo operations key), so that the staff routes are tested rather than 429."""
     import requests
     admin = requests.Session()
-    admin.auth = harbour_auth(*keys["operator:-"])
-    for role, permissions in (("operator", ["read", "trade"]), ("supervisor", ["read"])):
+    admin.auth = harbour_auth(*keys["operations:olivia"])
+    for role, permissions in (("operations", ["read", "trade"]), ("risk", ["read", "trade"]),
+                              ("compliance", ["read", "trade"]), ("supervisor", ["read"])):
         r = admin.post(url + "/v1/admin/api-keys", timeout=10,
-                       json={"role": role, "permissions": permissions, "rateLimit": {"requests": 100000, "perSeconds": 1}})
+                       json={"role": role, "staff": "st-" + role, "permissions": permissions,
+                             "rateLimit": {"requests": 100000, "perSeconds": 1}})
         if r.status_code != 200:
             raise RuntimeError(f"cannot create an unthrottled {role} key: {r.status_code} {r.text}")
-        keys[role + ":-"] = (r.json()["key"], r.json()["secret"])
+        keys[role + ":st"] = (r.json()["key"], r.json()["secret"])
     s = requests.Session()
     s.auth = harbour_auth(*keys["client:loadtest"])
     book = requests.get(url + "/v1/book/BTC-PERP?depth=1", timeout=10).json()
@@ -247,8 +252,10 @@ def inner():
             s.auth = {
                 "public": lambda: paced(40),
                 "client": lambda: harbour_auth(*keys["client:loadtest"]),
-                "operator": lambda: harbour_auth(*keys["operator:-"]),
-                "supervisor": lambda: harbour_auth(*keys["supervisor:-"]),
+                "operations": lambda: harbour_auth(*keys["operations:st"]),
+                "risk": lambda: harbour_auth(*keys["risk:st"]),
+                "compliance": lambda: harbour_auth(*keys["compliance:st"]),
+                "supervisor": lambda: harbour_auth(*keys["supervisor:st"]),
                 "binance": lambda: binance_auth(*keys["client:loadtest"]),
             }[kind]()
             sessions[kind] = s
@@ -261,8 +268,11 @@ def inner():
         if "binanceKey" in names:
             return "binance"
         if "harbourKey" in names:
+            # The role each staff route is for (docs/OPERATOR.md's table).
             if "admin" in tags:
-                return "operator"
+                return "risk" if "risk" in tags else "operations"
+            if "compliance" in tags:
+                return "compliance"
             if "risk" in tags and "private" not in tags:
                 return "supervisor"
             return "client"

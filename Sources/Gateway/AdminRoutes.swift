@@ -3,18 +3,19 @@ import Engine
 import HarbourCore
 import Hummingbird
 
-/// Operator routes (REG-4): open accounts, issue API keys, move money, top up the
-/// insurance fund, set instrument status. The supervisor may read the account list and
-/// nothing else here.
+/// Staff routes (REG-4, DECISIONS 32): operations opens accounts, issues API keys, moves
+/// money and sets instrument status; the risk team tops up the insurance fund; every staff
+/// role, the supervisor included, reads the account list. Each change is logged with the
+/// staff name of the key that made it.
 extension GatewayCore {
     func addAdminRoutes(_ router: Router<GatewayRequestContext>) {
-        route(router, .post, "/v1/admin/accounts", .operatorWrite) { [self] _, _, caller in
+        route(router, .post, "/v1/admin/accounts", .operationsWrite) { [self] _, _, caller in
             try Self.allowOnly([], caller)
             let body = try RequestBody(caller.body, schema: BodySchema(command: .openAccount))
             let command = try await command(.openAccount, body.fields, account: nil)
-            return try await adminSubmit(command)
+            return try await adminSubmit(command, by: caller)
         }
-        route(router, .get, "/v1/admin/accounts", .oversightRead) { [self] _, _, caller in
+        route(router, .get, "/v1/admin/accounts", .staffRead) { [self] _, _, caller in
             try Self.allowOnly([], caller)
             let asset = self.asset
             let rows = try await host.read { engine -> [JSON] in
@@ -31,12 +32,15 @@ extension GatewayCore {
             }
             return .array(rows)
         }
-        route(router, .post, "/v1/admin/api-keys", .operatorWrite) { [self] _, _, caller in
+        route(router, .post, "/v1/admin/api-keys", .operationsWrite) { [self] _, _, caller in
             try Self.allowOnly([], caller)
             let body = try RequestBody(caller.body, schema: BodySchema(
-                ["account": .string, "role": .string, "permissions": .stringArray, "rateLimit": .object],
+                ["account": .string, "role": .string, "staff": .string, "permissions": .stringArray, "rateLimit": .object],
                 required: ["role", "permissions"]))
             guard let role = Role(rawValue: body.string("role") ?? "") else {
+                if body.string("role") == "operator" {
+                    throw ApiError.invalidField("the operator role is split into risk, compliance and operations (DECISIONS 32)")
+                }
                 throw ApiError.invalidField("role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             var permissions = Set<Permission>()
@@ -54,6 +58,15 @@ extension GatewayCore {
             } else if account != nil {
                 throw ApiError.invalidField("\(role.rawValue) keys are not bound to an account")
             }
+            let staff = body.string("staff")
+            if role.isStaff {
+                guard let staff else { throw ApiError.missingField("staff") }
+                guard ApiKey.isValidStaffName(staff) else {
+                    throw ApiError.invalidField("staff must be 1 to 64 characters from a-z, A-Z, 0-9, '.', '_' and '-'")
+                }
+            } else if staff != nil {
+                throw ApiError.invalidField("\(role.rawValue) keys belong to an account, not to a staff member")
+            }
             var limit = RateLimitPolicy.standard
             if let rl = body.object["rateLimit"] as? [String: Any] {
                 let inner = try RequestBody(object: rl, schema: BodySchema(["requests": .integer, "perSeconds": .integer],
@@ -65,41 +78,44 @@ extension GatewayCore {
             }
             let key: ApiKey
             do {
-                key = try keys.create(role: role, account: account, permissions: permissions, rateLimit: limit, now: clock.nowMillis())
+                key = try keys.create(role: role, account: account, staff: staff, permissions: permissions, rateLimit: limit, now: clock.nowMillis())
             } catch let p as ApiKeyStore.Problem {
                 throw ApiError.invalidField(p.description)
             }
             logger.notice("api key created", metadata: ["key": .string(key.key), "role": .string(role.rawValue),
-                                                        "account": .string(account ?? "-"), "by": .string(caller.key?.key ?? "-")])
+                                                        "account": .string(account ?? "-"), "staff": .string(staff ?? "-"),
+                                                        "by": .string(caller.key?.key ?? "-"), "byStaff": .string(caller.staffName ?? "-")])
             return .object([
                 ("key", .string(key.key)), ("secret", .string(key.secret)), ("role", .string(role.rawValue)),
                 ("account", account.map { .string($0) } ?? .null),
+                ("staff", staff.map { .string($0) } ?? .null),
                 ("permissions", .array(Permission.allCases.filter { permissions.contains($0) }.map { .string($0.rawValue) })),
                 ("rateLimit", .object([("requests", .int(Int64(limit.requests))), ("perSeconds", .int(Int64(limit.perSeconds)))])),
             ])
         }
         for (path, type) in [("/v1/admin/deposits", CommandType.deposit), ("/v1/admin/withdrawals", .withdraw)] {
-            route(router, .post, path, .operatorWrite) { [self] _, _, caller in
+            route(router, .post, path, .operationsWrite) { [self] _, _, caller in
                 try Self.allowOnly([], caller)
                 let body = try RequestBody(caller.body, schema: BodySchema(command: type))
                 let command = try await command(type, body.fields, account: nil)
-                return try await adminSubmit(command)
+                return try await adminSubmit(command, by: caller)
             }
         }
-        // RISK-4: the operator tops up the insurance fund from outside the venue. Same
+        // RISK-4: the risk team tops up the insurance fund from outside the venue. Same
         // validation as deposits: a decimal-string amount at the asset's scale; the engine
         // refuses a non-positive amount or another asset, and a refusal changes nothing.
-        route(router, .post, "/v1/admin/insurance-fund/deposits", .operatorWrite) { [self] _, _, caller in
+        route(router, .post, "/v1/admin/insurance-fund/deposits", .riskWrite) { [self] _, _, caller in
             try Self.allowOnly([], caller)
             let body = try RequestBody(caller.body, schema: BodySchema(command: .insuranceDeposit))
             let command = try await command(.insuranceDeposit, body.fields, account: nil)
-            let reply = try await adminSubmit(command)
+            let reply = try await adminSubmit(command, by: caller)
             logger.notice("insurance fund top-up", metadata: ["asset": .string(body.string("asset") ?? "-"),
                                                              "amount": .string(body.string("amount") ?? "-"),
-                                                             "by": .string(caller.key?.key ?? "-")])
+                                                             "by": .string(caller.key?.key ?? "-"),
+                                                             "byStaff": .string(caller.staffName ?? "-")])
             return reply
         }
-        route(router, .post, "/v1/admin/instruments/{symbol}/status", .operatorWrite) { [self] _, context, caller in
+        route(router, .post, "/v1/admin/instruments/{symbol}/status", .operationsWrite) { [self] _, context, caller in
             try Self.allowOnly([], caller)
             let symbol = context.parameters.get("symbol")
             _ = try instrument(symbol)
@@ -107,15 +123,17 @@ extension GatewayCore {
             var fields = body.fields
             fields["symbol"] = symbol.map(FieldValue.string)
             let command = try await command(.setInstrumentStatus, fields, account: nil)
-            return try await adminSubmit(command)
+            return try await adminSubmit(command, by: caller)
         }
     }
 
-    /// Submits an operator command and answers with all its events (operators see the venue).
-    func adminSubmit(_ command: Command) async throws -> JSON {
+    /// Submits a staff command and answers with all its events (staff see the venue); the
+    /// log line names the key and the person behind it.
+    func adminSubmit(_ command: Command, by caller: Caller) async throws -> JSON {
         let outcome = try await submit(command)
         if let r = Self.rejection(in: outcome) { throw ApiError.rejection(r) }
-        logger.notice("operator command", metadata: ["sequence": .stringConvertible(outcome.sequence)])
+        logger.notice("staff command", metadata: ["sequence": .stringConvertible(outcome.sequence),
+                                                  "by": .string(caller.key?.key ?? "-"), "byStaff": .string(caller.staffName ?? "-")])
         return .object([("sequence", .int(Int64(outcome.sequence))), ("events", .array(outcome.json.map { .raw($0) }))])
     }
 }

@@ -41,6 +41,8 @@ public struct ApiError: Error, Sendable, CustomStringConvertible {
         ApiError(.unauthorized, "INVALID_NONCE", "X-Harbour-Nonce must be 1 to \(max) characters from A-Z, a-z, 0-9, '_' and '-'")
     }
     static func forbiddenRole(_ why: String) -> ApiError { ApiError(.forbidden, "FORBIDDEN_ROLE", why) }
+    /// A market-maker key reaching for what MM-3 keeps from it (logged as a `BarrierEvent`).
+    static func informationBarrier(_ why: String) -> ApiError { ApiError(.forbidden, "INFORMATION_BARRIER", why) }
     static func missingPermission(_ p: String) -> ApiError { ApiError(.forbidden, "MISSING_PERMISSION", "the API key lacks the '\(p)' permission") }
     static func notFound(_ what: String) -> ApiError { ApiError(.notFound, "NOT_FOUND", what) }
     static func unknownSymbol(_ s: String) -> ApiError { ApiError(.notFound, RejectCode.unknownSymbol.rawValue, "unknown symbol '\(s)'") }

@@ -130,7 +130,7 @@ struct BinanceError: Error, Sendable {
         case "INVALID_SIGNATURE": return BinanceError(.badRequest, -1022, "Signature for this request is not valid.", harbourCode: e.code)
         case "REPLAYED_REQUEST":
             return BinanceError(.badRequest, -1022, "Signature for this request is not valid: it was already used (send a new timestamp).", harbourCode: e.code)
-        case "FORBIDDEN_ROLE", "MISSING_PERMISSION":
+        case "FORBIDDEN_ROLE", "MISSING_PERMISSION", "INFORMATION_BARRIER":
             return BinanceError(.unauthorized, -2015, "Invalid API-key, IP, or permissions for action: \(e.message)", harbourCode: e.code)
         case "NOT_READY": return BinanceError(.serviceUnavailable, -1001, "Internal error; unable to process your request. Please try again. (\(e.message))", harbourCode: e.code)
         case "INTERNAL": return internalError
@@ -319,6 +319,7 @@ extension GatewayCore {
     /// and checks role and permission like every native route; answers errors in Binance's shape.
     func fapi(_ router: Router<GatewayRequestContext>, _ method: HTTPRequest.Method, _ path: String, _ access: AccessPolicy,
               _ auth: BinanceAuthenticator, _ handler: @escaping @Sendable (BinanceCall) async throws -> JSON) {
+        register(method, path, access)
         router.on(RouterPath(path), method: method) { [self] request, context in
             do {
                 let call = try await self.binanceAdmit(request, context, access, auth)
@@ -360,6 +361,7 @@ extension GatewayCore {
                 throw error
             }
             try authorize(key, roles, permission, request, context)
+            try guardBarrier(key, fields: params, action: Self.action(request))
             return BinanceCall(key: key, params: params)
         }
     }

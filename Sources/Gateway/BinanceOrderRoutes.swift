@@ -37,6 +37,7 @@ extension GatewayCore {
             try call.allowOnly(["symbol", "orderId", "origClientOrderId"])
             let i = try binanceInstrument(call.params["symbol"])
             let ref = try binanceOrderRef(call)
+            if case .id(let id) = ref { try await guardOrderOwner(call.key, orderId: id, action: "GET /fapi/v1/order") }
             let account = try await accountID(try call.account)
             await activity.waitUntilProcessed(UInt64(try await host.read { $0.commandCount }))
             guard let json = try await binanceFindOrder(ref, instrument: i, account: account, name: try call.account, activity) else {
@@ -48,6 +49,7 @@ extension GatewayCore {
             try call.allowOnly(["symbol", "orderId", "origClientOrderId"])
             let i = try binanceInstrument(call.params["symbol"])
             let ref = try binanceOrderRef(call)
+            if case .id(let id) = ref { try await guardOrderOwner(call.key, orderId: id, action: "DELETE /fapi/v1/order") }
             let account = try await accountID(try call.account)
             // What the order looked like before the cancel (for orders older than the tracker).
             let before = try await binanceOpenOrders(account: account, only: i, activity).first { o in

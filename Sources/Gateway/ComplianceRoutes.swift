@@ -26,7 +26,7 @@ extension GatewayCore {
                 let body = try RequestBody(caller.body, schema: BodySchema(command: type, omitting: ["by"]))
                 var fields = body.fields
                 fields["by"] = .string(try Self.staffName(caller))
-                return try await adminSubmit(try await command(type, fields, account: nil))
+                return try await adminSubmit(try await command(type, fields, account: nil), by: caller)
             }
         }
         route(router, .post, "/v1/compliance/requests/{requestId}/approve", Self.complianceWrite) { [self] _, context, caller in
@@ -34,7 +34,7 @@ extension GatewayCore {
             if !caller.body.isEmpty { _ = try RequestBody(caller.body, schema: BodySchema([:])) }
             let fields = CommandFields(["requestId": .string(context.parameters.get("requestId") ?? ""),
                                         "by": .string(try Self.staffName(caller))])
-            return try await adminSubmit(try await command(.approveRequest, fields, account: nil))
+            return try await adminSubmit(try await command(.approveRequest, fields, account: nil), by: caller)
         }
         route(router, .post, "/v1/compliance/requests/{requestId}/reject", Self.complianceWrite) { [self] _, context, caller in
             try Self.allowOnly([], caller)
@@ -42,7 +42,7 @@ extension GatewayCore {
             var fields = body.fields
             fields["requestId"] = .string(context.parameters.get("requestId") ?? "")
             fields["by"] = .string(try Self.staffName(caller))
-            return try await adminSubmit(try await command(.rejectRequest, fields, account: nil))
+            return try await adminSubmit(try await command(.rejectRequest, fields, account: nil), by: caller)
         }
         route(router, .get, "/v1/compliance/requests", Self.complianceRead) { [self] _, _, caller in
             try Self.allowOnly([], caller)
@@ -96,15 +96,15 @@ extension GatewayCore {
         }
     }
 
-    /// Compliance staff changing records (four-eyes: maker and checker are two keys' staff).
-    static let complianceWrite = AccessPolicy.operatorWrite
+    /// Compliance staff changing records (four-eyes: maker and checker are two named people).
+    static let complianceWrite = AccessPolicy.complianceWrite
     /// Compliance staff and the supervisor reading records.
-    static let complianceRead = AccessPolicy.oversightRead
+    static let complianceRead = AccessPolicy.complianceRead
 
-    /// The staff member a key stands for: recorded as maker or checker.
+    /// The staff member a key stands for (the key's `staff` name): recorded as maker or checker.
     static func staffName(_ caller: Caller) throws(ApiError) -> String {
-        guard let key = caller.key else { throw ApiError.forbiddenRole("a staff key is required") }
-        return key.key
+        guard let name = caller.staffName, !name.isEmpty else { throw ApiError.forbiddenRole("a named staff key is required") }
+        return name
     }
 
     /// A client's eligibility (PI-3) as the client or staff see it: classification and

@@ -13,6 +13,8 @@ extension GatewayCore {
                          ("fingerprint", .string(current.document.fingerprint))])
             })
         }
+        // Answers text as well as JSON, so it is registered by hand (in the route registry too).
+        register(.get, "/v1/disclosures/{symbol}", .open)
         router.get("/v1/disclosures/{symbol}") { [self] request, context in
             let caller = try await admit(request, context, .open)
             try Self.allowOnly(["format", "version"], caller)

@@ -7,6 +7,7 @@ import HTTPTypes
 import Logging
 import NIOCore
 import Sequencer
+import Synchronization
 
 /// What every route shares: the host, credentials, limiter, market-data hub, history,
 /// metrics; plus the route wrapper that reads the body, authenticates, rate-limits and
@@ -25,6 +26,9 @@ final class GatewayCore: Sendable {
     let specs: [InstrumentSpec]
     let asset: Asset
     let eventView: AccountEventView
+    /// Refused market-maker attempts at data behind the information barrier (MM-3).
+    let barrier: BarrierEventLog
+    private let registry = Mutex<[RouteRule]>([])
 
     init(host: VenueHost, keys: ApiKeyStore, history: any HistoryProvider, configuration: GatewayConfiguration,
          clock: any GatewayClock, metrics: GatewayMetrics, logger: Logger) {
@@ -41,6 +45,16 @@ final class GatewayCore: Sendable {
         self.specs = host.options.config.instruments
         self.asset = host.options.config.settlementAsset
         self.eventView = AccountEventView(specs: specs, asset: asset)
+        self.barrier = BarrierEventLog(dataDirectory: keys.dataDirectory, logger: logger)
+    }
+
+    /// Every route registered so far with who may call it (REG-4), in registration order.
+    var routeRules: [RouteRule] { registry.withLock { $0 } }
+
+    /// Records a route's rule; every route of the API passes here (`route`, `fapi`).
+    func register(_ method: HTTPRequest.Method, _ path: String, _ access: AccessPolicy) {
+        let rule = RouteRule(method, path, access)
+        registry.withLock { $0.append(rule) }
     }
 
     typealias Handler = @Sendable (Request, GatewayRequestContext, Caller) async throws -> JSON
@@ -48,6 +62,7 @@ final class GatewayCore: Sendable {
     /// Registers a route behind the gateway's checks.
     func route(_ router: Router<GatewayRequestContext>, _ method: HTTPRequest.Method, _ path: String,
                _ access: AccessPolicy, _ handler: @escaping Handler) {
+        register(method, path, access)
         router.on(RouterPath(path), method: method) { [self] request, context in
             let caller = try await self.admit(request, context, access)
             let json = try await handler(request, context, caller)
@@ -82,6 +97,7 @@ final class GatewayCore: Sendable {
                 throw error
             }
             try authorize(key, roles, permission, request, context)
+            try guardBarrier(key, query: query, body: body, action: Self.action(request))
             return Caller(key: key, body: body, query: query)
         }
     }
@@ -91,7 +107,7 @@ final class GatewayCore: Sendable {
     func authorize(_ key: ApiKey, _ roles: Set<Role>, _ permission: Permission, _ request: Request,
                    _ context: GatewayRequestContext) throws(ApiError) {
         context.annotations.keyId = key.key
-        try authorize(key, roles, permission, action: "\(request.method.rawValue) \(request.uri.path)") {
+        try authorize(key, roles, permission, action: Self.action(request)) {
             context.annotations.rateLimitHeaders = $0
         }
     }
@@ -106,6 +122,9 @@ final class GatewayCore: Sendable {
         rateLimitHeaders(d.headers)
         guard d.allowed else { throw Self.rateLimited(key.rateLimit) }
         guard roles.contains(key.role) else {
+            // MM-3: every route a market maker may not call is behind the barrier (staff,
+            // risk and compliance views): refused and recorded for compliance.
+            if key.role == .marketMaker { throw barrierRefusal(key, action: action, kind: .staffRoute, "\(action), a staff route") }
             throw ApiError.forbiddenRole("a \(key.role.rawValue) key may not call \(action)")
         }
         guard key.permissions.contains(permission) else { throw ApiError.missingPermission(permission.rawValue) }
@@ -126,6 +145,9 @@ final class GatewayCore: Sendable {
     static func rateLimited(_ policy: RateLimitPolicy) -> ApiError {
         ApiError(.tooManyRequests, "RATE_LIMITED", "rate limit of \(policy.requests) requests per \(policy.perSeconds) s exceeded")
     }
+
+    /// What a refusal names: `METHOD /path`.
+    static func action(_ request: Request) -> String { "\(request.method.rawValue) \(request.uri.path)" }
 
     /// The request target as sent: path plus `?query` when there is one.
     static func target(_ request: Request) -> String {

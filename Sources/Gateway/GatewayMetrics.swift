@@ -14,6 +14,8 @@ public final class GatewayMetrics: Sendable {
     let riskAlerts: Counter
     /// WebSocket sessions closed because their queue passed the bound (code 4000).
     let slowConsumers: Counter
+    /// Market-maker requests refused by the information barrier (MM-3).
+    let barrierEvents: Counter
     private let ordersByResult: Mutex<[String: Counter]>
     private let latencyByRoute: Mutex<[String: DurationHistogram]>
 
@@ -32,6 +34,8 @@ public final class GatewayMetrics: Sendable {
         riskAlerts = registry.makeCounter(descriptor: Self.name("harbour_risk_alerts_raised", "total", "Platform risk alerts raised"))
         slowConsumers = registry.makeCounter(descriptor: Self.name("harbour_ws_slow_consumers_closed", "total",
                                                                    "WebSocket sessions closed as slow consumers (code 4000)"))
+        barrierEvents = registry.makeCounter(descriptor: Self.name("harbour_information_barrier_events", "total",
+                                                                   "Market-maker requests refused by the information barrier"))
         ordersByResult = Mutex([:])
         latencyByRoute = Mutex([:])
     }

@@ -102,11 +102,16 @@ public final class GatewayServer: Sendable {
         core.addPrivateRoutes(router)
         core.addAdminRoutes(router)
         core.addRiskRoutes(router)
+        core.addBarrierRoutes(router)
         core.addDisclosureRoutes(router)
         core.addComplianceRoutes(router)
         core.addSurveillanceRoutes(router, surveillance: core.configuration.surveillance)
         // Binance USDⓈ-M compatible /fapi routes (ccxt binanceusdm), BinanceRoutes.swift.
         core.addBinanceRoutes(router)
+        // Registered by hand (text answers, the upgrade): in the route registry all the same.
+        // The WebSocket's own role checks (private, risk, order) are WebSocketSession's.
+        core.register(.get, "/metrics", .open)
+        core.register(.get, "/v1/ws", .open)
         router.get("/metrics") { request, context in
             _ = try await core.admit(request, context, .open)
             core.metrics.queueDepth.set(Int64(core.host.queueDepth))

@@ -9,7 +9,7 @@ import Synchronization
 /// Follows the host's durable outcomes (`VenueHost.subscribe()`) and serves market data:
 /// a ring of recent public trades per instrument, the book as of a journal sequence, and
 /// the WebSocket fan-out (public channels per symbol, each session's own account events on
-/// `private`, and venue-wide risk events on `risk` for operator and supervisor sessions).
+/// `private`, and venue-wide risk events on `risk` for risk and supervisor sessions).
 /// It is also where the server observes committed risk events: every `riskAlert` is
 /// logged (`RiskAlertLog`) and liquidations and raised alerts are counted in the metrics.
 ///
@@ -40,7 +40,7 @@ public final class MarketDataHub: Service {
     struct Subscriber {
         var channels: Set<String> = []
         var account: AccountID?
-        /// An operator or supervisor session: may receive the `risk` channel.
+        /// A risk or supervisor session: may receive the `risk` channel.
         var oversight = false
         let continuation: AsyncStream<String>.Continuation
         /// Messages queued and not yet written, against the session's bound.
@@ -205,7 +205,7 @@ public final class MarketDataHub: Service {
         state.withLock { $0.subscribers[id]?.account = account }
     }
 
-    /// Marks a session as an operator's or supervisor's (authenticated by the caller).
+    /// Marks a session as a risk team member's or supervisor's (authenticated by the caller).
     func setOversight(_ id: UInt64) {
         state.withLock { $0.subscribers[id]?.oversight = true }
     }

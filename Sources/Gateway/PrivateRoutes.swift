@@ -11,7 +11,9 @@ import Sequencer
 let placeOrderSchema = BodySchema(command: .placeOrder, omitting: ["account"])
 
 /// A client's or market maker's own orders, positions and balances. The account is
-/// always the key's: no route takes an account parameter (MM-3).
+/// always the key's: no route takes an account parameter, and a market maker that names
+/// another account or another account's order is refused at the barrier (MM-3,
+/// `InformationBarrier.swift`).
 extension GatewayCore {
     func addPrivateRoutes(_ router: Router<GatewayRequestContext>) {
         route(router, .post, "/v1/orders", .account(.trade)) { [self] _, _, caller in
@@ -24,6 +26,7 @@ extension GatewayCore {
             let body = try RequestBody(caller.body, schema: BodySchema(command: .amendOrder, omitting: ["account"]))
             guard body.has("orderId") || body.has("clientOrderId") else { throw ApiError.missingField("orderId or clientOrderId") }
             guard body.has("price") || body.has("qty") else { throw ApiError.missingField("price or qty") }
+            if let id = body.int("orderId") { try await guardOrderOwner(caller.key, orderId: id, action: "PATCH /v1/orders") }
             let command = try await command(.amendOrder, body.fields, account: caller.accountName)
             return try await orderChange(command, status: "amended")
         }
@@ -32,7 +35,8 @@ extension GatewayCore {
             var fields = CommandFields(["symbol": .string(caller.query["symbol"] ?? "")])
             _ = try instrument(caller.query["symbol"])
             if let id = caller.query["orderId"] {
-                guard Int64(id) != nil else { throw ApiError.invalidParameter("'orderId' must be an integer") }
+                guard let number = Int64(id) else { throw ApiError.invalidParameter("'orderId' must be an integer") }
+                try await guardOrderOwner(caller.key, orderId: number, action: "DELETE /v1/orders")
                 fields["orderId"] = .string(id)
             } else if let c = caller.query["clientOrderId"] {
                 fields["clientOrderId"] = .string(c)

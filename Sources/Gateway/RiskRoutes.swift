@@ -5,15 +5,14 @@ import Ledger
 import ReadModel
 
 /// Platform risk (RISK-4, RISK-6): the insurance fund and per-instrument risk metrics are
-/// public; alerts and stress tests are for the risk team — operator and supervisor keys
-/// (`oversightRead`): the supervisor is the read-only oversight role, and operators act
-/// on what the alerts say (top up the fund, change instrument status).
+/// public; alerts and stress tests are for the risk team and the read-only supervisor
+/// (`riskRead`); the audit head is for compliance and the supervisor (`complianceRead`).
 extension GatewayCore {
     /// Alert kinds as published in `riskAlert` events.
     static let riskAlertKinds: Set<String> = ["volatility", "concentration", "openInterest", "insuranceCoverage"]
 
     func addRiskRoutes(_ router: Router<GatewayRequestContext>) {
-        route(router, .get, "/v1/audit/head", .oversightRead) { [self] _, _, caller in
+        route(router, .get, "/v1/audit/head", .complianceRead) { [self] _, _, caller in
             try Self.allowOnly([], caller)
             guard let audit = configuration.auditTrail else { throw ApiError.notReady("this venue keeps no audit trail") }
             let head = await audit.lastHead
@@ -42,7 +41,7 @@ extension GatewayCore {
             guard let rows = try await history.riskMetrics() else { throw ApiError.notReady("risk metrics need the read model") }
             return .array(rows.filter { symbol == nil || $0.symbol == symbol }.map(RiskJSON.metrics))
         }
-        route(router, .get, "/v1/risk/alerts", .oversightRead) { [self] _, _, caller in
+        route(router, .get, "/v1/risk/alerts", .riskRead) { [self] _, _, caller in
             try Self.allowOnly(["active", "kind", "symbol", "limit"], caller)
             var filter = RiskAlertFilter(limit: try Self.intParameter(caller, "limit", default: 100, max: 1000))
             switch caller.query["active"] {
@@ -60,7 +59,7 @@ extension GatewayCore {
             guard let rows = try await history.riskAlerts(filter) else { throw ApiError.notReady("risk alerts need the read model") }
             return .array(rows.map(RiskJSON.alert))
         }
-        route(router, .get, "/v1/risk/stress", .oversightRead) { [self] _, _, caller in
+        route(router, .get, "/v1/risk/stress", .riskRead) { [self] _, _, caller in
             try Self.allowOnly([], caller)
             guard let rows = try await history.stressTests() else { throw ApiError.notReady("stress tests need the read model") }
             return .array(rows.map(RiskJSON.stress))

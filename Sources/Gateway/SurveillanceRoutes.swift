@@ -4,11 +4,11 @@ import Surveillance
 
 /// Compliance's surveillance routes (MM-4, MM-5): the alerts with their evidence and review
 /// history, the review actions, and the market makers' daily obligations reports. Reads are
-/// `oversightRead`, actions `operatorWrite` (to be retargeted to the compliance role when
-/// roles are split). Registered by `addSurveillanceRoutes(_:surveillance:)`.
+/// `complianceRead` (compliance, supervisor), actions `complianceWrite` (compliance), recorded
+/// under the officer's staff name. Registered by `addSurveillanceRoutes(_:surveillance:)`.
 extension GatewayCore {
     func addSurveillanceRoutes(_ router: Router<GatewayRequestContext>, surveillance: SurveillanceService?) {
-        route(router, .get, "/v1/compliance/surveillance/alerts", .oversightRead) { _, _, caller in
+        route(router, .get, "/v1/compliance/surveillance/alerts", .complianceRead) { _, _, caller in
             try Self.allowOnly(["status"], caller)
             var status: AlertStatus?
             if let text = caller.query["status"] {
@@ -23,7 +23,7 @@ extension GatewayCore {
         for (verb, fields, required) in [("assign", ["assignee": FieldKind.string], Set(["assignee"])),
                                          ("review", [:], []),
                                          ("close", ["comment": FieldKind.string], Set(["comment"]))] {
-            route(router, .post, "/v1/compliance/surveillance/alerts/{id}/\(verb)", .operatorWrite) { [self] _, context, caller in
+            route(router, .post, "/v1/compliance/surveillance/alerts/{id}/\(verb)", .complianceWrite) { [self] _, context, caller in
                 try Self.allowOnly([], caller)
                 guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
                     throw ApiError.invalidParameter("alert id must be a positive integer")
@@ -35,7 +35,7 @@ extension GatewayCore {
                 case "review": .review
                 default: .close(comment: body?.string("comment") ?? "")
                 }
-                let actor = caller.key?.key ?? ""
+                let actor = caller.staffName ?? ""
                 let surveillance = try await Self.requireCurrent(surveillance)
                 do {
                     let entry = try await surveillance.act(action, on: id, by: actor, at: host.options.clock())
@@ -46,7 +46,7 @@ extension GatewayCore {
                 }
             }
         }
-        route(router, .get, "/v1/compliance/market-makers/obligations", .oversightRead) { _, _, caller in
+        route(router, .get, "/v1/compliance/market-makers/obligations", .complianceRead) { _, _, caller in
             try Self.allowOnly(["date"], caller)
             guard let date = caller.query["date"], Self.isDate(date) else {
                 throw ApiError.invalidParameter("'date' must be YYYY-MM-DD")

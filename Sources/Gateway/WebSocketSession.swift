@@ -11,7 +11,7 @@ import NIOCore
 /// - `subscribe` / `unsubscribe` with `channels`: `book.SYM`, `trades.SYM`, `ticker.SYM`,
 ///   `mark.SYM`, `private` (after `auth` with a client or market-maker key: the account's
 ///   orders, fills, positions, balances, liquidations, payouts, ADL fills and ADL rank) and
-///   `risk` (after `auth` with an operator or supervisor key: venue-wide risk alerts,
+///   `risk` (after `auth` with a risk or supervisor key: venue-wide risk alerts,
 ///   stress tests, risk metrics, liquidations, payouts, ADL fills, fund top-ups);
 /// - `auth` with `key`, `timestamp` (ms) and `signature` = hex HMAC-SHA256(secret,
 ///   timestamp + "GET/v1/ws");
@@ -49,7 +49,7 @@ struct WebSocketSession {
 
     static let maxMessage = 64 * 1024
     /// Roles that may follow the `risk` channel (the risk team).
-    static let oversightRoles: Set<Role> = [.operator, .supervisor]
+    static let oversightRoles: Set<Role> = [.risk, .supervisor]
 
     mutating func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let core = self.core, ip = remoteIP
@@ -97,6 +97,15 @@ struct WebSocketSession {
 
     /// The body of an `order` message (its `op` and `id` already removed), checked like the
     /// body of `POST /v1/orders`, by the same table.
+    /// The fields of a message that would name an account (MM-3: the barrier checks them).
+    static func accountFields(_ fields: [String: Any]) -> [String: String] {
+        var named: [String: String] = [:]
+        for name in GatewayCore.accountFieldNames {
+            if let value = fields[name] { named[name] = (value as? String) ?? String(describing: value) }
+        }
+        return named
+    }
+
     static func orderBody(_ fields: [String: Any]) throws(ApiError) -> RequestBody {
         try RequestBody(object: fields, schema: placeOrderSchema)
     }
@@ -160,7 +169,10 @@ struct WebSocketSession {
                         throw ApiError.missingAuth("authenticate with op \"auth\" before subscribing to private")
                     }
                     if channels.contains("risk") && !(key.map { Self.oversightRoles.contains($0.role) } ?? false) {
-                        if key != nil { throw ApiError.forbiddenRole("the risk channel is for operator and supervisor keys") }
+                        if let key, key.role == .marketMaker {
+                            throw core.barrierRefusal(key, action: "ws subscribe risk", kind: .staffChannel, "the risk channel")
+                        }
+                        if key != nil { throw ApiError.forbiddenRole("the risk channel is for risk and supervisor keys") }
                         throw ApiError.missingAuth("authenticate with op \"auth\" before subscribing to risk")
                     }
                     let reply = JSON.object([("op", "subscribed"), ("channels", .array(channels.map { .string($0) }))])
@@ -184,7 +196,7 @@ struct WebSocketSession {
                 }
                 guard k.permissions.contains(.read) else { throw ApiError.missingPermission("read") }
                 guard k.role.hasAccount, let name = k.account else {
-                    // Operator and supervisor: no account, but the venue-wide risk channel.
+                    // Risk and supervisor: no account, but the venue-wide risk channel; other staff have no stream.
                     guard Self.oversightRoles.contains(k.role) else {
                         throw ApiError.forbiddenRole("a \(k.role.rawValue) key has no stream here")
                     }
@@ -201,6 +213,7 @@ struct WebSocketSession {
                 guard let k = key else { throw ApiError.missingAuth("authenticate with op \"auth\" first") }
                 // The REST route's own checks, in its order: rate limit, role, permission.
                 try core.authorize(k, Self.orderAccess, action: Self.orderAction)
+                try core.guardBarrier(k, fields: Self.accountFields(fields), action: "ws order")
                 guard let name = k.account else { throw ApiError.forbiddenRole("this key is not bound to an account") }
                 let (command, order) = try core.prepareOrder(try Self.orderBody(fields), account: name)
                 // Pipelined: the order is queued in arrival order and answered when it is

@@ -41,7 +41,7 @@ public final class DemoMarket: Sendable {
         try await openMaker()
         let id = try await host.read { $0.accountID(named: maker)! }
         if try await host.read({ $0.complianceRecord(id)?.classification == nil }) {
-            try await host.onboardInstitution(maker, licence: "SFC CE BXX001 (demo affiliate)")
+            try await host.onboardInstitution(maker, licence: "SFC CE BXX001 (demo affiliate)", maker: "maya", checker: "chen")
         }
         for (symbol, _) in plan.startPrices.sorted(by: { $0.key < $1.key }) {
             guard let inst = try await host.read({ $0.instrumentID(symbol: symbol) }) else { continue }
@@ -52,11 +52,11 @@ public final class DemoMarket: Sendable {
             let spec = try await host.read { $0.spec(inst) }
             let requestId = "mm-\(maker)-\(symbol)"
             let propose = try await host.submit(.compliance(.propose(
-                requestId: requestId, by: "onboarding-maker", reason: "demo affiliated market maker",
+                requestId: requestId, by: "maya", reason: "demo affiliated market maker",
                 change: .registerMarketMaker(account: id, instrument: inst, maxSpreadBps: 20, minSize: plan.lotsPerQuote * spec.lotSize,
                                              minPresenceBps: 5_000))))
             if propose.events.contains(where: { if case .rejected = $0 { true } else { false } }) { continue }
-            _ = try await host.submit(.compliance(.approve(requestId: requestId, by: "onboarding-checker")))
+            _ = try await host.submit(.compliance(.approve(requestId: requestId, by: "chen")))
         }
     }
 

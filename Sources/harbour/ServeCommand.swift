@@ -151,6 +151,9 @@ enum DemoSetup {
             for c in commands { _ = try await host.submit(c) }
         }
     }
+    /// The demo staff: role and staff name.
+    static let staffKeys: [(Role, String)] = [(.operations, "olivia"), (.risk, "raj"), (.compliance, "maya"),
+                                              (.compliance, "chen"), (.supervisor, "sam")]
 
     static func prepare(host: VenueHost, keys: ApiKeyStore, port: Int) async throws {
         for name in clients {
@@ -161,7 +164,7 @@ enum DemoSetup {
             }
             let id = try await host.read { $0.accountID(named: name)! }
             if name != retailClient, try await host.read({ $0.complianceRecord(id)?.classification == nil }) {
-                try await host.onboardIndividual(name)
+                try await host.onboardIndividual(name, maker: "maya", checker: "chen")
             }
         }
         // A demo insurance fund (RISK-4), once: 500,000 USD so the stress scenarios start covered.
@@ -169,23 +172,29 @@ enum DemoSetup {
             _ = try await host.submit(.insuranceDeposit(asset: "USD", amount: 500_000 * 1_000_000))
         }
         var lines: [String] = []
-        func ensure(_ role: Role, _ account: String?, _ permissions: Set<Permission>) throws {
-            let existing = keys.all.first { $0.role == role && $0.account == account }
+        func ensure(_ role: Role, _ account: String?, staff: String? = nil, _ permissions: Set<Permission>) throws {
+            let existing = keys.all.first { $0.role == role && $0.account == account && $0.staff == staff }
             // The load-test key is not throttled, so `harbour load` measures the venue.
             let limit = account == "loadtest" ? RateLimitPolicy(requests: 10_000_000, perSeconds: 1) : .standard
-            let k = try existing ?? keys.create(role: role, account: account, permissions: permissions, rateLimit: limit)
-            lines.append("  \(role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \((account ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)) key=\(k.key) secret=\(k.secret)")
+            let k = try existing ?? keys.create(role: role, account: account, staff: staff, permissions: permissions, rateLimit: limit)
+            let owner = account ?? staff ?? "-"
+            lines.append("  \(role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(owner.padding(toLength: 8, withPad: " ", startingAt: 0)) key=\(k.key) secret=\(k.secret)")
         }
         for c in clients { try ensure(.client, c, [.read, .trade]) }
-        try ensure(.operator, nil, [.read, .trade])
-        try ensure(.supervisor, nil, [.read])
+        // One key per staff role, each a named person (REG-4, DECISIONS 32); two compliance
+        // officers, because a four-eyes change needs a maker and a different checker.
+        for (role, name) in staffKeys { try ensure(role, nil, staff: name, role == .supervisor ? [.read] : [.read, .trade]) }
         FileHandle.standardOutput.write(Data("""
 
         Harbour demo venue on http://127.0.0.1:\(port)  (Ctrl-C stops it cleanly)
-        Demo API keys (secrets are stored encrypted; shown here because this is a demo):
+        Demo API keys (secrets are stored encrypted; shown here because this is a demo).
+        The second column is the account of a client key and the person behind a staff key:
         \(lines.joined(separator: "\n"))
           Public:  curl http://127.0.0.1:\(port)/v1/book/BTC-PERP
           Signed:  KEY=... SECRET=... scripts/hcurl POST /v1/orders '{"symbol":"BTC-PERP","side":"buy","orderType":"market","qty":"0.01"}'
+          alice, bob and loadtest are onboarded professional investors; carol is retail: her orders are
+          refused NOT_PROFESSIONAL_INVESTOR until compliance (maya, then chen) onboards her — README,
+          "Professional investors only". Her status: scripts/hcurl GET /v1/account/eligibility
 
 
         """.utf8))

@@ -74,7 +74,7 @@ import Testing
             try await Self.refused(v, 403, "FORBIDDEN_ROLE") {
                 try await v.send(client, .post, "/v1/admin/deposits", key: v.alice, body: #"{"account":"alice","asset":"USD","amount":"1000"}"#)
             }
-            try await Self.refused(v, 403, "FORBIDDEN_ROLE") {
+            try await Self.refused(v, 403, "INFORMATION_BARRIER") {
                 try await v.send(client, .get, "/v1/admin/accounts", key: v.mm)
             }
             try await Self.refused(v, 403, "FORBIDDEN_ROLE") {

@@ -58,33 +58,33 @@ import Testing
     func onboardingOverHTTP() async throws {
         try await TestVenue.withLive { v, client in
             let eve = try await Self.retail(v)
-            let checker = try v.keys.create(role: .operator, account: nil, permissions: [.read, .trade])
+            let checker = try v.keys.create(role: .compliance, account: nil, staff: "chen", permissions: [.read, .trade])
             let asOf = v.clock.nowMillis()
             let eligibility = try await v.send(client, .get, "/v1/account/eligibility", key: eve)
             let btcRow = (eligibility.object["products"] as? [[String: Any]])?.first
             #expect(btcRow?["eligible"] as? Bool == false && btcRow?["code"] as? String == "NOT_PROFESSIONAL_INVESTOR")
             #expect((btcRow?["steps"] as? [String])?.count == 3)
-            let short = try await v.send(client, .post, "/v1/compliance/evidence", key: v.op,
+            let short = try await v.send(client, .post, "/v1/compliance/evidence", key: v.compliance,
                                          body: #"{"account":"eve","evidenceKind":"securities","amount":"7999999.99","currency":"HKD","asOf":\#(asOf),"source":"custody statement"}"#)
             #expect(short.status == 200, "\(short.text)")
-            let refused = try await v.send(client, .post, "/v1/compliance/classifications", key: v.op,
+            let refused = try await v.send(client, .post, "/v1/compliance/classifications", key: v.compliance,
                                            body: #"{"requestId":"pi-eve","account":"eve","investorKind":"individual","reason":"statement"}"#)
             #expect(refused.status == 422 && refused.code == "INVALID_EVIDENCE", "\(refused.text)")
             #expect((refused.object["message"] as? String)?.contains("HKD 7999999.99 < HKD 8000000.00") == true)
-            _ = try await v.send(client, .post, "/v1/compliance/evidence", key: v.op,
+            _ = try await v.send(client, .post, "/v1/compliance/evidence", key: v.compliance,
                                  body: #"{"account":"eve","evidenceKind":"cashAtCustodian","amount":"0.01","currency":"HKD","asOf":\#(asOf),"source":"cash"}"#)
-            let proposed = try await v.send(client, .post, "/v1/compliance/classifications", key: v.op,
+            let proposed = try await v.send(client, .post, "/v1/compliance/classifications", key: v.compliance,
                                             body: #"{"requestId":"pi-eve","account":"eve","investorKind":"individual","reason":"statement"}"#)
             #expect(proposed.status == 200, "\(proposed.text)")
             let pending = try await v.send(client, .get, "/v1/compliance/requests", key: v.supervisor)
             #expect(pending.array.map { $0["requestId"] as? String } == ["pi-eve"])
-            let own = try await v.send(client, .post, "/v1/compliance/requests/pi-eve/approve", key: v.op)
+            let own = try await v.send(client, .post, "/v1/compliance/requests/pi-eve/approve", key: v.compliance)
             #expect(own.status == 422 && own.code == "SAME_MAKER_AND_CHECKER", "\(own.text)")
             let clientTry = try await v.send(client, .post, "/v1/compliance/requests/pi-eve/approve", key: eve)
             #expect(clientTry.status == 403)
             let approved = try await v.send(client, .post, "/v1/compliance/requests/pi-eve/approve", key: checker)
             #expect(approved.status == 200, "\(approved.text)")
-            let knowledge = try await v.send(client, .post, "/v1/compliance/knowledge-assessments", key: v.op,
+            let knowledge = try await v.send(client, .post, "/v1/compliance/knowledge-assessments", key: v.compliance,
                                              body: #"{"account":"eve","method":"quiz","score":14}"#)
             #expect(knowledge.status == 200, "\(knowledge.text)")
             let stillRefused = try await v.send(client, .post, "/v1/orders", key: eve, body: limitOrder("buy", price: "49000", qty: "0.1"))
@@ -100,7 +100,9 @@ import Testing
             #expect(row?["eligible"] as? Bool == true && row?["code"] == nil)
             let record = try await v.send(client, .get, "/v1/compliance/clients/eve", key: v.supervisor)
             let classification = record.object["classification"] as? [String: Any]
-            #expect(classification?["proposedBy"] as? String == v.op.key && classification?["approvedBy"] as? String == checker.key)
+            #expect(classification?["proposedBy"] as? String == "maya" && classification?["approvedBy"] as? String == "chen")
+            // Operations cannot decide compliance requests (REG-4 roles).
+            #expect(try await v.send(client, .post, "/v1/compliance/evidence", key: v.op, body: "{}").status == 403)
             #expect(try await v.send(client, .get, "/v1/compliance/clients/eve", key: eve).status == 403)
         }
     }

@@ -9,7 +9,7 @@ import NIOCore
 import Sequencer
 
 /// A venue on a temporary directory with three funded accounts (alice, bob, mm), a BTC
-/// mark, and keys of every role; the gateway's clock is a manual one so signatures,
+/// mark, and keys of every role (staff keys named olivia, raj, maya, sam); the gateway's clock is a manual one so signatures,
 /// windows and rate limits are deterministic.
 final class TestVenue: Sendable {
     let dir: URL
@@ -20,7 +20,10 @@ final class TestVenue: Sendable {
     let aliceReadOnly: ApiKey
     let bob: ApiKey
     let mm: ApiKey
+    /// The operations key (accounts, keys, money, instrument status).
     let op: ApiKey
+    let risk: ApiKey
+    let compliance: ApiKey
     let supervisor: ApiKey
 
     init() async throws {
@@ -47,8 +50,10 @@ final class TestVenue: Sendable {
         aliceReadOnly = try keys.create(role: .client, account: "alice", permissions: [.read])
         bob = try keys.create(role: .client, account: "bob", permissions: [.read, .trade])
         mm = try keys.create(role: .marketMaker, account: "mm", permissions: [.read, .trade])
-        op = try keys.create(role: .operator, account: nil, permissions: [.read, .trade])
-        supervisor = try keys.create(role: .supervisor, account: nil, permissions: [.read])
+        op = try keys.create(role: .operations, account: nil, staff: "olivia", permissions: [.read, .trade])
+        risk = try keys.create(role: .risk, account: nil, staff: "raj", permissions: [.read, .trade])
+        compliance = try keys.create(role: .compliance, account: nil, staff: "maya", permissions: [.read, .trade])
+        supervisor = try keys.create(role: .supervisor, account: nil, staff: "sam", permissions: [.read])
     }
 
     func application() async throws -> Application<RouterResponder<GatewayRequestContext>> {

@@ -51,18 +51,20 @@ import Testing
             #expect(!open.text.contains("alice"))
             #expect(!open.array.contains { $0["orderId"] as? Int == aliceId })
 
+            // Naming another account is an attempt at the barrier: refused and logged (InformationBarrierTests).
             let snoop = try await v.send(client, .get, "/v1/orders/open?account=alice", key: v.mm)
-            #expect(snoop.status == 400)
-            #expect(snoop.code == "UNKNOWN_PARAMETER")
+            #expect(snoop.status == 403)
+            #expect(snoop.code == "INFORMATION_BARRIER")
 
             let positions = try await v.send(client, .get, "/v1/positions?account=alice", key: v.mm)
-            #expect(positions.status == 400)
+            #expect(positions.status == 403)
 
             let before = try await v.stateHash()
             let cancel = try await v.send(client, .delete, "/v1/orders?symbol=BTC-PERP&orderId=\(aliceId)", key: v.mm)
-            #expect(cancel.status == 404)
-            #expect(cancel.code == "UNKNOWN_ORDER")
-            _ = before
+            // MM-3: naming another account's order is an attempt at the barrier, refused and logged.
+            #expect(cancel.status == 403)
+            #expect(cancel.code == "INFORMATION_BARRIER")
+            #expect(try await v.stateHash() == before)
             let stillOpen = try await v.send(client, .get, "/v1/orders/open", key: v.alice)
             #expect(stillOpen.array.contains { $0["orderId"] as? Int == aliceId })
 

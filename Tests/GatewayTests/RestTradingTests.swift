@@ -118,7 +118,7 @@ import Testing
         }
     }
 
-    @Test("operator opens an account, funds it and issues a key that works; supervisor reads only")
+    @Test("operations opens an account, funds it and issues keys that work (staff keys named); supervisor reads only")
     func operatorFlow() async throws {
         try await TestVenue.withLive { v, client in
             let open = try await v.send(client, .post, "/v1/admin/accounts", key: v.op, body: #"{"account":"carol"}"#)
@@ -135,6 +135,26 @@ import Testing
             #expect(carol.secret == secret)
             let bal = try await v.send(client, .get, "/v1/balances", key: carol)
             #expect(bal.object["cash"] as? String == "1000.5")
+            // Staff keys name their person; client keys may not; the old operator role is gone.
+            let chen = try await v.send(client, .post, "/v1/admin/api-keys", key: v.op,
+                                        body: #"{"role":"compliance","staff":"chen","permissions":["read","trade"]}"#)
+            #expect(chen.status == 200 && chen.object["staff"] as? String == "chen", "\(chen.text)")
+            #expect(v.keys.key(chen.object["key"] as? String ?? "")?.staff == "chen")
+            typealias A = AuthAndValidationTests
+            try await A.refused(v, 400, "MISSING_FIELD") {
+                try await v.send(client, .post, "/v1/admin/api-keys", key: v.op, body: #"{"role":"risk","permissions":["read"]}"#)
+            }
+            try await A.refused(v, 400, "INVALID_FIELD") {
+                try await v.send(client, .post, "/v1/admin/api-keys", key: v.op, body: #"{"role":"risk","staff":"r a j","permissions":["read"]}"#)
+            }
+            try await A.refused(v, 400, "INVALID_FIELD") {
+                try await v.send(client, .post, "/v1/admin/api-keys", key: v.op,
+                                 body: #"{"role":"client","account":"carol","staff":"chen","permissions":["read"]}"#)
+            }
+            try await A.refused(v, 400, "INVALID_FIELD") {
+                try await v.send(client, .post, "/v1/admin/api-keys", key: v.op, body: #"{"role":"operator","staff":"olivia","permissions":["read"]}"#)
+            }
+            #expect(v.keys.all.count == 10, "refused keys are not stored")
             let list = try await v.send(client, .get, "/v1/admin/accounts", key: v.supervisor)
             #expect(list.status == 200)
             #expect(list.array.contains { $0["account"] as? String == "carol" })

@@ -12,7 +12,7 @@ import Testing
 @Suite("Risk routes", .timeLimit(.minutes(1))) struct RiskRoutesTests {
     static let btc = InstrumentID(0)
 
-    @Test("the operator tops up the insurance fund; clients and the supervisor may not; bad amounts change nothing; the fund is public")
+    @Test("the risk team tops up the insurance fund; clients, market makers, operations and the supervisor may not; bad amounts change nothing; the fund is public")
     func insuranceTopUp() async throws {
         try await TestVenue.withLive { v, client in
             let empty = try await v.send(client, .get, "/v1/insurance-fund")
@@ -22,28 +22,30 @@ import Testing
             let good = #"{"asset":"USD","amount":"2500.5"}"#
             typealias A = AuthAndValidationTests
             try await A.refused(v, 403, "FORBIDDEN_ROLE") { try await v.send(client, .post, path, key: v.alice, body: good) }
-            try await A.refused(v, 403, "FORBIDDEN_ROLE") { try await v.send(client, .post, path, key: v.mm, body: good) }
+            try await A.refused(v, 403, "INFORMATION_BARRIER") { try await v.send(client, .post, path, key: v.mm, body: good) }
+            try await A.refused(v, 403, "FORBIDDEN_ROLE") { try await v.send(client, .post, path, key: v.op, body: good) }
+            try await A.refused(v, 403, "FORBIDDEN_ROLE") { try await v.send(client, .post, path, key: v.compliance, body: good) }
             try await A.refused(v, 403, "FORBIDDEN_ROLE") { try await v.send(client, .post, path, key: v.supervisor, body: good) }
             try await A.refused(v, 401, "MISSING_AUTH") { try await v.send(client, .post, path, body: good) }
             try await A.refused(v, 400, "INVALID_FIELD") {
-                try await v.send(client, .post, path, key: v.op, body: #"{"asset":"USD","amount":2500.5}"#)
+                try await v.send(client, .post, path, key: v.risk, body: #"{"asset":"USD","amount":2500.5}"#)
             }
-            try await A.refused(v, 400, "MISSING_FIELD") { try await v.send(client, .post, path, key: v.op, body: #"{"asset":"USD"}"#) }
+            try await A.refused(v, 400, "MISSING_FIELD") { try await v.send(client, .post, path, key: v.risk, body: #"{"asset":"USD"}"#) }
             try await A.refused(v, 400, "UNKNOWN_FIELD") {
-                try await v.send(client, .post, path, key: v.op, body: #"{"asset":"USD","amount":"1","account":"alice"}"#)
+                try await v.send(client, .post, path, key: v.risk, body: #"{"asset":"USD","amount":"1","account":"alice"}"#)
             }
             try await A.refused(v, 400, "INVALID_FIELD") {
-                try await v.send(client, .post, path, key: v.op, body: #"{"asset":"USD","amount":"lots"}"#)
+                try await v.send(client, .post, path, key: v.risk, body: #"{"asset":"USD","amount":"lots"}"#)
             }
             try await A.refused(v, 422, "INVALID_AMOUNT") {
-                try await v.send(client, .post, path, key: v.op, body: #"{"asset":"USD","amount":"1.0000001"}"#)
+                try await v.send(client, .post, path, key: v.risk, body: #"{"asset":"USD","amount":"1.0000001"}"#)
             }
-            try await A.refused(v, 422, "INVALID_AMOUNT") { try await v.send(client, .post, path, key: v.op, body: #"{"asset":"USD","amount":"0"}"#) }
-            try await A.refused(v, 422, "INVALID_AMOUNT") { try await v.send(client, .post, path, key: v.op, body: #"{"asset":"USD","amount":"-5"}"#) }
-            try await A.refused(v, 422, "UNKNOWN_ASSET") { try await v.send(client, .post, path, key: v.op, body: #"{"asset":"BTC","amount":"5"}"#) }
+            try await A.refused(v, 422, "INVALID_AMOUNT") { try await v.send(client, .post, path, key: v.risk, body: #"{"asset":"USD","amount":"0"}"#) }
+            try await A.refused(v, 422, "INVALID_AMOUNT") { try await v.send(client, .post, path, key: v.risk, body: #"{"asset":"USD","amount":"-5"}"#) }
+            try await A.refused(v, 422, "UNKNOWN_ASSET") { try await v.send(client, .post, path, key: v.risk, body: #"{"asset":"BTC","amount":"5"}"#) }
             #expect(try await v.send(client, .get, "/v1/insurance-fund").object["balance"] as? String == "0")
 
-            let topUp = try await v.send(client, .post, path, key: v.op, body: good)
+            let topUp = try await v.send(client, .post, path, key: v.risk, body: good)
             #expect(topUp.status == 200, "\(topUp.text)")
             let events = topUp.object["events"] as? [[String: Any]] ?? []
             #expect(events.contains { $0["type"] as? String == "insuranceFund" && $0["balance"] as? String == "2500.5" })
@@ -64,8 +66,9 @@ import Testing
         if try await v.host.read({ $0.accountID(named: "lev") }) == nil {
             let open = try await v.send(client, .post, "/v1/admin/accounts", key: v.op, body: #"{"account":"lev"}"#)
             #expect(open.status == 200, "\(open.text)")
-            try await v.host.onboardIndividual("lev")
         }
+        let lev0 = try await v.host.read { $0.accountID(named: "lev")! }
+        if try await v.host.read({ $0.complianceRecord(lev0)?.classification == nil }) { try await v.host.onboardIndividual("lev") }
         let dep = try await v.send(client, .post, "/v1/admin/deposits", key: v.op, body: #"{"account":"lev","asset":"USD","amount":"1100"}"#)
         #expect(dep.status == 200, "\(dep.text)")
         let lev = try v.keys.create(role: .client, account: "lev", permissions: [.read, .trade])
@@ -73,7 +76,7 @@ import Testing
         #expect(bid.status == 200, "\(bid.text)")
         let fill = try await v.send(client, .post, "/v1/orders", key: v.mm, body: limitOrder("sell", price: "50000", qty: "0.2"))
         #expect(fill.object["status"] as? String == "filled", "\(fill.text)")
-        let fund = try await v.send(client, .post, "/v1/admin/insurance-fund/deposits", key: v.op, body: #"{"asset":"USD","amount":"500"}"#)
+        let fund = try await v.send(client, .post, "/v1/admin/insurance-fund/deposits", key: v.risk, body: #"{"asset":"USD","amount":"500"}"#)
         #expect(fund.status == 200, "\(fund.text)")
         _ = try await v.host.submit(.markPrice(instrument: btc, price: 450_000))
         let support = try await v.send(client, .post, "/v1/orders", key: v.mm, body: limitOrder("buy", price: "43900", qty: "0.2"))
@@ -160,21 +163,23 @@ import Testing
         try feed.inject(lines, after: last)
     }
 
-    @Test("risk alerts and stress tests are for operator and supervisor keys; clients are refused; filters work")
+    @Test("risk alerts and stress tests are for risk and supervisor keys; clients, operations and compliance are refused, market makers at the barrier; filters work")
     func riskTeamReads() async throws {
         try await TestVenue.withLiveReadModel { v, client, feed in
             try await Self.publishRiskSweep(v, feed)
             typealias A = AuthAndValidationTests
-            for key in [v.alice, v.mm] {
+            for key in [v.alice, v.op, v.compliance] {
                 try await A.refused(v, 403, "FORBIDDEN_ROLE") { try await v.send(client, .get, "/v1/risk/alerts", key: key) }
                 try await A.refused(v, 403, "FORBIDDEN_ROLE") { try await v.send(client, .get, "/v1/risk/stress", key: key) }
             }
+            try await A.refused(v, 403, "INFORMATION_BARRIER") { try await v.send(client, .get, "/v1/risk/alerts", key: v.mm) }
+            try await A.refused(v, 403, "INFORMATION_BARRIER") { try await v.send(client, .get, "/v1/risk/stress", key: v.mm) }
             try await A.refused(v, 401, "MISSING_AUTH") { try await v.send(client, .get, "/v1/risk/alerts") }
 
             let all = try await v.send(client, .get, "/v1/risk/alerts", key: v.supervisor)
             #expect(all.status == 200, "\(all.text)")
             #expect(all.array.map { $0["state"] as? String } == ["cleared", "raised", "raised", "raised"])
-            let active = try await v.send(client, .get, "/v1/risk/alerts?active=true", key: v.op)
+            let active = try await v.send(client, .get, "/v1/risk/alerts?active=true", key: v.risk)
             #expect(active.array.map { $0["kind"] as? String } == ["insuranceCoverage", "concentration"])
             let cover = active.array[0], conc = active.array[1]
             #expect(cover["scenario"] as? String == "-0.5" && cover["shortfall"] as? String == "3000")
@@ -186,10 +191,10 @@ import Testing
             let vol = try await v.send(client, .get, "/v1/risk/alerts?kind=volatility&symbol=BTC-PERP&limit=1", key: v.supervisor)
             #expect(vol.array.count == 1 && vol.array.first?["state"] as? String == "cleared")
             #expect(vol.array.first?["volatility"] as? String == "0.01" && vol.array.first?["samples"] as? Int == 13)
-            #expect(try await v.send(client, .get, "/v1/risk/alerts?active=true&kind=volatility", key: v.op).array.isEmpty)
-            try await A.refused(v, 400, "INVALID_PARAMETER") { try await v.send(client, .get, "/v1/risk/alerts?kind=weather", key: v.op) }
-            try await A.refused(v, 400, "INVALID_PARAMETER") { try await v.send(client, .get, "/v1/risk/alerts?active=yes", key: v.op) }
-            try await A.refused(v, 404, "UNKNOWN_SYMBOL") { try await v.send(client, .get, "/v1/risk/alerts?symbol=DOGE-PERP", key: v.op) }
+            #expect(try await v.send(client, .get, "/v1/risk/alerts?active=true&kind=volatility", key: v.risk).array.isEmpty)
+            try await A.refused(v, 400, "INVALID_PARAMETER") { try await v.send(client, .get, "/v1/risk/alerts?kind=weather", key: v.risk) }
+            try await A.refused(v, 400, "INVALID_PARAMETER") { try await v.send(client, .get, "/v1/risk/alerts?active=yes", key: v.risk) }
+            try await A.refused(v, 404, "UNKNOWN_SYMBOL") { try await v.send(client, .get, "/v1/risk/alerts?symbol=DOGE-PERP", key: v.risk) }
 
             let stress = try await v.send(client, .get, "/v1/risk/stress", key: v.supervisor)
             #expect(stress.status == 200, "\(stress.text)")
@@ -210,7 +215,7 @@ import Testing
         try await TestVenue.withLive { v, client in
             let r = try await v.send(client, .get, "/v1/risk/alerts", key: v.supervisor)
             #expect(r.status == 503 && r.code == "NOT_READY")
-            #expect(try await v.send(client, .get, "/v1/risk/stress", key: v.op).status == 503)
+            #expect(try await v.send(client, .get, "/v1/risk/stress", key: v.risk).status == 503)
         }
     }
 
