@@ -83,6 +83,11 @@ extension CommandBuilder {
         case .acknowledgeDisclosure:
             let account = try reader.account(), (instrument, _) = try reader.instrument()
             return .compliance(.acknowledgeDisclosure(account: account, instrument: instrument, version: try reader.integer("version")))
+        case .proposeProductApproval:
+            let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
+            let (instrument, _) = try reader.instrument()
+            return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"),
+                                        change: .approveProduct(instrument: instrument)))
         case .publishDisclosure:
             let (instrument, _) = try reader.instrument()
             let version = try reader.integer("version")

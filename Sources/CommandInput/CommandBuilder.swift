@@ -72,7 +72,8 @@ public struct CommandBuilder {
             return .insuranceDeposit(asset: asset,
                                      amount: try reader.decimal("amount", names.config.settlementAsset.scale, offScale: .invalidAmount))
         case .recordEvidence, .proposeClassification, .proposeLeverageCap, .proposeOwnerNotionalCap, .proposeMarketMaker,
-             .approveRequest, .rejectRequest, .recordKnowledgeAssessment, .acknowledgeDisclosure, .publishDisclosure:
+             .approveRequest, .rejectRequest, .recordKnowledgeAssessment, .acknowledgeDisclosure, .publishDisclosure,
+             .proposeProductApproval:
             return try buildCompliance(type, reader)
         }
     }

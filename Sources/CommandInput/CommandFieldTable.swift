@@ -132,6 +132,7 @@ public enum CommandFieldTable {
             return [("by", true), ("account", true), ("method", true), ("reference", false), ("score", false), ("met", false)]
         case .acknowledgeDisclosure: return [("account", true), ("symbol", true), ("version", true)]
         case .publishDisclosure: return [("symbol", true), ("version", true), ("by", true)]
+        case .proposeProductApproval: return [("requestId", true), ("by", true), ("symbol", true), ("reason", true)]
         }
     }
 }

@@ -5,5 +5,6 @@ public enum CommandType: String, Sendable, CaseIterable {
          cancelAll, markPrice, setInstrumentStatus, indexPrice, tick, insuranceDeposit,
          // Onboarding, suitability, disclosures, four-eyes, market makers (PI-1..3, REG-4, MM-1).
          recordEvidence, proposeClassification, proposeLeverageCap, proposeOwnerNotionalCap, proposeMarketMaker,
-         approveRequest, rejectRequest, recordKnowledgeAssessment, acknowledgeDisclosure, publishDisclosure
+         approveRequest, rejectRequest, recordKnowledgeAssessment, acknowledgeDisclosure, publishDisclosure,
+         proposeProductApproval
 }

@@ -13,6 +13,13 @@ public struct ProductLifecycle: Sendable, Hashable, Codable {
         public let by: String
         public let at: Int64
         public let note: String
+
+        public init(stage: Stage, by: String, at: Int64, note: String) {
+            self.stage = stage
+            self.by = by
+            self.at = at
+            self.note = note
+        }
     }
 
     public let symbol: String
@@ -32,6 +39,26 @@ public struct ProductLifecycle: Sendable, Hashable, Codable {
         self.referenceAsset = referenceAsset
         stage = .proposed
         history = [Step(stage: .proposed, by: proposedBy, at: now, note: note)]
+    }
+
+    /// A lifecycle exactly as recorded earlier (restoring engine state).
+    public init(restoring symbol: String, referenceAsset: String, stage: Stage, history: [Step]) {
+        self.symbol = symbol
+        self.referenceAsset = referenceAsset
+        self.stage = stage
+        self.history = history
+    }
+
+    /// A contract the venue's configuration lists as live from the start: proposed and
+    /// approved by the configuration itself (its review happened before deployment, and the
+    /// configuration is versioned with the release), then enabled.
+    public static func genesis(symbol: String, referenceAsset: String, at now: Int64) -> ProductLifecycle {
+        let by = "venue configuration"
+        return ProductLifecycle(restoring: symbol, referenceAsset: referenceAsset, stage: .enabled, history: [
+            Step(stage: .proposed, by: by, at: now, note: "listed in the venue configuration"),
+            Step(stage: .approved, by: by, at: now, note: "approved with the configuration release"),
+            Step(stage: .enabled, by: by, at: now, note: "enabled at venue start"),
+        ])
     }
 
     /// Which stages may follow which.

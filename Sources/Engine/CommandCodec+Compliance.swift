@@ -44,6 +44,8 @@ extension CommandCodec {
             w.u8(3); w.u32(a.index); w.optI64(cap)
         case let .registerMarketMaker(a, i, spread, size, presence):
             w.u8(4); w.u32(a.index); w.u16(i.index); w.i64(spread); w.i64(size); w.i64(presence)
+        case let .approveProduct(i):
+            w.u8(5); w.u32(0); w.u16(i.index)
         }
     }
 
@@ -106,6 +108,7 @@ extension CommandCodec {
         case 4:
             return .registerMarketMaker(account: a, instrument: InstrumentID(try r.u16()), maxSpreadBps: try r.i64(),
                                         minSize: try r.i64(), minPresenceBps: try r.i64())
+        case 5: return .approveProduct(instrument: InstrumentID(try r.u16()))
         default: throw DecodeError(description: "unknown staff change \(tag)")
         }
     }

@@ -30,6 +30,8 @@ extension CommandEncoder {
                 w.str("type", "proposeMarketMaker"); w.int("ts", ts); w.str("requestId", id); w.str("by", by)
                 w.str("account", name(a)); w.str("symbol", sym(i)); w.int("maxSpreadBps", spread)
                 w.str("minSize", engine.spec(i).sizeString(size)); w.int("minPresenceBps", presence)
+            case let .approveProduct(i):
+                w.str("type", "proposeProductApproval"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("symbol", sym(i))
             }
             w.str("reason", reason)
         case let .approve(id, by):

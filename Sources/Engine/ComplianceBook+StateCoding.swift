@@ -67,6 +67,28 @@ extension ComplianceBook: StateCoding {
             restoredMakers[account] = out
         }
         if coder.isReading { marketMakers = restoredMakers }
+
+        // Product lifecycles, one per instrument, in instrument order.
+        for i in products.indices { products[i] = try Self.code(product: products[i], &coder) }
+    }
+
+    static func code<Coder: StateCoder>(product p: ProductLifecycle, _ coder: inout Coder) throws(Engine.SnapshotError) -> ProductLifecycle {
+        var symbol = p.symbol, reference = p.referenceAsset, stage = p.stage.rawValue
+        try coder.code(&symbol); try coder.code(&reference); try coder.code(&stage)
+        try coder.require(symbol == p.symbol, "product \(symbol) where \(p.symbol) is configured")
+        guard let restoredStage = ProductLifecycle.Stage(rawValue: stage) else { throw .corrupt("product stage '\(stage)'") }
+        var count = p.history.count
+        try coder.codeCount(&count)
+        var steps: [ProductLifecycle.Step] = []
+        for k in 0..<count {
+            let step = coder.isReading ? nil : p.history[k]
+            var s = step?.stage.rawValue ?? "", by = step?.by ?? "", at = step?.at ?? 0, note = step?.note ?? ""
+            try coder.code(&s); try coder.code(&by); try coder.code(&at); try coder.code(&note)
+            guard let st = ProductLifecycle.Stage(rawValue: s) else { throw .corrupt("product step stage '\(s)'") }
+            steps.append(ProductLifecycle.Step(stage: st, by: by, at: at, note: note))
+        }
+        try coder.require(steps.last?.stage == restoredStage, "product \(symbol) history ends elsewhere than its stage")
+        return ProductLifecycle(restoring: symbol, referenceAsset: reference, stage: restoredStage, history: steps)
     }
 
     static func sortedText<S: Sequence>(_ s: S) -> [String] where S.Element == String {
@@ -253,6 +275,7 @@ extension ComplianceBook: StateCoding {
         case .leverageCap(let a, _, _)?: tag = 2; account = a.index
         case .ownerNotionalCap(let a, _)?: tag = 3; account = a.index
         case .registerMarketMaker(let a, _, _, _, _)?: tag = 4; account = a.index
+        case .approveProduct?: tag = 5
         case nil: break
         }
         try coder.code(&tag); try coder.code(&account)
@@ -281,6 +304,11 @@ extension ComplianceBook: StateCoding {
             try coder.code(&instrument); try coder.code(&spread); try coder.code(&size); try coder.code(&presence)
             return .registerMarketMaker(account: a, instrument: InstrumentID(UInt16(truncatingIfNeeded: instrument)),
                                         maxSpreadBps: spread, minSize: size, minPresenceBps: presence)
+        case (5, _):
+            var instrument: UInt32 = 0
+            if case let .approveProduct(i)? = c { instrument = UInt32(i.index) }
+            try coder.code(&instrument)
+            return .approveProduct(instrument: InstrumentID(UInt16(truncatingIfNeeded: instrument)))
         default:
             throw .corrupt("staff change tag \(tag)")
         }

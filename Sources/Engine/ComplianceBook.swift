@@ -26,9 +26,18 @@ struct ComplianceBook: Sendable {
     var marketMakers: [UInt32: [UInt16: MarketMakerTerms]] = [:]
     /// Earliest command time at which a classification warning or lapse is due (derived).
     var nextDueMs: Int64 = .max
+    /// Each contract's governance (PERP-6): configured contracts start enabled (approved by
+    /// the configuration) unless the configuration lists them as proposed.
+    var products: [ProductLifecycle]
 
-    init(instruments: Int) {
-        disclosureVersions = Array(repeating: 1, count: instruments)
+    init(config: VenueConfig) {
+        disclosureVersions = Array(repeating: 1, count: config.instruments.count)
+        products = config.instruments.map { spec in
+            config.proposedInstruments.contains(spec.symbol)
+                ? ProductLifecycle(restoring: spec.symbol, referenceAsset: spec.underlying, stage: .proposed,
+                                   history: [.init(stage: .proposed, by: "venue configuration", at: 0, note: "listed as proposed")])
+                : ProductLifecycle.genesis(symbol: spec.symbol, referenceAsset: spec.underlying, at: 0)
+        }
     }
 
     /// Whether `account` is a registered affiliated market maker (on any contract).

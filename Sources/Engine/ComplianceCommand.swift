@@ -58,6 +58,8 @@ public enum StaffChange: Sendable, Hashable {
     /// Register `account` as an affiliated market maker on `instrument` with its obligations (MM-1, MM-4).
     case registerMarketMaker(account: AccountID, instrument: InstrumentID, maxSpreadBps: Int64, minSize: Int64,
                              minPresenceBps: Int64)
+    /// Approve a proposed contract for listing (PERP-6).
+    case approveProduct(instrument: InstrumentID)
 
     /// The kind's name in events and the API.
     public var kindName: String {
@@ -66,15 +68,17 @@ public enum StaffChange: Sendable, Hashable {
         case .leverageCap: return "leverageCap"
         case .ownerNotionalCap: return "ownerNotionalCap"
         case .registerMarketMaker: return "marketMaker"
+        case .approveProduct: return "productApproval"
         }
     }
 
-    /// The account the change is about.
-    public var account: AccountID {
+    /// The account the change is about (nil for a product approval).
+    public var subject: AccountID? {
         switch self {
         case let .classify(a, _, _, _), let .leverageCap(a, _, _), let .ownerNotionalCap(a, _),
              let .registerMarketMaker(a, _, _, _, _):
             return a
+        case .approveProduct: return nil
         }
     }
 }

@@ -23,4 +23,6 @@ public enum ComplianceEvent: Sendable, Hashable {
     case classificationExpiring(account: AccountID, expiresAt: Int64)
     /// The classification lapsed: the account can only reduce risk until it is renewed.
     case classificationLapsed(account: AccountID, expiredAt: Int64)
+    /// A contract's lifecycle moved (PERP-6): approved by a checker, enabled, restricted.
+    case productStage(instrument: InstrumentID, stage: ProductLifecycle.Stage, by: String)
 }

@@ -178,17 +178,19 @@ extension Engine {
         guard !reason.isEmpty, reason.utf8.count <= 256 else {
             return reject(.invalidAssessment, "a sensitive change records its reason (1 to 256 characters)", account: nil, clientOrderId: nil)
         }
-        guard validAccount(change.account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
+        if let subject = change.subject, !validAccount(subject) {
+            return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil)
+        }
         let findings: [String]
         switch checkChange(change, now: now) {
-        case .failure(let r): return reject(r.code, r.message, account: change.account, clientOrderId: nil)
+        case .failure(let r): return reject(r.code, r.message, account: change.subject, clientOrderId: nil)
         case .success(let f): findings = f
         }
         let request: FourEyesRequest<StaffChange>
         do {
             request = try FourEyesRequest(id: compliance.nextRequestNumber, change: change, maker: by, madeAt: now, reason: reason)
         } catch {
-            return reject(Self.code(error), error.description, account: change.account, clientOrderId: nil)
+            return reject(Self.code(error), error.description, account: change.subject, clientOrderId: nil)
         }
         compliance.nextRequestNumber += 1
         compliance.usedRequestIds.insert(requestId)
@@ -208,10 +210,10 @@ extension Engine {
         }
         // Checked again at approval: evidence may have aged, a maker may have been registered since.
         if case .failure(let r) = checkChange(change, now: now) {
-            return reject(r.code, r.message + " (at approval; the request stays pending)", account: change.account, clientOrderId: nil)
+            return reject(r.code, r.message + " (at approval; the request stays pending)", account: change.subject, clientOrderId: nil)
         }
         var effect: ComplianceEvent
-        let a = change.account.index
+        let a = change.subject?.index ?? 0
         switch change {
         case let .classify(account, kind, licence, owners):
             var evidence = compliance.evidence[a] ?? ClassificationEvidence()
@@ -239,6 +241,11 @@ extension Engine {
                                               minPresenceBps: presence)
             compliance.marketMakers[a, default: [:]][instrument.index] = terms
             effect = .marketMakerRegistered(account: account, terms: terms)
+        case let .approveProduct(instrument):
+            do { try compliance.products[Int(instrument.index)].move(to: .approved, by: by, at: now, note: pending.request.reason) } catch {
+                return reject(Self.code(error), error.description, account: nil, clientOrderId: nil)
+            }
+            effect = .productStage(instrument: instrument, stage: .approved, by: by)
         }
         compliance.pending[requestId] = nil
         _ = pending
@@ -301,6 +308,16 @@ extension Engine {
                 return .failure(Rejection(.invalidAmount, "a notional cap must be positive and within the venue's limit"))
             }
             return .success([cap.map { "owner notional cap \(FixedDecimal.format($0, scale: config.settlementAsset.scale))" } ?? "no owner notional cap"])
+        case let .approveProduct(instrument):
+            guard validInstrument(instrument) else { return .failure(Rejection(.unknownSymbol, "unknown symbol")) }
+            let product = compliance.products[Int(instrument.index)]
+            guard product.stage == .proposed else {
+                return .failure(Rejection(.productNotApproved, "\(product.symbol) is \(product.stage.rawValue), not proposed: there is nothing to approve"))
+            }
+            guard config.spotAssets.contains(product.referenceAsset) else {
+                return .failure(Rejection(.invalidPolicy, "\(product.symbol) references \(product.referenceAsset), which is not a spot asset the platform lists"))
+            }
+            return .success(["\(product.symbol) on \(product.referenceAsset), proposed by \(product.history.first?.by ?? "-")"])
         case let .registerMarketMaker(account, instrument, spread, size, presence):
             guard validInstrument(instrument) else { return .failure(Rejection(.unknownSymbol, "unknown symbol")) }
             let spec = specs[Int(instrument.index)]
@@ -378,6 +395,30 @@ extension Engine {
     static func code(_ error: ComplianceError) -> RejectCode { RejectCode(rawValue: error.code) ?? .invalidAssessment }
 
     func reject(_ r: Rejection) { reject(r.code, r.message, account: nil, clientOrderId: nil) }
+
+    // MARK: - Product governance (PERP-6)
+
+    /// The lifecycle step an operator's status change takes, or why it is refused: a contract
+    /// is enabled only once approved, restricted to cancel-only only while live, and a halt
+    /// (`disabled`) is always possible. Nil step: no lifecycle change.
+    func lifecycleStep(_ instrument: Int, to status: InstrumentStatus) -> Result<ProductLifecycle.Stage?, Rejection> {
+        let product = compliance.products[instrument]
+        switch (status, product.stage) {
+        case (.disabled, _): return .success(nil)
+        case (_, .delisted): return .failure(Rejection(.productNotApproved, "\(product.symbol) is delisted"))
+        case (.enabled, .proposed):
+            return .failure(Rejection(.productNotApproved, "\(product.symbol) is proposed and not approved: compliance approves it (four-eyes) before it can be enabled"))
+        case (.enabled, .enabled): return .success(nil)
+        case (.enabled, _): return .success(.enabled)
+        case (.cancelOnly, .enabled): return .success(.cancelOnly)
+        case (.cancelOnly, .cancelOnly): return .success(nil)
+        case (.cancelOnly, _):
+            return .failure(Rejection(.productNotApproved, "\(product.symbol) is \(product.stage.rawValue): only a live contract can be restricted to cancel-only"))
+        }
+    }
+
+    /// The lifecycle of `instrument` (PERP-6).
+    public func productLifecycle(_ instrument: InstrumentID) -> ProductLifecycle { compliance.products[Int(instrument.index)] }
 }
 
 extension ComplianceBook {

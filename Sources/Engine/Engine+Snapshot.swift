@@ -407,7 +407,7 @@ extension Engine {
         }
         try restorePricing(&r)
         try restoreRisk(&r)
-        var restoredCompliance = ComplianceBook(instruments: ni)
+        var restoredCompliance = ComplianceBook(config: config)
         try restoredCompliance.code(&r)
         for a in restoredCompliance.records.keys.sorted() + restoredCompliance.evidence.keys.sorted()
             + restoredCompliance.marketMakers.keys.sorted() where Int(a) >= nAccounts {

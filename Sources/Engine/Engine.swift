@@ -88,7 +88,10 @@ public final class Engine {
         insuranceBook = ledger.book(.insuranceFund(asset: asset))
         liq = LiquidationIndex(instruments: config.instruments.count)
         riskState = RiskMonitorState(params: config.risk, instruments: config.instruments.count)
-        compliance = ComplianceBook(instruments: config.instruments.count)
+        compliance = ComplianceBook(config: config)
+        for (i, spec) in config.instruments.enumerated() where config.proposedInstruments.contains(spec.symbol) {
+            statuses[i] = .disabled   // not tradable until approved and enabled (PERP-6)
+        }
         events.reserveCapacity(64)
     }
 
@@ -143,9 +146,19 @@ public final class Engine {
             setMark(instrument: instrument, price: price)
         case let .setInstrumentStatus(instrument, status):
             if validInstrument(instrument) {
-                statuses[Int(instrument.index)] = status
-                operatorSetStatus(instrument)
-                events.append(.instrumentStatus(instrument: instrument, status: status))
+                switch lifecycleStep(Int(instrument.index), to: status) {
+                case .failure(let r):
+                    reject(r)
+                case .success(let step):
+                    if let step {
+                        try? compliance.products[Int(instrument.index)].move(to: step, by: "operations", at: timestamp,
+                                                                              note: "instrument status \(status.name)")
+                        events.append(.compliance(.productStage(instrument: instrument, stage: step, by: "operations")))
+                    }
+                    statuses[Int(instrument.index)] = status
+                    operatorSetStatus(instrument)
+                    events.append(.instrumentStatus(instrument: instrument, status: status))
+                }
             } else {
                 reject(.unknownSymbol, "unknown symbol", account: nil, clientOrderId: nil)
             }

@@ -17,7 +17,8 @@ extension EventEncoder {
             return s + "]"
         }
         func change(_ c: StaffChange) {
-            w.str("kind", c.kindName); w.str("account", acct(c.account))
+            w.str("kind", c.kindName)
+            if let subject = c.subject { w.str("account", acct(subject)) }
             switch c {
             case let .classify(_, kind, licence, owners):
                 w.str("investorKind", kind.rawValue)
@@ -30,6 +31,8 @@ extension EventEncoder {
             case let .registerMarketMaker(_, i, spread, size, presence):
                 w.str("symbol", sym(i)); w.int("maxSpreadBps", spread); w.str("minSize", engine.spec(i).sizeString(size))
                 w.int("minPresenceBps", presence)
+            case let .approveProduct(i):
+                w.str("symbol", sym(i))
             }
         }
         switch event {
@@ -80,6 +83,8 @@ extension EventEncoder {
             w.str("type", "classificationExpiring"); w.int("seq", seq); w.str("account", acct(a)); w.int("expiresAt", expiresAt)
         case let .classificationLapsed(a, expiredAt):
             w.str("type", "classificationLapsed"); w.int("seq", seq); w.str("account", acct(a)); w.int("expiredAt", expiredAt)
+        case let .productStage(i, stage, by):
+            w.str("type", "productStage"); w.int("seq", seq); w.str("symbol", sym(i)); w.str("stage", stage.rawValue); w.str("by", by)
         }
     }
 }

@@ -27,6 +27,15 @@ public struct VenueConfig: Sendable {
     public var classification = ClassificationPolicy.standard
     /// The derivatives knowledge quiz (PI-2).
     public var knowledgeQuiz = KnowledgeQuiz.standard
+    /// Contracts that start `proposed` (not tradable until approved by four-eyes and then
+    /// enabled); all others start enabled, approved by the configuration (PERP-6).
+    public var proposedInstruments: Set<String> = []
+    /// The spot assets the platform lists, which a contract's reference asset must be one of;
+    /// nil: the instruments' underlyings.
+    public var listedSpotAssets: Set<String>?
+
+    /// `listedSpotAssets`, or the instruments' underlyings.
+    public var spotAssets: Set<String> { listedSpotAssets ?? Set(instruments.map(\.underlying)) }
 
     public init(settlementAsset: Asset, feeTiers: [FeeTier], instruments: [InstrumentSpec],
                 defaultLeverage: [Int64], clientOrderIdMemory: Int = 1000, pricing: [PricingParameters]? = nil,
@@ -66,6 +75,8 @@ public struct VenueConfig: Sendable {
         let maxOpenOrders: Int
         let fundingIntervalMinutes: Int64
         let tiers: [FileTier]
+        /// "enabled" (default) or "proposed" (PERP-6).
+        let lifecycle: String?
     }
     private struct FileFeeTier: Decodable { let name: String; let maker: String; let taker: String }
     private struct FileAsset: Decodable { let code: String; let decimals: Int }
@@ -133,6 +144,13 @@ public struct VenueConfig: Sendable {
                                  defaultLeverage: leverages, clientOrderIdMemory: file.clientOrderIdMemory ?? 1000,
                                  pricing: try parsePricing(data, specs: specs), risk: risk)
         if let liquidationFee { config.liquidationFeeRate = liquidationFee }
+        for fi in file.instruments {
+            switch fi.lifecycle {
+            case nil, "enabled"?: break
+            case "proposed"?: config.proposedInstruments.insert(fi.symbol)
+            case let other?: throw ConfigError(description: "\(fi.symbol): lifecycle '\(other)' is not \"enabled\" or \"proposed\"")
+            }
+        }
         return config
     }
 

@@ -157,13 +157,17 @@ struct BinanceError: Error, Sendable {
         case .invalidTimeInForce: return bad(-1115, "Invalid timeInForce")
         case .missingPrice, .missingStopPrice: return bad(-1102, "Mandatory parameter missing")
         case .invalidNumber, .malformedCommand, .invalidClientOrderId: return bad(-1100, "Illegal characters found in a parameter")
-        // PI-3: only reduce-only orders until the rule is satisfied (ccxt: PermissionDenied);
-        // the Harbour code (NOT_PROFESSIONAL_INVESTOR, ...) is in the message and `harbourCode`.
+        // PI-3: only reduce-only orders until the rule is satisfied; the Harbour code
+        // (NOT_PROFESSIONAL_INVESTOR, ...) is in the message and `harbourCode`. Binance's
+        // -4087 ("User can only place reduce only order") and -4202 are PermissionDenied in
+        // ccxt's USDⓈ-M table, which ccxt applies only to Binance's own hosts; its general
+        // table matches "has no operation privilege" in the message, so ccxt raises
+        // PermissionDenied against Harbour's URLs too (tests/ccxt_test.py).
         case .notProfessionalInvestor, .classificationExpired, .knowledgeAssessmentRequired, .disclosureNotAcknowledged,
              .notionalAboveOwnerCap:
-            return BinanceError(.forbidden, -4087, "User can only place reduce only order: \(h): \(r.message)", harbourCode: h)
+            return BinanceError(.forbidden, -4087, "User can only place reduce only order; this account has no operation privilege for risk-increasing orders: \(h): \(r.message)", harbourCode: h)
         case .leverageAboveClientCap:
-            return BinanceError(.forbidden, -4202, "Leverage above this client's cap: \(h): \(r.message)", harbourCode: h)
+            return BinanceError(.forbidden, -4202, "This account has no operation privilege for leverage above its cap: \(h): \(r.message)", harbourCode: h)
         case .unknownAccount: return BinanceError(.unauthorized, -2015, "Invalid API-key, IP, or permissions for action: \(r.message)", harbourCode: h)
         case .priceOutsideBand, .stopWouldTriggerImmediately, .orderNotAmendable, .noMarkPrice, .instrumentDisabled,
              .instrumentCancelOnly, .noLiquidity, .positionLimitExceeded, .reduceOnlyWouldIncrease, .tooManyOpenOrders,

@@ -29,6 +29,16 @@ extension GatewayCore {
                 return try await adminSubmit(try await command(type, fields, account: nil), by: caller)
             }
         }
+        route(router, .post, "/v1/compliance/products/{symbol}/approval", Self.complianceWrite) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            let symbol = context.parameters.get("symbol")
+            _ = try instrument(symbol)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .proposeProductApproval, omitting: ["by", "symbol"]))
+            var fields = body.fields
+            fields["symbol"] = symbol.map(FieldValue.string)
+            fields["by"] = .string(try Self.staffName(caller))
+            return try await adminSubmit(try await command(.proposeProductApproval, fields, account: nil), by: caller)
+        }
         route(router, .post, "/v1/compliance/requests/{requestId}/approve", Self.complianceWrite) { [self] _, context, caller in
             try Self.allowOnly([], caller)
             if !caller.body.isEmpty { _ = try RequestBody(caller.body, schema: BodySchema([:])) }
@@ -49,7 +59,7 @@ extension GatewayCore {
             return try await host.read { engine in
                 .array(engine.pendingRequests.map { id, request in
                     .object([("requestId", .string(id)), ("kind", .string(request.change.kindName)),
-                             ("account", .string(engine.accountName(request.change.account))), ("maker", .string(request.maker)),
+                             ("account", request.change.subject.map { .string(engine.accountName($0)) } ?? .null), ("maker", .string(request.maker)),
                              ("madeAt", .int(request.madeAt)), ("reason", .string(request.reason))])
                 })
             }

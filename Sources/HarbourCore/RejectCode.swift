@@ -68,4 +68,6 @@ public enum RejectCode: String, Sendable, Hashable, CaseIterable {
     case duplicateRequestId = "DUPLICATE_REQUEST_ID"
     case disclosureVersionNotCurrent = "DISCLOSURE_VERSION_NOT_CURRENT"
     case alreadyMarketMaker = "ALREADY_MARKET_MAKER"
+    /// PERP-6: a contract that was not approved (four-eyes) cannot be enabled; a delisted one never again.
+    case productNotApproved = "PRODUCT_NOT_APPROVED"
 }

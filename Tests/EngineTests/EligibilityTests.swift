@@ -334,3 +334,60 @@ import Testing
         #expect(order.acceptedId != nil)
     }
 }
+
+/// PERP-6 product governance: a proposed contract is not tradable, cannot be enabled until
+/// a checker other than the maker approves it, and its lifecycle is recorded step by step.
+@Suite struct ProductGovernanceTests {
+    static func engine() -> Engine {
+        var config = VenueConfig.standard
+        config.proposedInstruments = ["ETH-PERP"]
+        return Engine(config: config)
+    }
+
+    func send(_ engine: Engine, _ line: String, _ ts: Int64 = 1_767_225_600_000) -> [Event] {
+        let (t, command) = try! CommandDecoder().decode(line: "{\"ts\":\(ts)," + line.dropFirst(), engine: engine)
+        return engine.apply(command, timestamp: t)
+    }
+
+    @Test("a proposed contract is disabled; enabling it before approval is refused; maker cannot approve; then it trades")
+    func proposedApprovedEnabled() {
+        let engine = Self.engine()
+        let eth = engine.instrumentID(symbol: "ETH-PERP")!, btc = engine.instrumentID(symbol: "BTC-PERP")!
+        #expect(engine.statuses[Int(eth.index)] == .disabled && engine.productLifecycle(eth).stage == .proposed)
+        #expect(engine.productLifecycle(btc).stage == .enabled && engine.productLifecycle(btc).history.count == 3)
+        let before = engine.stateHash()
+        #expect(send(engine, #"{"type":"setInstrumentStatus","symbol":"ETH-PERP","status":"enabled"}"#).rejection?.code == .productNotApproved)
+        #expect(send(engine, #"{"type":"setInstrumentStatus","symbol":"ETH-PERP","status":"cancelOnly"}"#).rejection?.code == .productNotApproved)
+        #expect(engine.stateHash() == before)
+        #expect(send(engine, #"{"type":"proposeProductApproval","requestId":"eth-listing","by":"maya","symbol":"ETH-PERP","reason":"spot ETH listed; risk review done"}"#).rejection == nil)
+        #expect(send(engine, #"{"type":"approveRequest","requestId":"eth-listing","by":"maya"}"#).rejection?.code == .sameMakerAndChecker)
+        let approved = send(engine, #"{"type":"approveRequest","requestId":"eth-listing","by":"chen"}"#)
+        #expect(approved.contains { if case .compliance(.productStage(eth, .approved, "chen")) = $0 { true } else { false } })
+        #expect(send(engine, #"{"type":"proposeProductApproval","requestId":"again","by":"maya","symbol":"ETH-PERP","reason":"x"}"#).rejection?.code == .productNotApproved)
+        let enabled = send(engine, #"{"type":"setInstrumentStatus","symbol":"ETH-PERP","status":"enabled"}"#)
+        #expect(enabled.contains { if case .compliance(.productStage(eth, .enabled, _)) = $0 { true } else { false } })
+        #expect(engine.statuses[Int(eth.index)] == .enabled)
+        #expect(engine.productLifecycle(eth).history.map(\.stage) == [.proposed, .approved, .enabled])
+        #expect(engine.productLifecycle(eth).history[1].by == "chen")
+        // The lifecycle survives a snapshot.
+        let restored = try! Engine(snapshot: engine.snapshot(), config: engine.config)
+        #expect(restored.productLifecycle(eth) == engine.productLifecycle(eth) && restored.stateHash() == engine.stateHash())
+        // A halt is always possible and is not a lifecycle step; cancel-only is.
+        #expect(send(engine, #"{"type":"setInstrumentStatus","symbol":"ETH-PERP","status":"disabled"}"#).rejection == nil)
+        #expect(engine.productLifecycle(eth).stage == .enabled)
+        #expect(send(engine, #"{"type":"setInstrumentStatus","symbol":"ETH-PERP","status":"cancelOnly"}"#).rejection == nil)
+        #expect(engine.productLifecycle(eth).stage == .cancelOnly)
+    }
+
+    @Test("a configuration file can list a contract as proposed; an unknown lifecycle is refused")
+    func configurationFile() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config/venue.json")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let proposed = text.replacingOccurrences(of: #""symbol": "ETH-PERP","#, with: #""symbol": "ETH-PERP", "lifecycle": "proposed","#)
+        #expect(proposed != text)
+        #expect(try VenueConfig.parse(Data(proposed.utf8)).proposedInstruments == ["ETH-PERP"])
+        let bad = text.replacingOccurrences(of: #""symbol": "ETH-PERP","#, with: #""symbol": "ETH-PERP", "lifecycle": "live","#)
+        #expect(throws: VenueConfig.ConfigError.self) { try VenueConfig.parse(Data(bad.utf8)) }
+    }
+}

@@ -9,13 +9,13 @@ import Testing
 /// commit that updates a pin must say why.
 @Suite struct StateHashPinTests {
     static let examples: [String: String] = [
-        "basic-trading.jsonl": "f83b5709675d5af481770fa91e2a226dd5f31c6b706e8d804d85d97190849330",
-        "funding.jsonl": "aa0a827d29e631be33e974f4871e228fc3fa04f9e23fc4d0392f1d7610f5fa3f",
+        "basic-trading.jsonl": "c45d51a085ba0808c4c329ba44eb0732ab07a5d49f013cb667c3bc52076ac213",
+        "funding.jsonl": "b0571dea4296ea6bd133b50b3e8665a1f9bea6410d9ade0f8088e45e9c359494",
     ]
 
     static let propertySeeds: [UInt64: String] = [
-        1: "64032b21ee3041a7b1139241f97ec9daaa8d269ac48e238fa41c30500b8f83aa",
-        2: "f1c642521de6e80b249c749ed242dadc69ff277e4deda100adb80388be49966d",
+        1: "093d8f70bb6928250674359fe772b2ae7c9541b0e2d8953e7cd3acd09220a898",
+        2: "cd4d3b0f95703a734de1a1b4eab59491a4c8b7f4f4ab9f7f8c5b59ad3e4584a9",
     ]
 
     static func examplesDirectory() -> URL {
