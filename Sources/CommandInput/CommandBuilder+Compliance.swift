@@ -83,6 +83,13 @@ extension CommandBuilder {
         case .acknowledgeDisclosure:
             let account = try reader.account(), (instrument, _) = try reader.instrument()
             return .compliance(.acknowledgeDisclosure(account: account, instrument: instrument, version: try reader.integer("version")))
+        case .proposeWithdrawal:
+            let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
+            let account = try reader.account()
+            _ = try reader.settlementAsset()
+            let amount = try reader.decimal("amount", names.config.settlementAsset.scale, offScale: .invalidAmount)
+            return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"),
+                                        change: .withdrawal(account: account, amount: amount)))
         case .proposeProductApproval:
             let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
             let (instrument, _) = try reader.instrument()

@@ -133,6 +133,8 @@ public enum CommandFieldTable {
         case .acknowledgeDisclosure: return [("account", true), ("symbol", true), ("version", true)]
         case .publishDisclosure: return [("symbol", true), ("version", true), ("by", true)]
         case .proposeProductApproval: return [("requestId", true), ("by", true), ("symbol", true), ("reason", true)]
+        case .proposeWithdrawal:
+            return [("requestId", true), ("by", true), ("account", true), ("asset", true), ("amount", true), ("reason", true)]
         }
     }
 }

@@ -6,5 +6,5 @@ public enum CommandType: String, Sendable, CaseIterable {
          // Onboarding, suitability, disclosures, four-eyes, market makers (PI-1..3, REG-4, MM-1).
          recordEvidence, proposeClassification, proposeLeverageCap, proposeOwnerNotionalCap, proposeMarketMaker,
          approveRequest, rejectRequest, recordKnowledgeAssessment, acknowledgeDisclosure, publishDisclosure,
-         proposeProductApproval
+         proposeProductApproval, proposeWithdrawal
 }

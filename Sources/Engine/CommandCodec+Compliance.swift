@@ -46,6 +46,8 @@ extension CommandCodec {
             w.u8(4); w.u32(a.index); w.u16(i.index); w.i64(spread); w.i64(size); w.i64(presence)
         case let .approveProduct(i):
             w.u8(5); w.u32(0); w.u16(i.index)
+        case let .withdrawal(a, amount):
+            w.u8(6); w.u32(a.index); w.i64(amount)
         }
     }
 
@@ -109,6 +111,7 @@ extension CommandCodec {
             return .registerMarketMaker(account: a, instrument: InstrumentID(try r.u16()), maxSpreadBps: try r.i64(),
                                         minSize: try r.i64(), minPresenceBps: try r.i64())
         case 5: return .approveProduct(instrument: InstrumentID(try r.u16()))
+        case 6: return .withdrawal(account: a, amount: try r.i64())
         default: throw DecodeError(description: "unknown staff change \(tag)")
         }
     }

@@ -32,6 +32,10 @@ extension CommandEncoder {
                 w.str("minSize", engine.spec(i).sizeString(size)); w.int("minPresenceBps", presence)
             case let .approveProduct(i):
                 w.str("type", "proposeProductApproval"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("symbol", sym(i))
+            case let .withdrawal(a, amount):
+                w.str("type", "proposeWithdrawal"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("account", name(a))
+                w.str("asset", engine.config.settlementAsset.code)
+                w.str("amount", FixedDecimal.format(amount, scale: engine.config.settlementAsset.scale))
             }
             w.str("reason", reason)
         case let .approve(id, by):

@@ -276,6 +276,7 @@ extension ComplianceBook: StateCoding {
         case .ownerNotionalCap(let a, _)?: tag = 3; account = a.index
         case .registerMarketMaker(let a, _, _, _, _)?: tag = 4; account = a.index
         case .approveProduct?: tag = 5
+        case .withdrawal(let a, _)?: tag = 6; account = a.index
         case nil: break
         }
         try coder.code(&tag); try coder.code(&account)
@@ -309,6 +310,12 @@ extension ComplianceBook: StateCoding {
             if case let .approveProduct(i)? = c { instrument = UInt32(i.index) }
             try coder.code(&instrument)
             return .approveProduct(instrument: InstrumentID(UInt16(truncatingIfNeeded: instrument)))
+        case (6, _):
+            var amount: Int64 = 0
+            if case let .withdrawal(_, x)? = c { amount = x }
+            try coder.code(&amount)
+            try coder.require(amount > 0, "withdrawal amount \(amount)")
+            return .withdrawal(account: a, amount: amount)
         default:
             throw .corrupt("staff change tag \(tag)")
         }

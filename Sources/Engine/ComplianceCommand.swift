@@ -60,6 +60,8 @@ public enum StaffChange: Sendable, Hashable {
                              minPresenceBps: Int64)
     /// Approve a proposed contract for listing (PERP-6).
     case approveProduct(instrument: InstrumentID)
+    /// Pay out a large withdrawal of free funds (REG-4), checked again at approval.
+    case withdrawal(account: AccountID, amount: Int64)
 
     /// The kind's name in events and the API.
     public var kindName: String {
@@ -69,6 +71,7 @@ public enum StaffChange: Sendable, Hashable {
         case .ownerNotionalCap: return "ownerNotionalCap"
         case .registerMarketMaker: return "marketMaker"
         case .approveProduct: return "productApproval"
+        case .withdrawal: return "withdrawal"
         }
     }
 
@@ -76,7 +79,7 @@ public enum StaffChange: Sendable, Hashable {
     public var subject: AccountID? {
         switch self {
         case let .classify(a, _, _, _), let .leverageCap(a, _, _), let .ownerNotionalCap(a, _),
-             let .registerMarketMaker(a, _, _, _, _):
+             let .registerMarketMaker(a, _, _, _, _), let .withdrawal(a, _):
             return a
         case .approveProduct: return nil
         }

@@ -75,15 +75,31 @@ extension Engine {
             return reject(.unknownAsset, "asset '\(asset)' is not a settlement asset (use \(config.settlementAsset.code))", account: account, clientOrderId: nil)
         }
         guard amount > 0 else { return reject(.invalidAmount, "withdrawal amount must be positive", account: account, clientOrderId: nil) }
-        let available = withdrawable(account.index)
-        guard Int128(amount) <= available else {
+        guard amount < config.largeWithdrawal else {
             let scale = config.settlementAsset.scale
-            return reject(.insufficientBalance,
-                          "withdrawal of \(FixedDecimal.format(amount, scale: scale)) exceeds the withdrawable \(FixedDecimal.format(Int64(available), scale: scale)) (cash not needed as initial margin)",
+            return reject(.fourEyesRequired,
+                          "withdrawals of \(FixedDecimal.format(config.largeWithdrawal, scale: scale)) or more need a maker and a different checker: propose it (proposeWithdrawal) for another staff member to approve",
                           account: account, clientOrderId: nil)
         }
-        ledger.post(from: accounts[Int(account.index)].cashBook, to: externalBook, amount: amount, reason: .withdrawal)
-        touchBalance(account.index)
+        if let r = withdrawalProblem(account.index, amount) { return reject(r.code, r.message, account: account, clientOrderId: nil) }
+        payOut(account.index, amount)
+    }
+
+    /// Why `amount` cannot be withdrawn from account `a` now (free funds only), nil when it can.
+    func withdrawalProblem(_ a: UInt32, _ amount: Int64) -> Rejection? {
+        let available = withdrawable(a)
+        guard Int128(amount) <= available else {
+            let scale = config.settlementAsset.scale
+            return Rejection(.insufficientBalance,
+                             "withdrawal of \(FixedDecimal.format(amount, scale: scale)) exceeds the withdrawable \(FixedDecimal.format(Int64(available), scale: scale)) (cash not needed as initial margin)")
+        }
+        return nil
+    }
+
+    /// Posts a withdrawal of checked free funds.
+    func payOut(_ a: UInt32, _ amount: Int64) {
+        ledger.post(from: accounts[Int(a)].cashBook, to: externalBook, amount: amount, reason: .withdrawal)
+        touchBalance(a)
     }
 
     func setLeverage(account: AccountID, instrument: InstrumentID, leverage: Int64) {

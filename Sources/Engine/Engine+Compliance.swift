@@ -241,6 +241,9 @@ extension Engine {
                                               minPresenceBps: presence)
             compliance.marketMakers[a, default: [:]][instrument.index] = terms
             effect = .marketMakerRegistered(account: account, terms: terms)
+        case let .withdrawal(account, amount):
+            payOut(account.index, amount)
+            effect = .withdrawalPaid(account: account, amount: amount)
         case let .approveProduct(instrument):
             do { try compliance.products[Int(instrument.index)].move(to: .approved, by: by, at: now, note: pending.request.reason) } catch {
                 return reject(Self.code(error), error.description, account: nil, clientOrderId: nil)
@@ -308,6 +311,10 @@ extension Engine {
                 return .failure(Rejection(.invalidAmount, "a notional cap must be positive and within the venue's limit"))
             }
             return .success([cap.map { "owner notional cap \(FixedDecimal.format($0, scale: config.settlementAsset.scale))" } ?? "no owner notional cap"])
+        case let .withdrawal(account, amount):
+            guard amount > 0 else { return .failure(Rejection(.invalidAmount, "withdrawal amount must be positive")) }
+            if let r = withdrawalProblem(account.index, amount) { return .failure(r) }
+            return .success(["withdraw \(FixedDecimal.format(amount, scale: config.settlementAsset.scale)) \(config.settlementAsset.code) of free funds"])
         case let .approveProduct(instrument):
             guard validInstrument(instrument) else { return .failure(Rejection(.unknownSymbol, "unknown symbol")) }
             let product = compliance.products[Int(instrument.index)]

@@ -33,6 +33,9 @@ extension EventEncoder {
                 w.int("minPresenceBps", presence)
             case let .approveProduct(i):
                 w.str("symbol", sym(i))
+            case let .withdrawal(_, amount):
+                w.str("asset", engine.config.settlementAsset.code)
+                w.str("amount", FixedDecimal.format(amount, scale: engine.config.settlementAsset.scale))
             }
         }
         switch event {
@@ -83,6 +86,10 @@ extension EventEncoder {
             w.str("type", "classificationExpiring"); w.int("seq", seq); w.str("account", acct(a)); w.int("expiresAt", expiresAt)
         case let .classificationLapsed(a, expiredAt):
             w.str("type", "classificationLapsed"); w.int("seq", seq); w.str("account", acct(a)); w.int("expiredAt", expiredAt)
+        case let .withdrawalPaid(a, amount):
+            w.str("type", "withdrawalPaid"); w.int("seq", seq); w.str("account", acct(a))
+            w.str("asset", engine.config.settlementAsset.code)
+            w.str("amount", FixedDecimal.format(amount, scale: engine.config.settlementAsset.scale))
         case let .productStage(i, stage, by):
             w.str("type", "productStage"); w.int("seq", seq); w.str("symbol", sym(i)); w.str("stage", stage.rawValue); w.str("by", by)
         }

@@ -27,6 +27,9 @@ public struct VenueConfig: Sendable {
     public var classification = ClassificationPolicy.standard
     /// The derivatives knowledge quiz (PI-2).
     public var knowledgeQuiz = KnowledgeQuiz.standard
+    /// Withdrawals of this much or more (settlement raw units) need a maker and a different
+    /// checker (REG-4): a plain `withdraw` is refused with FOUR_EYES_REQUIRED. 1,000,000 USD.
+    public var largeWithdrawal: Int64 = 1_000_000 * 1_000_000
     /// Contracts that start `proposed` (not tradable until approved by four-eyes and then
     /// enabled); all others start enabled, approved by the configuration (PERP-6).
     public var proposedInstruments: Set<String> = []

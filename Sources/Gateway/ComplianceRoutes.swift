@@ -39,15 +39,26 @@ extension GatewayCore {
             fields["by"] = .string(try Self.staffName(caller))
             return try await adminSubmit(try await command(.proposeProductApproval, fields, account: nil), by: caller)
         }
-        route(router, .post, "/v1/compliance/requests/{requestId}/approve", Self.complianceWrite) { [self] _, context, caller in
+        // REG-4: a large withdrawal is proposed by operations and decided by another person of
+        // operations or risk; everything else is decided by compliance.
+        route(router, .post, "/v1/admin/withdrawal-requests", .operationsWrite) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .proposeWithdrawal, omitting: ["by"]))
+            var fields = body.fields
+            fields["by"] = .string(try Self.staffName(caller))
+            return try await adminSubmit(try await command(.proposeWithdrawal, fields, account: nil), by: caller)
+        }
+        route(router, .post, "/v1/compliance/requests/{requestId}/approve", Self.deciderWrite) { [self] _, context, caller in
             try Self.allowOnly([], caller)
             if !caller.body.isEmpty { _ = try RequestBody(caller.body, schema: BodySchema([:])) }
-            let fields = CommandFields(["requestId": .string(context.parameters.get("requestId") ?? ""),
-                                        "by": .string(try Self.staffName(caller))])
+            let requestId = context.parameters.get("requestId") ?? ""
+            try await checkDecider(requestId, caller)
+            let fields = CommandFields(["requestId": .string(requestId), "by": .string(try Self.staffName(caller))])
             return try await adminSubmit(try await command(.approveRequest, fields, account: nil), by: caller)
         }
-        route(router, .post, "/v1/compliance/requests/{requestId}/reject", Self.complianceWrite) { [self] _, context, caller in
+        route(router, .post, "/v1/compliance/requests/{requestId}/reject", Self.deciderWrite) { [self] _, context, caller in
             try Self.allowOnly([], caller)
+            try await checkDecider(context.parameters.get("requestId") ?? "", caller)
             let body = try RequestBody(caller.body, schema: BodySchema(command: .rejectRequest, omitting: ["requestId", "by"]))
             var fields = body.fields
             fields["requestId"] = .string(context.parameters.get("requestId") ?? "")
@@ -110,6 +121,19 @@ extension GatewayCore {
     static let complianceWrite = AccessPolicy.complianceWrite
     /// Compliance staff and the supervisor reading records.
     static let complianceRead = AccessPolicy.complianceRead
+    /// Who may decide a four-eyes request at all; `checkDecider` then narrows it by kind.
+    static let deciderWrite = AccessPolicy.signed(roles: [.compliance, .operations, .risk], permission: .trade)
+
+    /// A withdrawal is decided by operations or risk, every other request by compliance
+    /// (an unknown id is left to the engine, which answers UNKNOWN_REQUEST).
+    func checkDecider(_ requestId: String, _ caller: Caller) async throws {
+        let kind = try await host.read { engine in engine.pendingRequests.first { $0.id == requestId }?.request.change.kindName }
+        guard let kind, let role = caller.key?.role else { return }
+        let allowed: Set<Role> = kind == "withdrawal" ? [.operations, .risk] : [.compliance]
+        guard allowed.contains(role) else {
+            throw ApiError.forbiddenRole("a \(kind) request is decided by \(allowed.map(\.rawValue).sorted().joined(separator: " or ")), not \(role.rawValue)")
+        }
+    }
 
     /// The staff member a key stands for (the key's `staff` name): recorded as maker or checker.
     static func staffName(_ caller: Caller) throws(ApiError) -> String {

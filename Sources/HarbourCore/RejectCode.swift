@@ -70,4 +70,6 @@ public enum RejectCode: String, Sendable, Hashable, CaseIterable {
     case alreadyMarketMaker = "ALREADY_MARKET_MAKER"
     /// PERP-6: a contract that was not approved (four-eyes) cannot be enabled; a delisted one never again.
     case productNotApproved = "PRODUCT_NOT_APPROVED"
+    /// REG-4: a sensitive change (a large withdrawal) needs a maker and a different checker.
+    case fourEyesRequired = "FOUR_EYES_REQUIRED"
 }

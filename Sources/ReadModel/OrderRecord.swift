@@ -27,6 +27,9 @@ public struct OrderRecord: Codable, Sendable, Hashable, FetchableRecord {
     public var createdTs: Int64
     public var updatedSeq: UInt64
     public var updatedTs: Int64
+    /// Placed by a registered affiliated market maker on a contract it makes (MM-1); for
+    /// the venue's records and staff, never shown to other clients.
+    public var affiliatedMarketMaker: Bool
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 }

@@ -70,6 +70,10 @@ struct OutcomeProjection {
                     [try need(e.orderId, "orderId"), try need(e.account, "account"), try need(e.symbol, "symbol"),
                      c?.side, c?.orderType, c?.timeInForce, e.clientOrderId, c?.price, c?.stopPrice, c?.qty,
                      c?.reduceOnly ?? false, seq, ts, seq, ts])
+                try exec("""
+                    UPDATE orders SET affiliated_market_maker = 1 WHERE order_id = ?
+                      AND EXISTS (SELECT 1 FROM market_makers WHERE account = ? AND symbol = ?)
+                    """, [try need(e.orderId, "orderId"), try need(e.account, "account"), try need(e.symbol, "symbol")])
             case "rejected":
                 try exec("""
                     INSERT INTO rejections (seq, idx, ts, account, code, message, client_order_id, order_id)
@@ -150,6 +154,9 @@ struct OutcomeProjection {
                     """,
                     [try need(e.symbol, "symbol"), try need(e.fundingTime, "fundingTime"), seq, ts, try need(e.rate, "rate"),
                      e.premium ?? "", e.interest ?? "", try need(e.mark, "mark"), e.residue ?? "0"])
+            case "marketMakerRegistered":
+                try exec("INSERT OR IGNORE INTO market_makers (account, symbol, registered_seq) VALUES (?, ?, ?)",
+                         [try need(e.account, "account"), try need(e.symbol, "symbol"), seq])
             case "instrumentStatus":
                 try exec("INSERT OR REPLACE INTO instruments (symbol, status, updated_seq) VALUES (?, ?, ?)",
                          [try need(e.symbol, "symbol"), try need(e.status, "status"), seq])

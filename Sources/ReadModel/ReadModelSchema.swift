@@ -243,6 +243,15 @@ enum ReadModelSchema {
                 """)
             try BookBalances.backfill(db)
         }
+        m.registerMigration("v5-affiliated-market-makers") { db in
+            // MM-1: the venue's records flag an affiliated market maker's orders (from its
+            // registration on); clients never see the flag of anyone else's order.
+            try db.execute(sql: """
+                CREATE TABLE market_makers (account TEXT NOT NULL, symbol TEXT NOT NULL, registered_seq INTEGER NOT NULL,
+                                            PRIMARY KEY (account, symbol)) WITHOUT ROWID;
+                ALTER TABLE orders ADD COLUMN affiliated_market_maker INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return m
     }
 }

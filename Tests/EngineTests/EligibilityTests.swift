@@ -391,3 +391,30 @@ import Testing
         #expect(throws: VenueConfig.ConfigError.self) { try VenueConfig.parse(Data(bad.utf8)) }
     }
 }
+
+/// REG-4: a large withdrawal needs a maker and a different checker; free funds only.
+@Suite struct LargeWithdrawalTests {
+    @Test("a withdrawal at the threshold is refused FOUR_EYES_REQUIRED; proposed and approved by another person it is paid, checked again at approval")
+    func fourEyesWithdrawal() {
+        let v = EligibilityTests.Venue()
+        _ = v.send(#"{"type":"deposit","account":"carol","asset":"USD","amount":"2000000"}"#)
+        v.refused(#"{"type":"withdraw","account":"carol","asset":"USD","amount":"1000000"}"#, .fourEyesRequired)
+        #expect(v.send(#"{"type":"withdraw","account":"carol","asset":"USD","amount":"999999.999999"}"#).rejection == nil)
+        let cash = v.engine.cash(v.carol)
+        v.refused(#"{"type":"proposeWithdrawal","requestId":"w1","by":"olivia","account":"carol","asset":"USD","amount":"5000000","reason":"client instruction"}"#,
+                  .insufficientBalance)
+        #expect(v.send(#"{"type":"proposeWithdrawal","requestId":"w2","by":"olivia","account":"carol","asset":"USD","amount":"1000000","reason":"client instruction"}"#).rejection == nil)
+        #expect(v.engine.cash(v.carol) == cash, "a proposal moves nothing")
+        v.refused(#"{"type":"approveRequest","requestId":"w2","by":"olivia"}"#, .sameMakerAndChecker)
+        let paid = v.send(#"{"type":"approveRequest","requestId":"w2","by":"raj"}"#)
+        #expect(paid.contains { if case .compliance(.withdrawalPaid(_, 1_000_000_000_000)) = $0 { true } else { false } })
+        #expect(v.engine.cash(v.carol) == cash - 1_000_000_000_000)
+        // Checked again at approval: funds paid out meanwhile leave the request pending, refused.
+        _ = v.send(#"{"type":"deposit","account":"carol","asset":"USD","amount":"1500000"}"#)
+        #expect(v.send(#"{"type":"proposeWithdrawal","requestId":"w3","by":"olivia","account":"carol","asset":"USD","amount":"1000000","reason":"again"}"#).rejection == nil)
+        #expect(v.send(#"{"type":"proposeWithdrawal","requestId":"w4","by":"olivia","account":"carol","asset":"USD","amount":"1000000","reason":"more"}"#).rejection == nil)
+        #expect(v.send(#"{"type":"approveRequest","requestId":"w4","by":"raj"}"#).rejection == nil)
+        v.refused(#"{"type":"approveRequest","requestId":"w3","by":"raj"}"#, .insufficientBalance)
+        #expect(v.engine.pendingRequests.map(\.id) == ["w3"])
+    }
+}

@@ -104,7 +104,8 @@ import Testing
         ("recordEvidence", .recordEvidence, ["by"]), ("proposeClassification", .proposeClassification, ["by"]),
         ("proposeLeverageCap", .proposeLeverageCap, ["by"]), ("proposeOwnerNotionalCap", .proposeOwnerNotionalCap, ["by"]),
         ("proposeMarketMaker", .proposeMarketMaker, ["by"]), ("recordKnowledgeAssessment", .recordKnowledgeAssessment, ["by"]),
-        ("rejectRequest", .rejectRequest, ["by", "requestId"]), ("proposeProductApproval", .proposeProductApproval, ["by", "symbol"]), ("acknowledgeDisclosure", .acknowledgeDisclosure, ["account", "symbol"]),
+        ("rejectRequest", .rejectRequest, ["by", "requestId"]), ("proposeProductApproval", .proposeProductApproval, ["by", "symbol"]),
+        ("proposeWithdrawal", .proposeWithdrawal, ["by"]), ("acknowledgeDisclosure", .acknowledgeDisclosure, ["account", "symbol"]),
     ]
 
     @Test("every command body in docs/openapi.yaml has the table's fields, required fields, patterns and names")

@@ -99,3 +99,27 @@ import Testing
         #expect(try store.orders(account: "alice").count == 1)
     }
 }
+
+/// MM-1: the venue's records flag an affiliated market maker's orders from its registration on.
+@Suite struct MarketMakerFlagTests {
+    @Test("orders of a registered affiliated market maker are flagged on the contracts it makes; nobody else's are")
+    func affiliatedOrdersAreFlagged() throws {
+        let s = Scenario()
+        let maker = s.open("demo-mm"), alice = s.open("alice")
+        s.mark("50000")
+        let before = try #require(s.place(maker, .sell, "1", at: "50100"))
+        s.run(.compliance(.propose(requestId: "mm-1", by: "maya", reason: "affiliate",
+                                   change: .registerMarketMaker(account: maker, instrument: s.btc, maxSpreadBps: 20, minSize: 10,
+                                                                minPresenceBps: 5_000))))
+        #expect(s.run(.compliance(.approve(requestId: "mm-1", by: "chen"))).contains {
+            if case .compliance(.marketMakerRegistered) = $0 { true } else { false }
+        })
+        let after = try #require(s.place(maker, .sell, "1", at: "50200"))
+        let client = try #require(s.place(alice, .buy, "0.5", at: "49900"))
+        let store = try ReadModelStore(path: ":memory:")
+        try store.apply(batch: s.outcomes)
+        #expect(try store.order(id: before)?.affiliatedMarketMaker == false, "placed before the registration")
+        #expect(try store.order(id: after)?.affiliatedMarketMaker == true)
+        #expect(try store.order(id: client)?.affiliatedMarketMaker == false)
+    }
+}
