@@ -25,7 +25,10 @@ struct ComplianceBook: Sendable {
     /// Affiliated market makers: account index → terms per instrument index.
     var marketMakers: [UInt32: [UInt16: MarketMakerTerms]] = [:]
     /// Earliest command time at which a classification warning or lapse is due (derived).
-    var nextDueMs: Int64 = .max
+    var nextDueMs: Int64 { dueQueue.first?.at ?? .max }
+    /// (time, account) of each warning or lapse that may be due, ascending (derived; an
+    /// entry whose record has moved on is skipped when popped).
+    var dueQueue: [(at: Int64, account: UInt32)] = []
     /// Each contract's governance (PERP-6): configured contracts start enabled (approved by
     /// the configuration) unless the configuration lists them as proposed.
     var products: [ProductLifecycle]
@@ -43,15 +46,40 @@ struct ComplianceBook: Sendable {
     /// Whether `account` is a registered affiliated market maker (on any contract).
     func isMarketMaker(_ account: UInt32) -> Bool { marketMakers[account] != nil }
 
-    /// Recomputes `nextDueMs` from the records: the next expiry warning or lapse.
-    mutating func recomputeDue(policy: ClassificationPolicy) {
-        var due = Int64.max
-        for record in records.values {
-            guard let c = record.classification else { continue }
-            let warnAt = c.expiresAt - Int64(policy.expiryWarningDays) * ClassificationPolicy.dayMs
-            if (record.expiryWarnedAt ?? .min) < c.assessedAt { due = min(due, warnAt) }
-            if record.lapseAnnouncedAt == nil || record.lapseAnnouncedAt! < c.assessedAt { due = min(due, c.expiresAt) }
+    /// Queues a new classification's warning and lapse times for `account`.
+    mutating func noteDue(_ c: Classification, account: UInt32, policy: ClassificationPolicy) {
+        let warnAt = c.expiresAt - Int64(policy.expiryWarningDays) * ClassificationPolicy.dayMs
+        insertDue(warnAt, account)
+        insertDue(c.expiresAt, account)
+    }
+
+    mutating func insertDue(_ at: Int64, _ account: UInt32) {
+        var low = 0, high = dueQueue.count
+        while low < high {
+            let mid = (low + high) / 2
+            let e = dueQueue[mid]
+            if e.at < at || (e.at == at && e.account <= account) { low = mid + 1 } else { high = mid }
         }
-        nextDueMs = due
+        dueQueue.insert((at, account), at: low)
+    }
+
+    /// Takes the accounts whose warning or lapse may be due at `now`, ascending, each once.
+    mutating func popDue(at now: Int64) -> [UInt32] {
+        var end = 0
+        while end < dueQueue.count, dueQueue[end].at <= now { end += 1 }
+        let due = Set(dueQueue[..<end].map(\.account)).sorted()
+        dueQueue.removeFirst(end)
+        return due
+    }
+
+    /// Rebuilds the queue from the records (after a restore): what is still to warn or announce.
+    mutating func recomputeDue(policy: ClassificationPolicy) {
+        dueQueue = []
+        for a in records.keys.sorted() {
+            guard let record = records[a], let c = record.classification else { continue }
+            let warnAt = c.expiresAt - Int64(policy.expiryWarningDays) * ClassificationPolicy.dayMs
+            if (record.expiryWarnedAt ?? .min) < c.assessedAt { insertDue(warnAt, a) }
+            if (record.lapseAnnouncedAt ?? .min) < c.assessedAt { insertDue(c.expiresAt, a) }
+        }
     }
 }

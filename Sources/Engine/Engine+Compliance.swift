@@ -40,6 +40,24 @@ extension Engine {
     /// Why `account` may not add risk on `instrument` at `leverage` now; nil when it may.
     /// Called for every order, amendment or trigger that could increase the position.
     func eligibilityRefusal(account a: UInt32, instrument i: Int, leverage: Int64, addedNotional: Int128) -> Rejection? {
+        let k = Int(a) * specs.count + i
+        if k < eligibilityCache.count {
+            let hit = eligibilityCache[k]
+            if hit.epoch == complianceEpoch, lastTimestamp < hit.until, leverage <= hit.leverageCap { return nil }
+        }
+        let refusal = computeEligibilityRefusal(account: a, instrument: i, leverage: leverage, addedNotional: addedNotional)
+        // Cache a "yes" that depends only on time and leverage (not on an owner's notional cap).
+        if refusal == nil, let record = compliance.records[a], record.ownerNotionalCap == nil, let c = record.classification {
+            if eligibilityCache.count <= k {
+                eligibilityCache.append(contentsOf: repeatElement(EligibilityCacheEntry(), count: accounts.count * specs.count - eligibilityCache.count))
+            }
+            eligibilityCache[k] = EligibilityCacheEntry(epoch: complianceEpoch, until: c.expiresAt,
+                                                        leverageCap: record.leverageCaps[specs[i].symbol] ?? .max)
+        }
+        return refusal
+    }
+
+    func computeEligibilityRefusal(account a: UInt32, instrument i: Int, leverage: Int64, addedNotional: Int128) -> Rejection? {
         let record = compliance.records[a]
         var ownerAfter: Int64?
         if record?.ownerNotionalCap != nil {
@@ -228,7 +246,8 @@ extension Engine {
                 return reject(Self.code(error), error.description, account: account, clientOrderId: nil)
             }
             compliance.records[a, default: ClientComplianceRecord()].classification = classification
-            compliance.recomputeDue(policy: config.classification)
+            // O(1): the new classification's warning and lapse can only bring the next due time forward.
+            compliance.noteDue(classification, account: a, policy: config.classification)
             effect = .classified(account: account, classification: classification)
         case let .leverageCap(account, instrument, leverage):
             compliance.records[a, default: ClientComplianceRecord()].leverageCaps[specs[Int(instrument.index)].symbol] = leverage
@@ -348,8 +367,8 @@ extension Engine {
     /// Warns each client whose classification lapses within the window (once per
     /// classification) and announces lapses; runs when `compliance.nextDueMs` has passed.
     func runComplianceDue(now: Int64) {
-        let policy = config.classification
-        for a in compliance.records.keys.sorted() {
+        let policy = config.classification, announced = events.count
+        for a in compliance.popDue(at: now) {
             guard var record = compliance.records[a], let c = record.classification else { continue }
             let account = AccountID(a)
             let fresh = { (at: Int64?) in (at ?? .min) < c.assessedAt }
@@ -365,8 +384,8 @@ extension Engine {
             }
             compliance.records[a] = record
         }
-        compliance.recomputeDue(policy: policy)
-        timeWorkRan = true
+        complianceEpoch &+= 1
+        if events.count > announced { timeWorkRan = true }
     }
 
     // MARK: - Field checks
@@ -431,4 +450,13 @@ extension Engine {
 extension ComplianceBook {
     /// Evidence items an account keeps (bounds the state a client record can grow to).
     static let maxEvidenceItems = 64
+}
+
+/// One cached PI-3 "yes" (see `Engine.eligibilityCache`): valid for compliance epoch
+/// `epoch`, before command time `until` (the classification's expiry), at leverage up to
+/// `leverageCap`. The default entry is never valid (epoch 0).
+struct EligibilityCacheEntry: Sendable {
+    var epoch: UInt64 = 0
+    var until: Int64 = 0
+    var leverageCap: Int64 = 0
 }

@@ -68,7 +68,13 @@ public final class Engine {
     @exclusivity(unchecked) var riskState: RiskMonitorState
     /// Professional-investor records, four-eyes requests, disclosure versions and market
     /// makers (PI-1..3, REG-4, MM-1).
-    var compliance: ComplianceBook
+    @exclusivity(unchecked) var compliance: ComplianceBook
+    /// Derived, per (account, instrument): "eligible until" results of the PI-3 gate, valid
+    /// while no compliance command has run since (`complianceEpoch`). Not state: a cache
+    /// that only saves recomputing the same answer on every order.
+    @exclusivity(unchecked) var eligibilityCache: ContiguousArray<EligibilityCacheEntry> = []
+    /// Bumped by every compliance command and by expiry warnings and lapses.
+    @exclusivity(unchecked) var complianceEpoch: UInt64 = 1
 
     public init(config: VenueConfig = .standard) {
         self.config = config
@@ -169,6 +175,7 @@ public final class Engine {
         case let .insuranceDeposit(asset, amount):
             depositInsurance(asset: asset, amount: amount)
         case let .compliance(c):
+            complianceEpoch &+= 1
             applyCompliance(c, now: timestamp)
         case let .invalid(rejection, clientOrderId):
             events.append(.rejected(rejection, account: nil, orderId: nil, clientOrderId: clientOrderId))
