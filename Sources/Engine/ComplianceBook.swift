@@ -43,9 +43,6 @@ struct ComplianceBook: Sendable {
         }
     }
 
-    /// Whether `account` is a registered affiliated market maker (on any contract).
-    func isMarketMaker(_ account: UInt32) -> Bool { marketMakers[account] != nil }
-
     /// Queues a new classification's warning and lapse times for `account`.
     mutating func noteDue(_ c: Classification, account: UInt32, policy: ClassificationPolicy) {
         let warnAt = c.expiresAt - Int64(policy.expiryWarningDays) * ClassificationPolicy.dayMs

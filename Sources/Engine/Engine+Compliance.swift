@@ -270,7 +270,6 @@ extension Engine {
             effect = .productStage(instrument: instrument, stage: .approved, by: by)
         }
         compliance.pending[requestId] = nil
-        _ = pending
         events.append(.compliance(.requestApproved(requestId: requestId, change: change, by: by)))
         events.append(.compliance(effect))
     }

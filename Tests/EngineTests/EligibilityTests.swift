@@ -418,3 +418,16 @@ import Testing
         #expect(v.engine.pendingRequests.map(\.id) == ["w3"])
     }
 }
+
+/// The engine answers Compliance's refusals with `RejectCode`s of the same spelling (the
+/// codes are written twice because HarbourCore cannot depend on Compliance): every rule and
+/// every record error must have its code, or the engine would fall back to another one.
+@Suite struct ComplianceCodeTests {
+    @Test("every eligibility rule and compliance error code is a RejectCode")
+    func codesAgree() {
+        for rule in EligibilityRefusal.Rule.allCases { #expect(RejectCode(rawValue: rule.rawValue) != nil, "\(rule)") }
+        let errors: [ComplianceError] = [.invalidCurrency(""), .invalidAmount(""), .conversionRateMismatch(""), .invalidEvidence(""),
+                                         .invalidPolicy(""), .invalidAssessment(""), .sameMakerAndChecker(""), .requestNotPending("")]
+        for error in errors { #expect(RejectCode(rawValue: error.code) != nil, "\(error.code)") }
+    }
+}
