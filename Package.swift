@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Risk", targets: ["Risk"]),
         .library(name: "Compliance", targets: ["Compliance"]),
         .library(name: "Financing", targets: ["Financing"]),
+        .library(name: "Spot", targets: ["Spot"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Sequencer", targets: ["Sequencer"]),
@@ -48,10 +49,12 @@ let package = Package(
         .target(name: "Disclosures", dependencies: ["HarbourCore", "Risk", "Engine", "Matching",
                                                     .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Financing", dependencies: ["HarbourCore", "Compliance"]),
+        // Spot markets' specs and exact settlement arithmetic (SPOT-1); the engine posts it.
+        .target(name: "Spot", dependencies: ["HarbourCore"]),
         .target(
             name: "Engine",
             dependencies: [
-                "HarbourCore", "Matching", "Ledger", "Risk", "Compliance",
+                "HarbourCore", "Matching", "Ledger", "Risk", "Compliance", "Spot",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -98,6 +101,7 @@ let package = Package(
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance"]),
         .testTarget(name: "DisclosuresTests", dependencies: ["Disclosures", "Engine", "HarbourCore", "CommandInput"]),
         .testTarget(name: "FinancingTests", dependencies: ["Financing"]),
+        .testTarget(name: "SpotTests", dependencies: ["Spot", "HarbourCore"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(

@@ -24,10 +24,10 @@ public struct CommandBuilder {
                                 feeTier: try reader.optionalString("feeTier"))
         case .deposit, .withdraw:
             let account = try reader.account()
-            let asset = try reader.settlementAsset()
-            let amount = try reader.decimal("amount", names.config.settlementAsset.scale, offScale: .invalidAmount)
-            return type == .deposit ? .deposit(account: account, asset: asset, amount: amount)
-                : .withdraw(account: account, asset: asset, amount: amount)
+            let asset = try reader.heldAsset()
+            let amount = try reader.decimal("amount", asset.scale, offScale: .invalidAmount)
+            return type == .deposit ? .deposit(account: account, asset: asset.code, amount: amount)
+                : .withdraw(account: account, asset: asset.code, amount: amount)
         case .setLeverage:
             let account = try reader.account(), (instrument, _) = try reader.instrument()
             let text = try reader.stringOrInt("leverage")

@@ -75,6 +75,15 @@ struct FieldReader {
         return asset
     }
 
+    /// The `asset` field: the settlement asset or a spot market's base asset (BTC, ETH).
+    func heldAsset() throws(Rejection) -> Asset {
+        let code = try string("asset")
+        guard let asset = names.config.asset(code: code) else {
+            throw Rejection(.unknownAsset, "asset '\(code)' is not held at this venue (\(names.config.assets.map(\.code).joined(separator: ", ")))")
+        }
+        return asset
+    }
+
     func account() throws(Rejection) -> AccountID {
         let name = try string("account")
         guard let id = names.accountID(named: name) else { throw Rejection(.unknownAccount, "unknown account '\(name)'") }

@@ -65,3 +65,20 @@ public enum RiskIncreaseCheck {
         return (record.expiryWarnedAt ?? .min) < classification.assessedAt
     }
 }
+
+extension RiskIncreaseCheck {
+    /// The first two rules alone (classification held, and current): what buying a spot
+    /// virtual asset needs (SPOT-1 under PI-3). Spot is not a derivative, so neither the
+    /// derivatives knowledge assessment nor a contract's disclosure applies.
+    public static func classificationRefusal(for record: ClientComplianceRecord?, now: Int64) -> EligibilityRefusal? {
+        guard let classification = record?.classification, classification.kind.isProfessional else {
+            return EligibilityRefusal(.notProfessionalInvestor,
+                                      "this venue is for professional investors only; the account has no professional-investor classification")
+        }
+        guard classification.isCurrent(at: now) else {
+            return EligibilityRefusal(.classificationExpired,
+                                      "the professional-investor classification lapsed at \(classification.expiresAt) ms; ask compliance to review it")
+        }
+        return nil
+    }
+}

@@ -39,10 +39,11 @@ extension Engine {
 
     func deposit(account: AccountID, asset: String, amount: Int64) {
         guard validAccount(account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
-        guard asset == config.settlementAsset.code else {
-            return reject(.unknownAsset, "asset '\(asset)' is not a settlement asset (use \(config.settlementAsset.code))", account: account, clientOrderId: nil)
+        guard let held = config.asset(code: asset) else {
+            return reject(.unknownAsset, "asset '\(asset)' is not held at this venue (\(config.assets.map(\.code).joined(separator: ", ")))", account: account, clientOrderId: nil)
         }
         guard amount > 0 else { return reject(.invalidAmount, "deposit amount must be positive", account: account, clientOrderId: nil) }
+        if asset != config.settlementAsset.code { return depositAsset(account: account, asset: held, amount: amount) }
         let cash = accounts[Int(account.index)].cashBook
         guard ledger.balance(cash).addingReportingOverflow(amount).overflow == false,
               ledger.balance(cash) + amount <= Engine.maxBalance else {
@@ -66,15 +67,22 @@ extension Engine {
         events.append(.insuranceFund(balance: ledger.balance(insuranceBook)))
     }
 
+    /// The refusal of a perpetual-only setting (`what`) for a spot market; nil otherwise.
+    func notPerpetual(_ instrument: InstrumentID, _ what: String) -> Rejection? {
+        guard let m = spotMarket(instrument) else { return nil }
+        return Rejection(.notPerpetual, "\(spot.specs[m].symbol) is a spot market: it has no \(what)")
+    }
+
     /// Largest cash balance an account may hold, raw units (keeps every sum in 62 bits).
     public static let maxBalance: Int64 = 1 << 60
 
     func withdraw(account: AccountID, asset: String, amount: Int64) {
         guard validAccount(account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
-        guard asset == config.settlementAsset.code else {
-            return reject(.unknownAsset, "asset '\(asset)' is not a settlement asset (use \(config.settlementAsset.code))", account: account, clientOrderId: nil)
+        guard let held = config.asset(code: asset) else {
+            return reject(.unknownAsset, "asset '\(asset)' is not held at this venue (\(config.assets.map(\.code).joined(separator: ", ")))", account: account, clientOrderId: nil)
         }
         guard amount > 0 else { return reject(.invalidAmount, "withdrawal amount must be positive", account: account, clientOrderId: nil) }
+        if asset != config.settlementAsset.code { return withdrawAsset(account: account, asset: held, amount: amount) }
         guard amount < config.largeWithdrawal else {
             let scale = config.settlementAsset.scale
             return reject(.fourEyesRequired,
@@ -104,6 +112,7 @@ extension Engine {
 
     func setLeverage(account: AccountID, instrument: InstrumentID, leverage: Int64) {
         guard validAccount(account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
+        if let r = notPerpetual(instrument, "leverage") { return reject(r.code, r.message, account: account, clientOrderId: nil) }
         guard validInstrument(instrument) else { return reject(.unknownSymbol, "unknown symbol", account: account, clientOrderId: nil) }
         let spec = specs[Int(instrument.index)]
         guard (1...spec.maxLeverage).contains(leverage) else {
@@ -131,6 +140,7 @@ extension Engine {
 
     func setMarginMode(account: AccountID, instrument: InstrumentID, isolated: Bool) {
         guard validAccount(account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
+        if let r = notPerpetual(instrument, "margin mode") { return reject(r.code, r.message, account: account, clientOrderId: nil) }
         guard validInstrument(instrument) else { return reject(.unknownSymbol, "unknown symbol", account: account, clientOrderId: nil) }
         let a = Int(account.index), i = Int(instrument.index)
         if accounts[a].positions[i].isolated == isolated {
@@ -148,6 +158,7 @@ extension Engine {
     }
 
     func setMark(instrument: InstrumentID, price: Int64) {
+        if let r = notPerpetual(instrument, "mark price (its price is its trades')") { return reject(r) }
         guard validInstrument(instrument) else { return reject(.unknownSymbol, "unknown symbol", account: nil, clientOrderId: nil) }
         let spec = specs[Int(instrument.index)]
         guard price > 0, price <= spec.maxPrice else {
@@ -169,12 +180,14 @@ extension Engine {
     public var accountCount: Int { accounts.count }
     /// The instrument with this symbol.
     public func instrumentID(symbol: String) -> InstrumentID? {
-        specs.firstIndex(where: { $0.symbol == symbol }).map { InstrumentID(UInt16($0)) }
+        marketSpecs.firstIndex(where: { $0.symbol == symbol }).map { InstrumentID(UInt16($0)) }
     }
-    /// The specification of an instrument.
-    public func spec(_ id: InstrumentID) -> InstrumentSpec { specs[Int(id.index)] }
-    /// The order book of an instrument (read it; never mutate it from outside).
-    public func book(_ id: InstrumentID) -> OrderBook { books[Int(id.index)] }
+    /// The specification of an instrument (a spot market's as its order path sees it).
+    public func spec(_ id: InstrumentID) -> InstrumentSpec { marketSpecs[Int(id.index)] }
+    /// Whether `id` names a spot market.
+    public func isSpot(_ id: InstrumentID) -> Bool { spot.market(id) != nil }
+    /// The order book of an instrument or spot market (read it; never mutate it from outside).
+    public func book(_ id: InstrumentID) -> OrderBook { spot.market(id).map { spot.books[$0] } ?? books[Int(id.index)] }
     /// A client's cash balance, raw settlement-asset units.
     public func cash(_ id: AccountID) -> Int64 { ledger.balance(accounts[Int(id.index)].cashBook) }
     /// Self-trade-prevention group of an account.
@@ -193,6 +206,12 @@ extension Engine {
     }
 
     public func position(_ account: AccountID, _ instrument: InstrumentID) -> PositionView {
+        if let m = spot.market(instrument) {
+            let open = spot.slots(of: account.index, market: m).map { spot.books[m][$0] }
+            return PositionView(size: 0, cost: 0, leverage: 1, isolated: false, isolatedMargin: 0,
+                                openBuyQuantity: open.filter { $0.side == .buy }.reduce(0) { $0 + $1.remaining },
+                                openSellQuantity: open.filter { $0.side == .sell }.reduce(0) { $0 + $1.remaining }, openOrders: open.count)
+        }
         let p = accounts[Int(account.index)].positions[Int(instrument.index)]
         return PositionView(size: p.size, cost: p.cost, leverage: p.leverage, isolated: p.isolated,
                             isolatedMargin: p.isolatedBook >= 0 ? ledger.balance(p.isolatedBook) : 0,
@@ -206,6 +225,7 @@ extension Engine {
 
     /// Resting orders of an account on an instrument, newest first.
     public func restingOrders(account: AccountID, instrument: InstrumentID) -> [RestingOrder] {
+        if let m = spot.market(instrument) { return spot.slots(of: account.index, market: m).reversed().map { spot.books[m][$0] } }
         let book = books[Int(instrument.index)]
         return book.ownerSlots(head: accounts[Int(account.index)].positions[Int(instrument.index)].orderHead).map { book[$0] }
     }

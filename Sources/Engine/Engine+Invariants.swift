@@ -10,6 +10,10 @@ extension Engine {
     public func invariantViolations() -> [String] {
         var problems: [String] = []
         problems += ledger.invariantViolations()
+        for (asset, sum) in ledger.sums(defaultAsset: config.settlementAsset.code) where sum != 0 {
+            problems.append("the \(asset) books sum to \(sum), not zero")
+        }
+        problems += spotLockViolations()
         problems += positionsPoolViolations()
         problems += openOrderViolations()
         problems += liquidationIndexViolations()

@@ -32,6 +32,7 @@ extension Engine {
             return reject(r.code, r.message, account: validAccount(o.account) ? o.account : nil, clientOrderId: nil)
         }
         guard validAccount(o.account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: coid) }
+        if let m = spotMarket(o.instrument) { return placeSpot(o, market: m) }
         guard validInstrument(o.instrument) else { return reject(.unknownSymbol, "unknown symbol", account: o.account, clientOrderId: coid) }
         let a = Int(o.account.index), i = Int(o.instrument.index)
         let spec = specs[i]
@@ -351,6 +352,7 @@ extension Engine {
 
     func cancel(account: AccountID, instrument: InstrumentID, ref: OrderRef) {
         guard validAccount(account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
+        if let m = spotMarket(instrument) { return cancelSpot(account: account, market: m, ref: ref) }
         guard validInstrument(instrument) else { return reject(.unknownSymbol, "unknown symbol", account: account, clientOrderId: nil) }
         guard let (id, slot) = locate(account: account, instrument: instrument, ref: ref) else {
             return reject(.unknownOrder, "no open order \(ref.text) for this account on \(specs[Int(instrument.index)].symbol)",
@@ -373,10 +375,12 @@ extension Engine {
 
     func cancelAll(account: AccountID, instrument: InstrumentID?) {
         guard validAccount(account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
+        if let instrument, let m = spotMarket(instrument) { return cancelAllSpot(account: account, market: m) }
         if let instrument, !validInstrument(instrument) {
             return reject(.unknownSymbol, "unknown symbol", account: account, clientOrderId: nil)
         }
         let targets = instrument.map { [Int($0.index)] } ?? Array(specs.indices)
+        defer { if instrument == nil { for m in spot.specs.indices { cancelAllSpot(account: account, market: m) } } }
         for i in targets {
             let book = books[i]
             let slots = book.ownerSlots(head: accounts[Int(account.index)].positions[i].orderHead)
@@ -390,6 +394,10 @@ extension Engine {
 
     func amend(account: AccountID, instrument: InstrumentID, ref: OrderRef, price: Int64?, quantity: Int64?) {
         guard validAccount(account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
+        if let m = spotMarket(instrument) {
+            return reject(.orderNotAmendable, "orders on the spot market \(spot.specs[m].symbol) cannot be amended; cancel and place a new one",
+                          account: account, clientOrderId: ref.clientId)
+        }
         guard validInstrument(instrument) else { return reject(.unknownSymbol, "unknown symbol", account: account, clientOrderId: nil) }
         let i = Int(instrument.index), a = Int(account.index)
         let spec = specs[i]

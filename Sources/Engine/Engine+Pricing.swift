@@ -72,6 +72,7 @@ extension Engine {
     // MARK: - Index
 
     func applyIndexPrice(instrument: InstrumentID, source: String, price: Int64, now: Int64) {
+        if let r = notPerpetual(instrument, "index price feed") { return reject(r) }
         guard validInstrument(instrument) else { return reject(.unknownSymbol, "unknown symbol", account: nil, clientOrderId: nil) }
         let i = Int(instrument.index)
         guard let s = pricing[i].index.sourceIndex(named: source) else {

@@ -8,10 +8,10 @@ import Matching
 ///
 /// A snapshot is the complete engine state in a versioned little-endian binary encoding:
 ///
-///     "HBSN"  u16 version (5; older versions are refused and recovery replays the
+///     "HBSN"  u16 version (6; older versions are refused and recovery replays the
 ///       journal: 1 and 2 predate pricing and platform risk monitoring, 3 framed the risk
 ///       state as a counted list of words before it was coded by `RiskMonitorState.code`,
-///       4 predates the compliance component)
+///       4 predates the compliance component, 5 the spot markets)
 ///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory,
 ///       per instrument the funding interval and pricing parameters
 ///     the state hash of the engine at the snapshot (checked after restore)
@@ -34,6 +34,8 @@ import Matching
 ///     compliance: request counter, disclosure versions, client records and evidence by
 ///       account, pending requests and used request ids, market makers
 ///       (ComplianceBook+StateCoding.swift)
+///     spot: per market symbol, status, last price and resting orders per side in
+///       priority order (SpotMarkets.code); what they lock is in the ledger
 ///     SHA-256 of everything before it (32 bytes)
 ///
 /// Slot numbers are never written: the same state always gives the same bytes, and a
@@ -72,7 +74,7 @@ extension Engine {
 
     /// "HBSN".
     public static let snapshotMagic: [UInt8] = [0x48, 0x42, 0x53, 0x4E]
-    public static let snapshotVersion: UInt16 = 5
+    public static let snapshotVersion: UInt16 = 6
     static let snapshotChecksumSize = 32
 
     // MARK: - Writing
@@ -147,6 +149,9 @@ extension Engine {
         writeRisk(&w)
         // Compliance (version 5).
         compliance.encode(into: &w)
+        // Spot markets (version 6).
+        var spotCopy = spot
+        infallible { () throws(SnapshotError) in try spotCopy.code(&w, accepts: { _ in nil }) }
 
         w.out.append(contentsOf: Self.checksum(w.out, count: w.out.count))
         return w.out
@@ -162,6 +167,7 @@ extension Engine {
         case let .houseRounding(asset): w.u8(5); w.str(asset)
         case let .external(asset): w.u8(6); w.str(asset)
         case let .fundingClearing(asset): w.u8(7); w.str(asset)
+        case let .clientLocked(a, asset): w.u8(8); w.u32(a); w.str(asset)
         }
     }
 
@@ -415,6 +421,18 @@ extension Engine {
         }
         restoredCompliance.recomputeDue(policy: config.classification)
         compliance = restoredCompliance
+        var restoredSpot = SpotMarkets(specs: config.spotMarkets, firstId: ni)
+        let orderLimit = nextOrderId
+        try restoredSpot.code(&r) { o in
+            guard o.orderId >= 1, o.orderId < orderLimit, ownerOf.updateValue(o.account, forKey: o.orderId) == nil else {
+                return "id out of range or repeated"
+            }
+            guard Int(o.account) < nAccounts, accounts[Int(o.account)].group == o.group else { return "account \(o.account) / group \(o.group)" }
+            return nil
+        }
+        spot = restoredSpot
+        let lockProblems = spotLockViolations()
+        guard lockProblems.isEmpty else { throw .corrupt("spot locks: \(lockProblems.joined(separator: "; "))") }
         guard r.atEnd else { throw .corrupt("\(payload.upperBound - r.pos) bytes after the encoded state") }
 
         // Client order ids: each open id names an open order of its account, and
@@ -519,6 +537,7 @@ struct SnapshotReader {
         case 5: return .houseRounding(asset: try str())
         case 6: return .external(asset: try str())
         case 7: return .fundingClearing(asset: try str())
+        case 8: return .clientLocked(account: try u32(), asset: try str())
         case let tag: throw .corrupt("byte \(pos - 1): unknown ledger book kind \(tag)")
         }
     }

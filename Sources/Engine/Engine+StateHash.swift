@@ -33,6 +33,8 @@ extension Engine {
         hashPricing(into: &e)
         hashRisk(into: &e)
         compliance.encode(into: &e)
+        var spotCopy = spot
+        infallible { () throws(SnapshotError) in try spotCopy.code(&e, accepts: { _ in nil }) }
         // Liquidation index (derived: computed from the state above when not yet built,
         // into a copy, so that hashing changes nothing).
         let index = liq.valid ? liq : rebuiltLiquidationIndex()

@@ -1,6 +1,7 @@
 import HarbourCore
 import Ledger
 import Matching
+import Spot
 
 /// The deterministic heart of the venue (PERP-5): a state machine that applies one
 /// command at a time and reports what happened as events.
@@ -75,6 +76,12 @@ public final class Engine {
     @exclusivity(unchecked) var eligibilityCache: ContiguousArray<EligibilityCacheEntry> = []
     /// Bumped by every compliance command and by expiry warnings and lapses.
     @exclusivity(unchecked) var complianceEpoch: UInt64 = 1
+    /// The spot markets' books, open-order tables, last prices and statuses (SPOT-1).
+    @exclusivity(unchecked) var spot: SpotMarkets
+    /// Perpetuals then spot markets, indexed by instrument id (for names and formats).
+    let marketSpecs: [InstrumentSpec]
+    /// Non-settlement asset balances changed by the current command (coalescing).
+    @exclusivity(unchecked) var touchedAssets: [(account: UInt32, asset: String)] = []
 
     public init(config: VenueConfig = .standard) {
         self.config = config
@@ -95,6 +102,8 @@ public final class Engine {
         liq = LiquidationIndex(instruments: config.instruments.count)
         riskState = RiskMonitorState(params: config.risk, instruments: config.instruments.count)
         compliance = ComplianceBook(config: config)
+        spot = SpotMarkets(specs: config.spotMarkets, firstId: config.instruments.count)
+        marketSpecs = config.markets
         for (i, spec) in config.instruments.enumerated() where config.proposedInstruments.contains(spec.symbol) {
             statuses[i] = .disabled   // not tradable until approved and enabled (PERP-6)
         }
@@ -151,7 +160,10 @@ public final class Engine {
         case let .markPrice(instrument, price):
             setMark(instrument: instrument, price: price)
         case let .setInstrumentStatus(instrument, status):
-            if validInstrument(instrument) {
+            if let m = spotMarket(instrument) {
+                spot.statuses[m] = status
+                events.append(.instrumentStatus(instrument: instrument, status: status))
+            } else if validInstrument(instrument) {
                 switch lifecycleStep(Int(instrument.index), to: status) {
                 case .failure(let r):
                     reject(r)
@@ -215,6 +227,12 @@ public final class Engine {
                                        amount: ledger.balance(accounts[Int(a)].cashBook)))
             }
             touchedBalances.removeAll(keepingCapacity: true)
+        }
+        if !touchedAssets.isEmpty {
+            for (a, asset) in touchedAssets {
+                events.append(.balance(account: AccountID(a), asset: asset, amount: assetBalance(.clientCash(account: a, asset: asset))))
+            }
+            touchedAssets.removeAll(keepingCapacity: true)
         }
     }
 

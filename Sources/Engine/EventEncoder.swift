@@ -53,7 +53,7 @@ public struct EventEncoder {
             if engine.position(account, instrument).isolated { w.str("isolatedMargin", money(isolatedMargin)) }
         case let .balance(account, assetCode, amount):
             w.str("type", "balance"); w.int("seq", seq); w.str("account", acct(account)); w.str("asset", assetCode)
-            w.str("amount", money(amount))
+            w.str("amount", assetCode == asset.code ? money(amount) : FixedDecimal.format(amount, scale: engine.assetScale(assetCode)))
         case let .leverage(account, instrument, leverage):
             w.str("type", "leverage"); w.int("seq", seq); w.str("account", acct(account)); w.str("symbol", sym(instrument))
             w.str("leverage", String(leverage))
@@ -66,7 +66,8 @@ public struct EventEncoder {
             w.str("type", "instrumentStatus"); w.int("seq", seq); w.str("symbol", sym(instrument)); w.str("status", status.name)
         case let .posting(p):
             w.str("type", "posting"); w.int("seq", seq); w.str("from", Self.bookName(p.from, engine: engine))
-            w.str("to", Self.bookName(p.to, engine: engine)); w.str("amount", money(p.amount)); w.str("reason", p.reason.name)
+            w.str("to", Self.bookName(p.to, engine: engine)); w.str("amount", FixedDecimal.format(p.amount, scale: engine.assetScale(engine.ledger.keys[Int(p.from)].asset ?? asset.code)))
+            w.str("reason", p.reason.name)
         case let .liquidation(l):
             w.str("type", "liquidation"); w.int("seq", seq); w.str("account", acct(l.account)); w.str("symbol", sym(l.instrument))
             w.str("size", sz(l.instrument, l.size)); w.str("markPrice", px(l.instrument, l.markPrice))
@@ -99,6 +100,7 @@ public struct EventEncoder {
     public static func bookName(_ book: Int32, engine: Engine) -> String {
         switch engine.ledger.keys[Int(book)] {
         case let .clientCash(a, asset): return "client:\(engine.accountName(AccountID(a))):cash:\(asset)"
+        case let .clientLocked(a, asset): return "client:\(engine.accountName(AccountID(a))):locked:\(asset)"
         case let .clientIsolatedMargin(a, i): return "client:\(engine.accountName(AccountID(a))):isolated:\(engine.spec(InstrumentID(i)).symbol)"
         case let k: return k.description
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Compliance
 import HarbourCore
+import Spot
 
 /// The venue's static configuration: settlement asset, fee tiers, instruments (PERP-1).
 /// Loaded from a JSON file (see `config/venue.json`); every number is a decimal string so
@@ -36,6 +37,29 @@ public struct VenueConfig: Sendable {
     /// The spot assets the platform lists, which a contract's reference asset must be one of;
     /// nil: the instruments' underlyings.
     public var listedSpotAssets: Set<String>?
+
+    /// Spot markets (SPOT-1), after the perpetuals in the venue's instrument numbering:
+    /// spot market `j` is `InstrumentID(instruments.count + j)`.
+    public var spotMarkets: [SpotMarketSpec] = []
+
+    /// Every asset an account can hold: the settlement asset, then each spot market's base.
+    public var assets: [Asset] {
+        var out = [settlementAsset]
+        for m in spotMarkets where !out.contains(where: { $0.code == m.base.code }) { out.append(m.base) }
+        return out
+    }
+
+    /// The held asset named `code`, if the venue lists it.
+    public func asset(code: String) -> Asset? { assets.first { $0.code == code } }
+
+    /// Perpetuals then spot markets, as the order path sees them, in instrument-id order.
+    public var markets: [InstrumentSpec] { instruments + spotMarkets.map(\.market) }
+
+    /// The spot market with instrument id `id`, nil for a perpetual or an unknown id.
+    public func spotMarket(_ id: InstrumentID) -> SpotMarketSpec? {
+        let j = Int(id.index) - instruments.count
+        return j >= 0 && j < spotMarkets.count ? spotMarkets[j] : nil
+    }
 
     /// `listedSpotAssets`, or the instruments' underlyings.
     public var spotAssets: Set<String> { listedSpotAssets ?? Set(instruments.map(\.underlying)) }
@@ -88,6 +112,21 @@ public struct VenueConfig: Sendable {
         let clientOrderIdMemory: Int?
         let feeTiers: [FileFeeTier]
         let instruments: [FileInstrument]
+        let spotMarkets: [FileSpotMarket]?
+    }
+    private struct FileSpotMarket: Decodable {
+        let symbol: String
+        let base: FileAsset
+        let priceDecimals: Int
+        let sizeDecimals: Int
+        let tickSize: String
+        let lotSize: String
+        let minQty: String
+        let maxQty: String
+        let maxPrice: String
+        let priceBand: String
+        let marketProtection: String
+        let maxOpenOrders: Int
     }
 
     /// Parses a configuration document; every problem is reported by name.
@@ -154,6 +193,29 @@ public struct VenueConfig: Sendable {
             case let other?: throw ConfigError(description: "\(fi.symbol): lifecycle '\(other)' is not \"enabled\" or \"proposed\"")
             }
         }
+        for fm in file.spotMarkets ?? [] {
+            let ps = DecimalScale(fm.priceDecimals), ss = DecimalScale(fm.sizeDecimals)
+            guard (0...18).contains(fm.base.decimals), (0...18).contains(fm.priceDecimals), (0...18).contains(fm.sizeDecimals) else {
+                throw ConfigError(description: "\(fm.symbol): decimals must be between 0 and 18")
+            }
+            let base = Asset(code: fm.base.code, scale: DecimalScale(fm.base.decimals))
+            let m = SpotMarketSpec(
+                symbol: fm.symbol, base: base, quote: asset, priceScale: ps, sizeScale: ss,
+                tickSize: try num(fm.tickSize, ps, "\(fm.symbol) tickSize"), lotSize: try num(fm.lotSize, ss, "\(fm.symbol) lotSize"),
+                minQuantity: try num(fm.minQty, ss, "\(fm.symbol) minQty"), maxQuantity: try num(fm.maxQty, ss, "\(fm.symbol) maxQty"),
+                maxPrice: try num(fm.maxPrice, ps, "\(fm.symbol) maxPrice"),
+                priceBand: try rate(fm.priceBand, "\(fm.symbol) priceBand"),
+                marketProtection: try rate(fm.marketProtection, "\(fm.symbol) marketProtection"), maxOpenOrders: fm.maxOpenOrders)
+            let problems = m.validationProblems()
+            if !problems.isEmpty { throw ConfigError(description: problems.joined(separator: "; ")) }
+            if let other = config.assets.first(where: { $0.code == base.code }), other != base {
+                throw ConfigError(description: "\(fm.symbol): asset \(base.code) is declared with different decimals elsewhere")
+            }
+            config.spotMarkets.append(m)
+        }
+        let symbols = config.markets.map(\.symbol)
+        if Set(symbols).count != symbols.count { throw ConfigError(description: "duplicate symbol among perpetuals and spot markets") }
+        if symbols.count > Int(UInt16.max) { throw ConfigError(description: "too many markets") }
         return config
     }
 
@@ -228,6 +290,20 @@ public struct VenueConfig: Sendable {
             { "notionalCap": "2000000", "maintenanceRate": "0.05", "maxLeverage": 10 },
             { "notionalCap": "5000000", "maintenanceRate": "0.1", "maxLeverage": 5 }
           ]
+        }
+      ],
+      "spotMarkets": [
+        {
+          "symbol": "BTC-USD", "base": { "code": "BTC", "decimals": 8 },
+          "priceDecimals": 1, "sizeDecimals": 5,
+          "tickSize": "0.1", "lotSize": "0.00001", "minQty": "0.00001", "maxQty": "100",
+          "maxPrice": "10000000", "priceBand": "0.1", "marketProtection": "0.02", "maxOpenOrders": 200
+        },
+        {
+          "symbol": "ETH-USD", "base": { "code": "ETH", "decimals": 8 },
+          "priceDecimals": 2, "sizeDecimals": 4,
+          "tickSize": "0.01", "lotSize": "0.0001", "minQty": "0.0001", "maxQty": "1000",
+          "maxPrice": "1000000", "priceBand": "0.1", "marketProtection": "0.02", "maxOpenOrders": 200
         }
       ]
     }

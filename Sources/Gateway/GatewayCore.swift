@@ -24,6 +24,8 @@ final class GatewayCore: Sendable {
     let clock: any GatewayClock
     let logger: Logger
     let specs: [InstrumentSpec]
+    /// Perpetuals then spot markets, by instrument id: what an event's instrument names.
+    let markets: [InstrumentSpec]
     let asset: Asset
     let eventView: AccountEventView
     /// Refused market-maker attempts at data behind the information barrier (MM-3).
@@ -43,8 +45,9 @@ final class GatewayCore: Sendable {
         self.clock = clock
         self.logger = logger
         self.specs = host.options.config.instruments
+        self.markets = host.options.config.markets
         self.asset = host.options.config.settlementAsset
-        self.eventView = AccountEventView(specs: specs, asset: asset)
+        self.eventView = AccountEventView(specs: markets, asset: asset)
         self.barrier = BarrierEventLog(dataDirectory: keys.dataDirectory, logger: logger)
     }
 

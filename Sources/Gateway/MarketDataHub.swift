@@ -77,7 +77,7 @@ public final class MarketDataHub: Service {
         self.host = host
         self.queueLimit = queueLimit
         self.logger = logger
-        self.specs = host.options.config.instruments
+        self.specs = host.options.config.markets
         self.asset = host.options.config.settlementAsset
         self.metrics = metrics
         state = Mutex(State(trades: specs.map { _ in [] }, books: specs.map { _ in BookState() }, marks: specs.map { _ in 0 }))

@@ -169,7 +169,7 @@ extension GatewayCore {
             default: break
             }
         }
-        let spec = specs[Int(order.instrument.index)]
+        let spec = markets[Int(order.instrument.index)]
         let status: String
         if filled == order.quantity { status = "filled" } else if let ended { status = ended }
         else if filled > 0 { status = "partiallyFilled" } else { status = "new" }
@@ -278,15 +278,20 @@ extension GatewayCore {
     }
 
     func balances(account: AccountID) async throws -> JSON {
-        let asset = self.asset
+        let asset = self.asset, held = host.options.config.assets
         return try await host.read { engine in
             let m = engine.marginSummary(account)
+            let assets: [JSON] = held.map { a in
+                .object([("asset", .string(a.code)), ("free", .string(Fmt.money(engine.balance(account, asset: a.code), a))),
+                         ("locked", .string(Fmt.money(engine.locked(account, asset: a.code), a)))])
+            }
             return .object([
                 ("account", .string(engine.accountName(account))), ("asset", .string(asset.code)),
                 ("cash", .string(Fmt.money(engine.cash(account), asset))), ("equity", .string(Fmt.money(m.equity, asset))),
                 ("initialMargin", .string(Fmt.money(m.initialRequired, asset))),
                 ("maintenanceMargin", .string(Fmt.money(m.maintenanceRequired, asset))),
                 ("available", .string(Fmt.money(m.available, asset))),
+                ("assets", .array(assets)),
             ])
         }
     }

@@ -37,6 +37,8 @@ public enum RejectCode: String, Sendable, Hashable, CaseIterable {
     case postOnlyWouldTake = "POST_ONLY_WOULD_TAKE"
     case fokCannotFill = "FOK_CANNOT_FILL"
     case noLiquidity = "NO_LIQUIDITY"
+    /// A perpetual-only command (leverage, margin mode, mark or index price) named a spot market.
+    case notPerpetual = "NOT_A_PERPETUAL"
     // Risk
     case insufficientMargin = "INSUFFICIENT_MARGIN"
     case insufficientBalance = "INSUFFICIENT_BALANCE"

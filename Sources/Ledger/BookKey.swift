@@ -10,6 +10,10 @@ public enum BookOwner: UInt8, Sendable, Hashable {
 public enum BookKey: Sendable, Hashable, CustomStringConvertible {
     /// A client's cash (wallet) balance in a settlement asset.
     case clientCash(account: UInt32, asset: String)
+    /// A client's asset locked by its open spot orders (SPOT-1): quote for buys (price and
+    /// the most fee they may pay), base for sells. Client money, out of reach of margin and
+    /// withdrawals until the order fills, is cancelled or expires.
+    case clientLocked(account: UInt32, asset: String)
     /// Margin a client has locked into one isolated position.
     case clientIsolatedMargin(account: UInt32, instrument: UInt16)
     /// The counterpart of all open positions' unrealised PnL in one settlement asset:
@@ -31,15 +35,25 @@ public enum BookKey: Sendable, Hashable, CustomStringConvertible {
 
     public var owner: BookOwner {
         switch self {
-        case .clientCash, .clientIsolatedMargin, .positionsPool, .fundingClearing: return .client
+        case .clientCash, .clientLocked, .clientIsolatedMargin, .positionsPool, .fundingClearing: return .client
         case .houseFees, .insuranceFund, .houseRounding: return .house
         case .external: return .external
+        }
+    }
+
+    /// The asset the book holds; nil for isolated margin, which is in the settlement asset.
+    public var asset: String? {
+        switch self {
+        case let .clientCash(_, a), let .clientLocked(_, a), let .positionsPool(a), let .fundingClearing(a),
+             let .houseFees(a), let .insuranceFund(a), let .houseRounding(a), let .external(a): return a
+        case .clientIsolatedMargin: return nil
         }
     }
 
     public var description: String {
         switch self {
         case .clientCash(let a, let asset): return "client:\(a):cash:\(asset)"
+        case .clientLocked(let a, let asset): return "client:\(a):locked:\(asset)"
         case .clientIsolatedMargin(let a, let i): return "client:\(a):isolated:\(i)"
         case .positionsPool(let asset): return "client:positions-pool:\(asset)"
         case .fundingClearing(let asset): return "client:funding-clearing:\(asset)"

@@ -81,6 +81,14 @@ public struct Ledger: Sendable {
         return s
     }
 
+    /// The sum of every asset's books (isolated margin counted as `defaultAsset`), by asset
+    /// code. Each is zero: postings never move value between assets.
+    public func sums(defaultAsset: String) -> [String: Int128] {
+        var s: [String: Int128] = [:]
+        for (i, k) in keys.enumerated() { s[k.asset ?? defaultAsset, default: 0] += Int128(balances[i]) }
+        return s
+    }
+
     /// Sum of the books of one owner class.
     public func total(of owner: BookOwner) -> Int128 {
         var s: Int128 = 0

@@ -1,7 +1,8 @@
 /// Why money moved. Stable names appear in events, statements and reports.
 public enum PostingReason: UInt8, Sendable, Hashable, CaseIterable {
     case deposit, withdrawal, fee, rebate, realizedPnl, isolatedMargin, funding, fundingRounding,
-         liquidationFee, insurancePayout, adl, rounding, insuranceTopUp
+         liquidationFee, insurancePayout, adl, rounding, insuranceTopUp,
+         spotLock, spotRelease, spotPayment, spotDelivery
 
     public var name: String {
         switch self {
@@ -18,6 +19,10 @@ public enum PostingReason: UInt8, Sendable, Hashable, CaseIterable {
         case .adl: return "adl"
         case .rounding: return "rounding"
         case .insuranceTopUp: return "insuranceTopUp"
+        case .spotLock: return "spotLock"
+        case .spotRelease: return "spotRelease"
+        case .spotPayment: return "spotPayment"
+        case .spotDelivery: return "spotDelivery"
         }
     }
 }

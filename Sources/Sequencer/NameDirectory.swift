@@ -9,6 +9,8 @@ public final class NameDirectory: CommandNames, Sendable {
     public let config: VenueConfig
     private let accounts: Mutex<[String: AccountID]>
     private let symbols: [String: InstrumentID]
+    /// Perpetuals then spot markets, by instrument id.
+    private let markets: [InstrumentSpec]
 
     init(engine: Engine) {
         config = engine.config
@@ -19,13 +21,14 @@ public final class NameDirectory: CommandNames, Sendable {
         }
         accounts = Mutex(names)
         var s: [String: InstrumentID] = [:]
-        for (i, spec) in engine.config.instruments.enumerated() { s[spec.symbol] = InstrumentID(UInt16(i)) }
+        for (i, spec) in engine.config.markets.enumerated() { s[spec.symbol] = InstrumentID(UInt16(i)) }
         symbols = s
+        markets = engine.config.markets
     }
 
     func opened(_ name: String, _ id: AccountID) { accounts.withLock { $0[name] = id } }
 
     public func accountID(named name: String) -> AccountID? { accounts.withLock { $0[name] } }
     public func instrumentID(symbol: String) -> InstrumentID? { symbols[symbol] }
-    public func spec(_ id: InstrumentID) -> InstrumentSpec { config.instruments[Int(id.index)] }
+    public func spec(_ id: InstrumentID) -> InstrumentSpec { markets[Int(id.index)] }
 }

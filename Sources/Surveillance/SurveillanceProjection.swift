@@ -132,6 +132,7 @@ public struct SurveillanceProjection: Sendable {
         updatePresence(touched.sorted(), at: now)
         for instrument in pricesMoved.sorted() {
             let i = Int(instrument.index)
+            guard i < marks.count else { continue }
             raise(monitor.pricesObserved(symbol: symbol(instrument), mark: marks[i], index: indexes[i], last: lasts[i], at: now), at: now)
         }
         return Step(alerts: Array(alerts[alertsBefore...]), reports: Array(reports[reportsBefore...]))
@@ -166,7 +167,7 @@ public struct SurveillanceProjection: Sendable {
     }
 
     private mutating func record(_ trade: Trade, at now: Int64) {
-        lasts[Int(trade.instrument.index)] = trade.price
+        if Int(trade.instrument.index) < lasts.count { lasts[Int(trade.instrument.index)] = trade.price }
         for id in [trade.makerOrderId, trade.takerOrderId] {
             if let order = book.fill(id, quantity: trade.quantity), order.remaining <= 0 { monitor.orderClosed(orderId: id) }
         }

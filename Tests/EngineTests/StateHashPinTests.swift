@@ -9,13 +9,13 @@ import Testing
 /// commit that updates a pin must say why.
 @Suite struct StateHashPinTests {
     static let examples: [String: String] = [
-        "basic-trading.jsonl": "c45d51a085ba0808c4c329ba44eb0732ab07a5d49f013cb667c3bc52076ac213",
-        "funding.jsonl": "b0571dea4296ea6bd133b50b3e8665a1f9bea6410d9ade0f8088e45e9c359494",
+        "basic-trading.jsonl": "2871f1194f26442a8fa8c38a7249b1974515fea33ebb2439de50c22821147ca5",
+        "funding.jsonl": "c28231dd26f4d5c246a53ba6d2c416ab453cd94aab3211afd3c399cac73cd59a",
     ]
 
     static let propertySeeds: [UInt64: String] = [
-        1: "093d8f70bb6928250674359fe772b2ae7c9541b0e2d8953e7cd3acd09220a898",
-        2: "cd4d3b0f95703a734de1a1b4eab59491a4c8b7f4f4ab9f7f8c5b59ad3e4584a9",
+        1: "64b2b2565cb47cf5d193ef1ccf8d6eec4d938763b76ade19c325fc9ad366edc2",
+        2: "974ee86dc18118c8595fdbf627a39ac8beebcdeb59c1eed22438e12763c87d82",
     ]
 
     static func examplesDirectory() -> URL {

@@ -18,6 +18,7 @@ import Testing
         #expect(file.settlementAsset == builtIn.settlementAsset)
         #expect(file.feeTiers == builtIn.feeTiers)
         #expect(file.instruments == builtIn.instruments)
+        #expect(file.spotMarkets == builtIn.spotMarkets)
         #expect(file.defaultLeverage == builtIn.defaultLeverage)
         #expect(file.clientOrderIdMemory == builtIn.clientOrderIdMemory)
         #expect(file.pricing == builtIn.pricing)
