@@ -38,6 +38,15 @@ extension Engine {
         return spot.specs.first { $0.base.code == code }?.base.scale ?? config.settlementAsset.scale
     }
 
+    /// The last trade price of a perpetual or spot market (0 before the first trade).
+    public func lastPrice(_ id: InstrumentID) -> Int64 {
+        if let m = spot.market(id) { return spot.lastPrices[m] }
+        return lastPrices[Int(id.index)]
+    }
+
+    /// A spot market's trading status (`.enabled` for anything else).
+    public func spotStatus(_ id: InstrumentID) -> InstrumentStatus { spot.market(id).map { spot.statuses[$0] } ?? .enabled }
+
     // MARK: - Place
 
     func placeSpot(_ o: PlaceOrder, market m: Int) {

@@ -228,6 +228,13 @@ final class GatewayCore: Sendable {
         return i
     }
 
+    /// A perpetual's or spot market's index in `markets` (routes that serve both).
+    func market(_ symbol: String?) throws(ApiError) -> Int {
+        guard let symbol else { throw ApiError.invalidParameter("missing parameter 'symbol'") }
+        guard let i = markets.firstIndex(where: { $0.symbol == symbol }) else { throw ApiError.unknownSymbol(symbol) }
+        return i
+    }
+
     /// Refuses query parameters a route does not define (so a caller cannot believe it
     /// asked for, say, another account's data and got an answer).
     static func allowOnly(_ names: Set<String>, _ caller: Caller) throws(ApiError) {

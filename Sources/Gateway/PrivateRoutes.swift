@@ -33,7 +33,7 @@ extension GatewayCore {
         route(router, .delete, "/v1/orders", .account(.trade)) { [self] _, _, caller in
             try Self.allowOnly(["symbol", "orderId", "clientOrderId"], caller)
             var fields = CommandFields(["symbol": .string(caller.query["symbol"] ?? "")])
-            _ = try instrument(caller.query["symbol"])
+            _ = try market(caller.query["symbol"])
             if let id = caller.query["orderId"] {
                 guard let number = Int64(id) else { throw ApiError.invalidParameter("'orderId' must be an integer") }
                 try await guardOrderOwner(caller.key, orderId: number, action: "DELETE /v1/orders")
@@ -50,7 +50,7 @@ extension GatewayCore {
             try Self.allowOnly(["symbol"], caller)
             var fields = CommandFields()
             if let s = caller.query["symbol"] {
-                _ = try instrument(s)
+                _ = try market(s)
                 fields["symbol"] = .string(s)
             }
             let command = try await command(.cancelAll, fields, account: caller.accountName)
@@ -65,7 +65,7 @@ extension GatewayCore {
         route(router, .get, "/v1/orders/open", .account(.read)) { [self] _, _, caller in
             try Self.allowOnly(["symbol"], caller)
             var only: Int?
-            if let s = caller.query["symbol"] { only = try instrument(s) }
+            if let s = caller.query["symbol"] { only = try market(s) }
             let account = try await accountID(caller.accountName)
             return try await openOrders(account: account, instrument: only)
         }
@@ -143,7 +143,7 @@ extension GatewayCore {
 
     /// Validates and builds an order request (no engine trip): the command to sequence.
     func prepareOrder(_ body: RequestBody, account: String) throws -> (Command, PlaceOrder) {
-        if let s = body.string("symbol") { _ = try instrument(s) }
+        if let s = body.string("symbol") { _ = try market(s) }
         let command = try buildCommand(.placeOrder, body.fields, account: account)
         guard case .placeOrder(let order) = command else { throw ApiError.internalError }
         return (command, order)
@@ -216,7 +216,7 @@ extension GatewayCore {
     }
 
     func openOrders(account: AccountID, instrument only: Int?) async throws -> JSON {
-        let specs = self.specs
+        let specs = self.markets
         let rows = try await host.read { engine -> [JSON] in
             var rows: [JSON] = []
             for i in specs.indices where only == nil || only == i {
@@ -231,7 +231,7 @@ extension GatewayCore {
                         ("status", .string(o.remaining < o.quantity ? "partiallyFilled" : "new")),
                     ]))
                 }
-                for c in engine.conditionalsOf(account: account.index, instrument: inst.index) {
+                for c in engine.isSpot(inst) ? [] : engine.conditionalsOf(account: account.index, instrument: inst.index) {
                     rows.append(.object([
                         ("orderId", .int(c.orderId)), ("clientOrderId", c.clientOrderId.map { .string($0) } ?? .null),
                         ("symbol", .string(spec.symbol)), ("side", .string(c.side.description)), ("orderType", .string(c.type.name)),
@@ -300,7 +300,7 @@ extension GatewayCore {
 
     func historyQuery(_ caller: Caller, allowingAfterSequence: Bool = false) throws(ApiError) -> HistoryQuery {
         try Self.allowOnly(allowingAfterSequence ? ["symbol", "from", "to", "limit", "afterSequence"] : ["symbol", "from", "to", "limit"], caller)
-        if let s = caller.query["symbol"] { _ = try instrument(s) }
+        if let s = caller.query["symbol"] { _ = try market(s) }
         func ms(_ k: String) throws(ApiError) -> Int64? {
             guard let t = caller.query[k] else { return nil }
             guard let v = Int64(t) else { throw ApiError.invalidParameter("'\(k)' must be milliseconds since the epoch") }

@@ -44,36 +44,59 @@ extension GatewayCore {
                 ])
             })
         }
+        route(router, .get, "/v1/spot/markets", .open) { [self] _, _, caller in
+            try Self.allowOnly([], caller)
+            let rows = try await host.read { engine in
+                engine.config.spotMarkets.indices.map { j in
+                    let id = InstrumentID(UInt16(engine.config.instruments.count + j))
+                    return (engine.config.spotMarkets[j], engine.spotStatus(id), engine.lastPrice(id))
+                }
+            }
+            return .array(rows.map { m, status, last -> JSON in
+                let s = m.market
+                return .object([
+                    ("symbol", .string(s.symbol)), ("baseAsset", .string(m.base.code)), ("quoteAsset", .string(m.quote.code)),
+                    ("baseDecimals", .int(Int64(m.base.scale.decimals))), ("status", .string(status.name)),
+                    ("priceDecimals", .int(Int64(s.priceScale.decimals))), ("sizeDecimals", .int(Int64(s.sizeScale.decimals))),
+                    ("tickSize", .string(Fmt.price(s.tickSize, s))), ("lotSize", .string(Fmt.size(s.lotSize, s))),
+                    ("minQty", .string(Fmt.size(s.minQuantity, s))), ("maxQty", .string(Fmt.size(s.maxQuantity, s))),
+                    ("maxPrice", .string(Fmt.price(s.maxPrice, s))), ("priceBand", .string(s.priceBand.formatted)),
+                    ("marketProtection", .string(s.marketProtection.formatted)), ("maxOpenOrders", .int(Int64(s.maxOpenOrders))),
+                    ("lastPrice", last > 0 ? .string(Fmt.price(last, s)) : .null),
+                ])
+            })
+        }
         route(router, .get, "/v1/book/{symbol}", .open) { [self] _, context, caller in
             try Self.allowOnly(["depth"], caller)
-            let i = try instrument(context.parameters.get("symbol"))
+            let i = try market(context.parameters.get("symbol"))
             let depth = try Self.intParameter(caller, "depth", default: 50, max: 1000)
             let (seq, bids, asks) = try await host.read { engine in
                 let b = engine.book(InstrumentID(UInt16(i)))
                 return (engine.commandCount, b.depth(.buy, limit: depth).map { ($0.price, $0.quantity) },
                         b.depth(.sell, limit: depth).map { ($0.price, $0.quantity) })
             }
-            let s = specs[i]
+            let s = markets[i]
             return .object([("symbol", .string(s.symbol)), ("sequence", .int(seq)),
                             ("bids", Fmt.levels(bids, s)), ("asks", Fmt.levels(asks, s))])
         }
         route(router, .get, "/v1/trades/{symbol}", .open) { [self] _, context, caller in
             try Self.allowOnly(["limit"], caller)
-            let i = try instrument(context.parameters.get("symbol"))
+            let i = try market(context.parameters.get("symbol"))
             let limit = try Self.intParameter(caller, "limit", default: 100, max: MarketDataHub.ringSize)
             await hub.waitUntilProcessed(UInt64(try await host.read { $0.commandCount }))
-            return .array(hub.recentTrades(i, limit: limit).map { t -> JSON in MarketDataHub.render(t, specs[i]) })
+            return .array(hub.recentTrades(i, limit: limit).map { t -> JSON in MarketDataHub.render(t, markets[i]) })
         }
         route(router, .get, "/v1/ticker/{symbol}", .open) { [self] _, context, caller in
             try Self.allowOnly([], caller)
-            let i = try instrument(context.parameters.get("symbol"))
+            let i = try market(context.parameters.get("symbol"))
             let (seq, bid, ask, mark, last) = try await host.read { engine in
-                let b = engine.book(InstrumentID(UInt16(i)))
+                let inst = InstrumentID(UInt16(i))
+                let b = engine.book(inst)
                 return (engine.commandCount, b.depth(.buy, limit: 1).first, b.depth(.sell, limit: 1).first,
-                        engine.marks[i], engine.lastPrices[i])
+                        engine.isSpot(inst) ? 0 : engine.marks[i], engine.lastPrice(inst))
             }
             await hub.waitUntilProcessed(UInt64(seq))
-            let s = specs[i]
+            let s = markets[i]
             func opt(_ p: Int64?) -> JSON {
                 guard let p, p > 0 else { return .null }
                 return .string(Fmt.price(p, s))

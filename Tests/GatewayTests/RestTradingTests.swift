@@ -213,3 +213,42 @@ final class FakeHistory: HistoryProvider {
         return [LedgerRecord(sequence: "9", asset: "USD", amount: "-2.5", reason: "fee", balanceAfter: "999997.5", timestamp: "2")]
     }
 }
+
+@Suite("REST spot trading") struct RestSpotTradingTests {
+    @Test("a spot trade over /v1 delivers BTC against USD at once; balances show free and locked per asset (SPOT-1)")
+    func spotTradeOverREST() async throws {
+        try await TestVenue.withLive { v, client in
+            let bob = try await v.host.read { $0.accountID(named: "bob")! }
+            _ = try await v.host.submit(.deposit(account: bob, asset: "BTC", amount: 100_000_000))   // 1 BTC
+            let markets = try await v.send(client, .get, "/v1/spot/markets")
+            #expect(markets.status == 200)
+            #expect(markets.array.map { $0["symbol"] as? String } == ["BTC-USD", "ETH-USD"])
+            #expect(markets.array.first?["baseAsset"] as? String == "BTC")
+
+            let ask = try await v.send(client, .post, "/v1/orders", key: v.bob,
+                                       body: limitOrder("sell", price: "60000", qty: "0.25", clientOrderId: "s1", symbol: "BTC-USD"))
+            #expect(ask.status == 200, "\(ask.text)")
+            let locked = try await v.send(client, .get, "/v1/balances", key: v.bob)
+            let bobBTC = (locked.object["assets"] as? [[String: Any]])?.first { $0["asset"] as? String == "BTC" }
+            #expect(bobBTC?["free"] as? String == "0.75" && bobBTC?["locked"] as? String == "0.25")
+            let book = try await v.send(client, .get, "/v1/book/BTC-USD")
+            #expect((book.object["asks"] as? [[Any]])?.first?.first as? String == "60000")
+
+            let buy = try await v.send(client, .post, "/v1/orders", key: v.alice,
+                                       body: limitOrder("buy", price: "60000", qty: "0.25", symbol: "BTC-USD"))
+            #expect(buy.status == 200, "\(buy.text)")
+            #expect(buy.object["status"] as? String == "filled")
+            // 15,000 USD notional; taker fee 0.05% = 7.5.
+            let alice = try await v.send(client, .get, "/v1/balances", key: v.alice)
+            #expect(alice.object["cash"] as? String == "984992.5")
+            let aliceBTC = (alice.object["assets"] as? [[String: Any]])?.first { $0["asset"] as? String == "BTC" }
+            #expect(aliceBTC?["free"] as? String == "0.25" && aliceBTC?["locked"] as? String == "0")
+            let ticker = try await v.send(client, .get, "/v1/ticker/BTC-USD")
+            #expect(ticker.object["lastPrice"] as? String == "60000")
+            #expect(ticker.object["markPrice"] is NSNull)
+            // A perpetual-only route refuses the spot symbol by name.
+            let lev = try await v.send(client, .post, "/v1/leverage", key: v.alice, body: #"{"symbol":"BTC-USD","leverage":"5"}"#)
+            #expect(lev.code == "NOT_A_PERPETUAL" || lev.code == "UNKNOWN_SYMBOL", "\(lev.text)")
+        }
+    }
+}

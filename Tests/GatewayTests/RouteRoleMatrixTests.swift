@@ -17,7 +17,7 @@ import Testing
     /// route without adding it here fails `registryIsTheTable`: the roles are a decision.
     static let expected: [String: String] = [
         // Public market data, disclosures, health, metrics; the WebSocket checks roles per op.
-        "GET /v1/time": "open", "GET /v1/health": "open", "GET /v1/ready": "open", "GET /v1/instruments": "open",
+        "GET /v1/time": "open", "GET /v1/health": "open", "GET /v1/ready": "open", "GET /v1/instruments": "open", "GET /v1/spot/markets": "open",
         "GET /v1/book/{symbol}": "open", "GET /v1/trades/{symbol}": "open", "GET /v1/ticker/{symbol}": "open",
         "GET /v1/mark/{symbol}": "open", "GET /v1/funding/{symbol}/history": "open", "GET /v1/funding/{symbol}": "open",
         "GET /v1/disclosures": "open", "GET /v1/disclosures/{symbol}": "open", "GET /v1/disclosures/{symbol}/diff": "open",
