@@ -13,6 +13,10 @@ public final class DemoMarket: Sendable {
         public var makerAccount = "demo-mm"
         /// Start prices per symbol, raw price units.
         public var startPrices: [String: Int64] = ["BTC-PERP": 600_000, "ETH-PERP": 300_000]
+        /// Spot markets quoted around a perpetual's mark (SPOT-1), and the base assets the
+        /// maker is given to sell on them the first time.
+        public var spotQuotes: [String: String] = ["BTC-USD": "BTC-PERP", "ETH-USD": "ETH-PERP"]
+        public var spotInventory: [String: Int64] = ["BTC": 200 * 100_000_000, "ETH": 2_000 * 100_000_000]
         /// Quote levels per side and spacing in ticks.
         public var levels = 5
         public var spacingTicks: Int64 = 5
@@ -71,19 +75,43 @@ public final class DemoMarket: Sendable {
                     _ = try await host.submit(.setLeverage(account: id, instrument: inst, leverage: 5))
                 }
             }
+            for (asset, amount) in plan.spotInventory.sorted(by: { $0.key < $1.key })
+            where try await host.read({ $0.config.asset(code: asset) != nil }) {
+                _ = try await host.submit(.deposit(account: id, asset: asset, amount: amount))
+            }
         }
+    }
+
+    /// Spot markets to quote for the perpetual `perp`: (market, its spec).
+    private func spotMarkets(for perp: String) async throws -> [(InstrumentID, InstrumentSpec)] {
+        var out: [(InstrumentID, InstrumentSpec)] = []
+        for (spot, reference) in plan.spotQuotes.sorted(by: { $0.key < $1.key }) where reference == perp {
+            if let id = try await host.read({ $0.instrumentID(symbol: spot) }), try await host.read({ $0.isSpot(id) }) {
+                out.append((id, try await host.read { $0.spec(id) }))
+            }
+        }
+        return out
+    }
+
+    /// `value` (raw units of `from` decimals) in raw units of `to` decimals, rounded down.
+    static func rescale(_ value: Int64, from: Int, to: Int) -> Int64 {
+        var v = value
+        if to > from { for _ in 0..<(to - from) { v *= 10 } } else { for _ in 0..<(from - to) { v /= 10 } }
+        return v
     }
 
     /// Runs the feed and the quotes until the task is cancelled.
     public func run() async throws {
         let maker = try await host.read { $0.accountID(named: self.plan.makerAccount)! }
         var walks: [(InstrumentID, PriceWalk, InstrumentSpec)] = []
+        var spotLadders: [InstrumentID: [(InstrumentID, InstrumentSpec)]] = [:]
         for (k, (symbol, start)) in plan.startPrices.sorted(by: { $0.key < $1.key }).enumerated() {
             guard let inst = try await host.read({ $0.instrumentID(symbol: symbol) }) else { continue }
             let spec = try await host.read { $0.spec(inst) }
             let current = try await host.read { $0.marks[Int(inst.index)] }
             walks.append((inst, PriceWalk(seed: plan.seed &+ UInt64(k), start: current > 0 ? current : start,
                                           tick: spec.tickSize, maxStepTicks: 20), spec))
+            spotLadders[inst] = try await spotMarkets(for: symbol)
         }
         let firstInstrument = walks.first?.0
         let sources = try await host.read { engine in
@@ -115,6 +143,21 @@ public final class DemoMarket: Sendable {
                     _ = try await host.submit(.placeOrder(PlaceOrder(account: maker, instrument: inst, side: .sell,
                                                                      timeInForce: .postOnly, price: mark + offset, quantity: qty,
                                                                      stp: .expireMaker)))
+                }
+                // The spot books of the same asset, quoted around the same reference (SPOT-1).
+                for (market, s) in spotLadders[inst] ?? [] where mark > 0 {
+                    _ = try await host.submit(.cancelAll(account: maker, instrument: market))
+                    let center = Self.rescale(mark, from: spec.priceScale.decimals, to: s.priceScale.decimals)
+                    for level in 1...Int64(plan.levels) {
+                        let offset = level * plan.spacingTicks * s.tickSize
+                        let qty = Self.rescale(plan.lotsPerQuote * spec.lotSize * level, from: spec.sizeScale.decimals, to: s.sizeScale.decimals)
+                        let bid = center - offset - (center - offset) % s.tickSize, ask = center + offset - (center + offset) % s.tickSize
+                        for (side, price) in [(Side.buy, bid), (.sell, ask)] {
+                            _ = try await host.submit(.placeOrder(PlaceOrder(account: maker, instrument: market, side: side,
+                                                                             timeInForce: .postOnly, price: price, quantity: qty,
+                                                                             stp: .expireMaker)))
+                        }
+                    }
                 }
             }
             try await Task.sleep(nanoseconds: plan.intervalMs * 1_000_000)

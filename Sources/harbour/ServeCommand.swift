@@ -161,6 +161,8 @@ enum DemoSetup {
                 _ = try await host.submit(.openAccount(name: name, group: nil, feeTier: nil))
                 let id = try await host.read { $0.accountID(named: name)! }
                 _ = try await host.submit(.deposit(account: id, asset: "USD", amount: 1_000_000 * 1_000_000))
+                // Two BTC to sell on the spot book (SPOT-1), recorded as an operator deposit.
+                _ = try await host.submit(.deposit(account: id, asset: "BTC", amount: 2 * 100_000_000))
             }
             let id = try await host.read { $0.accountID(named: name)! }
             if name != retailClient, try await host.read({ $0.complianceRecord(id)?.classification == nil }) {
