@@ -176,10 +176,9 @@ def inner():
 
     # Four-eyes request by maya and a spoofing alert by alice, made through the API.
     status, reply = venue.call("maya", "POST", "/v1/compliance/leverage-caps",
-                               {"requestId": "console-lc-1", "account": "alice", "symbol": "BTC-PERP", "leverage": 5,
-                                "reason": "console test: cap alice at 5x"})
+                               {"requestId": "console-lc-1", "account": "bob", "symbol": "BTC-PERP", "leverage": 20,
+                                "reason": "console test: cap bob at 20x"})
     assert status == 200, (status, reply)
-    status, book = venue.call("alice", "GET", "/v1/book/BTC-PERP")
     best_bid = until("a bid in the demo book", lambda: venue.call("alice", "GET", "/v1/book/BTC-PERP")[1]["bids"])[0][0]
     status, reply = venue.call("alice", "POST", "/v1/orders", {"symbol": "BTC-PERP", "side": "buy", "orderType": "limit",
                                                                "price": best_bid, "qty": "10", "clientOrderId": "spoof-1"})
@@ -300,10 +299,10 @@ def inner():
         expect(page.locator("#approvals-content")).to_contain_text("Nothing waits for a checker.")
         status, pending = venue.call("maya", "GET", "/v1/compliance/requests")
         assert status == 200 and not [r for r in pending if r["requestId"] == "console-lc-1"], pending
-        status, client = venue.call("maya", "GET", "/v1/compliance/clients/alice")
+        status, client = venue.call("maya", "GET", "/v1/compliance/clients/bob")
         cap = [p for p in client["products"] if p["symbol"] == "BTC-PERP"][0]["leverageCap"]
-        assert cap == 5, client
-        ok("chen approved console-lc-1 as checker in the console; alice's BTC-PERP leverage cap is 5")
+        assert cap == 20, client
+        ok("chen approved console-lc-1 (made by maya) as checker in the console; bob's BTC-PERP leverage cap is 20")
 
         # Surveillance: chen closes alice's spoofing alert with a comment.
         page.get_by_label("Closing comment").first.wait_for()

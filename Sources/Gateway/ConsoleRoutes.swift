@@ -65,7 +65,7 @@ extension GatewayCore {
             try Self.allowOnly([], caller)
             guard let key = caller.key else { throw ApiError.missingAuth("sign in at /console") }
             let csrf = liveConsoleSession(request)?.csrfToken ?? ""
-            let reports = ConsoleSection.reports.filter { routeAdmits($0.route, key.role) }.map { ($0.title, $0.href) }
+            let reports = ConsoleSection.reports.filter { routeAdmits($0.route, key.role) }.map { (title: $0.title, href: $0.href) }
             let page = ConsolePage.dashboard(staff: key.staff ?? key.key, role: key.role, csrf: csrf,
                                              sections: consoleSections(for: key.role), reports: reports,
                                              symbols: specs.map(\.symbol), idleMinutes: consoleSessions.idleMillis / 60_000)
@@ -88,10 +88,11 @@ extension GatewayCore {
         router.get("/console/assets/{name}") { [self] request, context in
             let caller = try await admit(request, context, .open)
             try Self.allowOnly([], caller)
-            let (text, type): (String, String) = switch context.parameters.get("name") {
+            let name = context.parameters.get("name") ?? ""
+            let (text, type): (String, String) = switch name {
             case "console.js": (ConsoleScript.source, "text/javascript; charset=utf-8")
             case "console.css": (ConsoleScript.style, "text/css; charset=utf-8")
-            default: throw ApiError.notFound("no console asset '\(context.parameters.get("name") ?? "")'")
+            default: throw ApiError.notFound("no console asset '\(name)'")
             }
             return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
@@ -132,7 +133,7 @@ extension GatewayCore {
             }
             let name = try decode(parts[0])
             guard out[name] == nil else { throw ApiError.invalidField("field '\(name)' is sent twice") }
-            out[name] = parts.count > 1 ? try decode(parts[1]) : ""
+            out[name] = try parts.count > 1 ? decode(parts[1]) : ""
         }
         return out
     }

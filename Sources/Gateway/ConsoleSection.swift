@@ -78,7 +78,7 @@ extension GatewayCore {
     /// The views `role` may see, with the actions it may take in each.
     func consoleSections(for role: Role) -> [(section: ConsoleSection, actions: [String])] {
         ConsoleSection.all.filter { $0.reads.allSatisfy { routeAdmits($0, role) } }.map { section in
-            (section, section.actions.filter { routeAdmits($0.route, role) }.map(\.name))
+            (section: section, actions: section.actions.filter { routeAdmits($0.route, role) }.map(\.name))
         }
     }
 }

@@ -95,10 +95,13 @@ final class GatewayCore: Sendable {
             do {
                 // The console's session cookie stands for the staff key it was opened with
                 // (DECISIONS 37); the same role and permission checks follow.
-                if let session = try consoleSession(request) { key = session }
-                else { key = try auth.authenticate(key: request.headers[.harbourKey], timestamp: request.headers[.harbourTimestamp],
-                                            signature: request.headers[.harbourSignature], method: request.method.rawValue,
-                                            target: Self.target(request), body: body, nonce: request.headers[.harbourNonce]) }
+                if let session = try consoleSession(request) {
+                    key = session
+                } else {
+                    key = try auth.authenticate(key: request.headers[.harbourKey], timestamp: request.headers[.harbourTimestamp],
+                                                signature: request.headers[.harbourSignature], method: request.method.rawValue,
+                                                target: Self.target(request), body: body, nonce: request.headers[.harbourNonce])
+                }
             } catch {
                 try limit("ip:" + context.remoteIP, configuration.publicRateLimit, context)
                 throw error

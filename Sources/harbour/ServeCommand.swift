@@ -190,6 +190,7 @@ enum DemoSetup {
         Demo API keys (secrets are stored encrypted; shown here because this is a demo).
         The second column is the account of a client key and the person behind a staff key:
         \(lines.joined(separator: "\n"))
+          Console: http://127.0.0.1:\(port)/console  (sign in with a staff key above: raj is risk, maya and chen compliance)
           Public:  curl http://127.0.0.1:\(port)/v1/book/BTC-PERP
           Signed:  KEY=... SECRET=... scripts/hcurl POST /v1/orders '{"symbol":"BTC-PERP","side":"buy","orderType":"market","qty":"0.01"}'
           alice, bob and loadtest are onboarded professional investors; carol is retail: her orders are
