@@ -1,3 +1,5 @@
+import HarbourCore
+
 /// A position near its liquidation trigger, read from the liquidation index (RISK-3): what
 /// the operator console's "closest to liquidation" view lists (OPS-2).
 public struct LiquidationWatchEntry: Sendable, Equatable {

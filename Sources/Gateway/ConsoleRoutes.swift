@@ -45,7 +45,7 @@ extension GatewayCore {
             let d = limiter.check("console-signin:" + context.remoteIP, policy: Self.consoleSignInLimit)
             guard d.allowed else { throw Self.rateLimited(Self.consoleSignInLimit) }
             let key: ApiKey
-            do { key = try signIn(caller.body) } catch {
+            do throws(ApiError) { key = try signIn(caller.body) } catch {
                 return Self.html(error.status, ConsolePage.signIn(error: error))
             }
             let session = consoleSessions.open(keyId: key.key)
