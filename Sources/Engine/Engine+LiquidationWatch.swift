@@ -54,10 +54,16 @@ extension Engine {
     }
 
     /// How many positions stand in each auto-deleveraging queue of an instrument: every
-    /// long is in line when a short goes bankrupt and every short when a long does. O(1).
+    /// long is in line when a short goes bankrupt and every short when a long does (ranked
+    /// by `adlRanking`). Cost: one pass over accounts reading one position each — the
+    /// liquidation index holds only positions that have a trigger, so it cannot count them.
     public func adlQueueSizes(_ instrument: InstrumentID) -> (longs: Int, shorts: Int) {
-        if !liq.valid { rebuildLiquidationIndex() }
-        let index = liq.instruments[Int(instrument.index)]
-        return (index.longs.count, index.shorts.count)
+        let i = Int(instrument.index)
+        var longs = 0, shorts = 0
+        for a in accounts.indices {
+            let size = accounts[a].positions[i].size
+            if size > 0 { longs += 1 } else if size < 0 { shorts += 1 }
+        }
+        return (longs, shorts)
     }
 }
