@@ -245,7 +245,7 @@ def inner():
                 assert f'data-view="{view}"' not in html, f"{role}'s page has view {view}"
             assert keys[name]["key"] not in html and keys[name]["secret"] not in html, f"{role}'s page holds the key"
             # Every view filled from the API (none left loading); the fund shows the API's exact string.
-            expect(page.locator("#fund-balance")).to_have_text(re.compile(r"^\d+\.\d+ USD$"))
+            expect(page.locator("#fund-balance")).to_have_text(re.compile(r"^\d+(\.\d+)? USD$"))
             expect(page.locator(".loading")).to_have_count(0)
             took = time.monotonic() - started
             cookie = [c for c in context.cookies() if c["name"] == "harbour_console"]
@@ -304,12 +304,15 @@ def inner():
         assert cap == 20, client
         ok("chen approved console-lc-1 (made by maya) as checker in the console; bob's BTC-PERP leverage cap is 20")
 
-        # Surveillance: chen closes alice's spoofing alert with a comment.
-        page.get_by_label("Closing comment").first.wait_for()
-        row = page.locator("[data-testid=surveillance] tr", has=page.locator(f"form[data-alert='{alert['id']}']"))
+        # Surveillance: chen takes alice's spoofing alert, reviews it and closes it with a comment.
+        row = page.locator("[data-testid=surveillance] tbody tr").filter(has_text=alert["evidence"])
+        row.get_by_role("button", name=f"Assign alert {alert['id']} to me").click()
+        expect(row).to_contain_text("assigned")
+        row.get_by_role("button", name=f"Start review of alert {alert['id']}").click()
+        expect(row).to_contain_text("underReview")
         row.get_by_label("Closing comment").fill("reviewed in the console test: demo spoof")
         row.get_by_role("button", name=f"Close alert {alert['id']}").click()
-        expect(page.locator("[data-testid=surveillance] tbody tr").filter(has_text=alert["evidence"])).to_contain_text("closed")
+        expect(row).to_contain_text("closed")
         status, alerts = venue.call("maya", "GET", "/v1/compliance/surveillance/alerts?status=closed")
         closed = [a for a in alerts if a["id"] == alert["id"]]
         assert closed and closed[0]["history"][-1]["actor"] == "chen" and closed[0]["history"][-1].get("comment"), alerts

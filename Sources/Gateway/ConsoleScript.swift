@@ -212,25 +212,32 @@ enum ConsoleScript {
     },
     async surveillance() {
       const rows = await api("GET", "/v1/compliance/surveillance/alerts");
+      // The workflow (docs/SURVEILLANCE.md): open → assigned → underReview → closed; review
+      // and close are the assignee's. The server checks all of it; the buttons only follow it.
+      const me = document.getElementById("staff-name").textContent;
       const actions = r => {
-        if (r.status === "closed") return "closed";
         const box = el("div", { class: "actions" });
-        if (can("surveillance", "review") && r.status !== "underReview") {
-          box.appendChild(el("button", { type: "button", "data-action": "review", "data-alert": String(r.id),
-            onclick: () => act("POST", "/v1/compliance/surveillance/alerts/" + r.id + "/review") }, ["Review"]));
+        const path = "/v1/compliance/surveillance/alerts/" + r.id + "/";
+        if (r.status === "open" && can("surveillance", "assign")) {
+          box.appendChild(el("button", { type: "button", "data-action": "assign", onclick: () => act("POST", path + "assign", { assignee: me }) },
+                             ["Assign alert " + r.id + " to me"]));
         }
-        if (can("surveillance", "close")) {
+        if (r.status === "assigned" && r.assignee === me && can("surveillance", "review")) {
+          box.appendChild(el("button", { type: "button", "data-action": "review", onclick: () => act("POST", path + "review") },
+                             ["Start review of alert " + r.id]));
+        }
+        if (r.status === "underReview" && r.assignee === me && can("surveillance", "close")) {
           const id = "close-comment-" + r.id;
           const input = el("input", { id, name: "comment", required: "required" });
           box.appendChild(el("form", { class: "inline", "data-alert": String(r.id), onsubmit: ev => {
-            ev.preventDefault(); act("POST", "/v1/compliance/surveillance/alerts/" + r.id + "/close", { comment: input.value });
+            ev.preventDefault(); act("POST", path + "close", { comment: input.value });
           } }, [el("label", { for: id, text: "Closing comment" }), input, el("button", { type: "submit", "data-action": "close" }, ["Close alert " + r.id])]));
         }
-        return box.childNodes.length ? box : show(r.status);
+        return box.childNodes.length ? box : "—";
       };
       fill("surveillance", rows.length ? table("Surveillance alerts", [["Id", r => r.id], ["Rule", r => r.rule], ["Instrument", r => r.symbol],
         ["Accounts", r => r.accounts.join(", ")], ["Raised", r => time(r.raisedAt)], ["Evidence", r => r.evidence],
-        ["Status", r => r.status], ["Action", actions]], rows.slice().reverse(), "surveillance") : empty("No surveillance alerts."));
+        ["Status", r => r.status], ["Assignee", r => r.assignee], ["Action", actions]], rows.slice().reverse(), "surveillance") : empty("No surveillance alerts."));
     },
     async obligations() {
       const date = new Date().toISOString().slice(0, 10);

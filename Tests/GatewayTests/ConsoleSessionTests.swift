@@ -131,10 +131,10 @@ import Testing
                 #expect(page.text.contains("id=\"staff-role\">\(key.role.rawValue)<"))
                 // Actions: compliance reviews, closes, approves; the supervisor reads only.
                 if key.role == .compliance {
-                    #expect(page.text.contains(#"data-view="surveillance" data-actions="review close""#))
+                    #expect(page.text.contains(#"data-view="surveillance" data-actions="assign review close""#))
                     #expect(page.text.contains(#"data-view="approvals" data-actions="approve reject""#))
                 }
-                if key.role == .supervisor { #expect(!page.text.contains(#"data-actions="review"#) && !page.text.contains(#"data-actions="approve"#)) }
+                if key.role == .supervisor { #expect(!page.text.contains(#"data-actions="assign"#) && !page.text.contains(#"data-actions="approve"#)) }
                 // The same API rule through the cookie.
                 let alerts = try await Self.call(client, .get, "/v1/risk/alerts", session: id)
                 #expect((alerts.status == 403) == ![.risk, .supervisor].contains(key.role), "\(key.role): \(alerts.text)")
