@@ -238,6 +238,11 @@ def inner():
             expect(page.locator("#staff-name")).to_have_text(name)
             ready = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
             assert ready < 1000, f"{role}: DOM ready after {ready} ms"
+            # Loads in under a second: the first figures from the API are on the page within 1 s of navigation.
+            page.wait_for_function("document.getElementById('fund-balance') && document.getElementById('mark-price')"
+                                   " && document.getElementById('mark-price').textContent !== '—'", polling=20)
+            first = page.evaluate("performance.now()")
+            assert first < 1000, f"{role}: first figures after {first:.0f} ms"
             shown = set(page.eval_on_selector_all("section[data-view]", "s => s.map(x => x.dataset.view)"))
             assert shown == VIEWS[role], f"{role} sees {sorted(shown)}, expected {sorted(VIEWS[role])}"
             html = page.content()
@@ -257,6 +262,11 @@ def inner():
                                    ("/v1/risk/liquidation-watch", {"risk", "supervisor"})]:
                 status = page.evaluate("r => fetch(r).then(x => x.status)", route)
                 assert (status == 403) == (role not in allowed), f"{role} GET {route}: {status}"
+            # The risk stream over the cookie is for risk and the supervisor only.
+            if role in {"risk", "supervisor"}:
+                expect(page.locator("#risk-stream")).to_contain_text("risk stream live")
+            else:
+                assert page.locator("#risk-stream").inner_text() == "", f"{role} follows the risk stream"
             # No other role's data in the page: compliance's request and alert, risk's views.
             text = page.inner_text("main")
             if role not in {"compliance", "supervisor"}:
@@ -266,7 +276,7 @@ def inner():
             page.screenshot(path=os.path.join(SHOTS, f"{role}.png"), full_page=True)
             pages[name] = (context, page)
             ok(f"{name} ({role}) signed in{' by keyboard' if name == 'sam' else ''}: views {sorted(shown)}, other roles' routes 403, "
-               f"HttpOnly SameSite=Strict cookie, page filled in {took:.2f} s (DOM ready {ready:.0f} ms)")
+               f"HttpOnly SameSite=Strict cookie, DOM ready {ready:.0f} ms, first figures {first:.0f} ms, every view filled {took:.2f} s after sign-in began")
 
         # Inputs are labelled (accessibility).
         context, page = pages["sam"]
@@ -277,6 +287,8 @@ def inner():
         # The mark price updates live over the WebSocket (risk's page).
         context, page = pages["raj"]
         expect(page.locator("#connection")).to_have_text("live")
+        # The session cookie authenticated the WebSocket for the venue-wide risk channel.
+        expect(page.locator("#risk-stream")).to_contain_text("risk stream live")
         mark_time = page.locator("#mark-time")
         expect(mark_time).not_to_have_text("—", timeout=15_000)
         first_time, first_price = mark_time.inner_text(), page.locator("#mark-price").inner_text()

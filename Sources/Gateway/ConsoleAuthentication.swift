@@ -41,6 +41,17 @@ extension GatewayCore {
         return session
     }
 
+    /// The staff key of a console session on a WebSocket upgrade, for the roles that have a
+    /// stream (risk, supervisor: the `risk` channel); nil otherwise. The browser always sends
+    /// `Origin` on a WebSocket handshake: it must be this server's own, so a page elsewhere
+    /// cannot ride the cookie (SameSite=Strict already keeps it off cross-site requests).
+    func consoleWebSocketKey(_ request: Request) -> ApiKey? {
+        guard let origin = request.headers[.origin], Self.sameOrigin(origin, host: request.head.authority),
+              let session = liveConsoleSession(request), let key = keys.key(session.keyId),
+              WebSocketSession.oversightRoles.contains(key.role), key.permissions.contains(.read) else { return nil }
+        return key
+    }
+
     /// Whether an `Origin` header (`scheme://host[:port]`) names the `Host` the request was sent to.
     static func sameOrigin(_ origin: String, host: String?) -> Bool {
         guard let host, let range = origin.range(of: "://") else { return false }

@@ -96,7 +96,7 @@ enum ConsolePage {
             Sessions end after \(idleMinutes) minutes idle.</p>
             <form method="post" action="/console/session/end" id="signout-form"><button type="submit" id="signout">Sign out</button></form>
             <p><label for="symbol">Instrument</label> <select id="symbol">\(options)</select>
-            <span id="connection" role="status">connecting…</span></p>
+            <span id="connection" role="status">connecting…</span> <span id="risk-stream" role="status"></span></p>
             <nav aria-label="Views"><ul>\(nav)<li><a href="#reports">Reports</a></li></ul></nav>
             </header>
             <main id="main" data-role="\(escape(role.rawValue))">

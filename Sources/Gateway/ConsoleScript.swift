@@ -123,6 +123,16 @@ enum ConsoleScript {
     }
     return svg;
   }
+  const riskStatus = document.getElementById("risk-stream");
+  let riskEvents = 0, pending = null;
+  // A risk event refreshes the views it touches from REST (the source of truth), at most every 250 ms.
+  function soon(names) {
+    if (pending) return;
+    pending = setTimeout(() => {
+      pending = null;
+      names.filter(v => views[v]).forEach(v => loaders[v]().catch(() => {}));
+    }, 250);
+  }
   function connect() {
     const status = document.getElementById("connection");
     const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/ws");
@@ -130,10 +140,14 @@ enum ConsoleScript {
     ws.onopen = () => {
       status.textContent = "live";
       ws.send(JSON.stringify({ op: "subscribe", channels: ["book." + market.symbol, "trades." + market.symbol, "mark." + market.symbol] }));
+      // The venue-wide risk stream for the roles that have it (the session cookie authenticated the socket).
+      if (views.alerts) ws.send(JSON.stringify({ op: "subscribe", channels: ["risk"] }));
     };
     ws.onmessage = ev => {
       let m; try { m = JSON.parse(ev.data); } catch (e) { return; }
       if (m.op === "error") { status.textContent = "stream error: " + m.code; return; }
+      if (m.op === "subscribed" && m.channels.includes("risk")) { riskStatus.textContent = "risk stream live"; return; }
+      if (m.channel === "risk") { riskEvents += 1; riskStatus.textContent = "risk stream live, " + riskEvents + " events"; soon(["alerts", "stress", "atrisk", "oi", "fund"]); return; }
       if (!m.channel || !m.channel.endsWith("." + market.symbol)) return;
       if (m.channel.startsWith("book.")) {
         if (m.type === "snapshot") { market.bids.clear(); market.asks.clear(); }
@@ -327,6 +341,7 @@ a { color: var(--accent); }
 a:focus, button:focus, input:focus, select:focus { outline: 3px solid var(--accent); outline-offset: 1px; }
 main { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 1rem; }
 main.signin, .signin { display: block; max-width: 30rem; }
+#surveillance, #alerts, #approvals, #atrisk { grid-column: 1 / -1; }
 .view { border: 1px solid var(--line); border-radius: 4px; padding: .5rem .8rem; overflow-x: auto; }
 .summary { color: var(--muted); margin: 0 0 .4rem; }
 table { border-collapse: collapse; margin: .3rem 0; font-variant-numeric: tabular-nums; }

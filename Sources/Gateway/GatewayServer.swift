@@ -136,6 +136,7 @@ public final class GatewayServer: Sendable {
         }, onUpgrade: { inbound, outbound, context in
             var session = WebSocketSession(core: core, remoteIP: context.requestContext.remoteIP,
                                            channel: context.requestContext.channel)
+            session.key = core.consoleWebSocketKey(context.request)
             await session.run(inbound: inbound, outbound: outbound)
         })
         // Last: it must see every route, and only requests none of them matched.
