@@ -229,4 +229,26 @@ import Testing
             #expect(try await v.send(client, .get, "/v1/risk/liquidation-watch?limit=0", key: v.risk).code == "INVALID_PARAMETER")
         }
     }
+
+    @Test("a console session's cookie on a same-origin WebSocket upgrade stands for a risk or supervisor key, nobody else's")
+    func webSocketUpgradeKey() async throws {
+        let venue = try await TestVenue()
+        defer { venue.close() }
+        let (core, _) = RouteRoleMatrixTests.core(venue)
+        func upgrade(_ key: ApiKey?, origin: String?, host: String = "127.0.0.1:8080") -> ApiKey? {
+            var fields = HTTPFields()
+            if let key { fields[.cookie] = "\(ConsoleSessionStore.cookieName)=\(core.consoleSessions.open(keyId: key.key).id)" }
+            if let origin { fields[.origin] = origin }
+            let head = HTTPRequest(method: .get, scheme: "http", authority: host, path: "/v1/ws", headerFields: fields)
+            return core.consoleWebSocketKey(Request(head: head, body: RequestBody(buffer: ByteBuffer())))
+        }
+        #expect(upgrade(venue.risk, origin: "http://127.0.0.1:8080")?.key == venue.risk.key)
+        #expect(upgrade(venue.supervisor, origin: "http://127.0.0.1:8080")?.key == venue.supervisor.key)
+        #expect(upgrade(venue.risk, origin: "http://evil.example") == nil, "another site's page rides the cookie")
+        #expect(upgrade(venue.risk, origin: "http://127.0.0.1:9999") == nil)
+        #expect(upgrade(venue.risk, origin: nil) == nil, "no Origin: not a browser page of this server")
+        #expect(upgrade(venue.compliance, origin: "http://127.0.0.1:8080") == nil, "compliance has no stream")
+        #expect(upgrade(venue.op, origin: "http://127.0.0.1:8080") == nil, "operations has no stream")
+        #expect(upgrade(nil, origin: "http://127.0.0.1:8080") == nil)
+    }
 }
