@@ -10,6 +10,7 @@ import NIOCore
 ///   session (cookie `harbour_console`, HttpOnly, SameSite=Strict) and is sent to
 ///   `/console/home`; client and market-maker keys are refused (`FORBIDDEN_ROLE`; a
 ///   market maker's attempt is a barrier event); wrong credentials `INVALID_CREDENTIALS`;
+///   a form posted from another origin `CROSS_ORIGIN`;
 /// - `GET /console/home` (staff, read): the dashboard with the views the role may see;
 ///   without a live session it sends the browser back to sign in;
 /// - `POST /console/session/end` (staff, read; CSRF token): sign-out;
@@ -44,6 +45,11 @@ extension GatewayCore {
             try Self.allowOnly([], caller)
             let d = limiter.check("console-signin:" + context.remoteIP, policy: Self.consoleSignInLimit)
             guard d.allowed else { throw Self.rateLimited(Self.consoleSignInLimit) }
+            // A sign-in form posted from another site would sign the browser in to someone else's session.
+            if let origin = request.headers[.origin], !Self.sameOrigin(origin, host: request.head.authority) {
+                return Self.html(.forbidden, ConsolePage.signIn(error: ApiError(.forbidden, "CROSS_ORIGIN",
+                                                                                "sign in from this server's own /console page")))
+            }
             let key: ApiKey
             do throws(ApiError) { key = try signIn(caller.body) } catch {
                 return Self.html(error.status, ConsolePage.signIn(error: error))

@@ -104,6 +104,9 @@ import Testing
             let extra = try await client.execute(uri: "/console/session", method: .post, headers: [:],
                                                  body: ByteBuffer(string: "key=a&secret=b&role=risk"))
             #expect(extra.status == .badRequest && String(buffer: extra.body).contains("UNKNOWN_FIELD"))
+            let foreign = try await client.execute(uri: "/console/session", method: .post, headers: [.origin: "http://evil.example"],
+                                                   body: ByteBuffer(string: "key=\(v.risk.key)&secret=\(v.risk.secret)"))
+            #expect(foreign.status == .forbidden && String(buffer: foreign.body).contains("CROSS_ORIGIN") && foreign.headers[.setCookie] == nil)
             let missing = try await client.execute(uri: "/console/session", method: .post, headers: [:], body: ByteBuffer(string: "key=a"))
             #expect(missing.status == .badRequest && String(buffer: missing.body).contains("MISSING_FIELD"))
         }
