@@ -148,6 +148,7 @@ def until(what, f, timeout=15):
         time.sleep(0.1)
 
 
+OPEN_CONTEXTS = []
 ALL_VIEWS = {"book", "mark", "oi", "fund", "atrisk", "alerts", "stress", "financing", "surveillance", "obligations", "pi",
              "approvals", "accounts"}
 COMMON = {"book", "mark", "oi", "fund", "financing", "accounts"}
@@ -196,6 +197,7 @@ def inner():
 
         def new_page():
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            OPEN_CONTEXTS.append(context)
             page = context.new_page()
             page.on("request", lambda r: None if r.url.startswith(url) or r.url.startswith(url.replace("http", "ws", 1))
                     else foreign.append(r.url))
@@ -363,5 +365,14 @@ def inner():
 
 if __name__ == "__main__":
     if "--inner" in sys.argv:
-        sys.exit(inner())
+        try:
+            sys.exit(inner())
+        except Exception as e:  # say where each page was: a failure is then diagnosable from the CI log
+            for context in OPEN_CONTEXTS:
+                for page in context.pages:
+                    try:
+                        print(f"  page {page.url}: problem {page.locator('#problem').all_inner_texts()!r}", flush=True)
+                    except Exception:
+                        pass
+            raise
     sys.exit(outer())

@@ -154,7 +154,8 @@ extension GatewayCore {
     /// from this server.
     static let pageHeaders: HTTPFields = [
         .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
-        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on a form post.
+        HTTPField.Name("Referrer-Policy")!: "same-origin",
         .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     ]
 
