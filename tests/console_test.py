@@ -193,181 +193,174 @@ def inner():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ["HARBOUR_CHROMIUM"], headless=True,
                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
-        foreign = []
+        try:
+            foreign = []
 
-        def new_page():
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            OPEN_CONTEXTS.append(context)
-            page = context.new_page()
-            page.on("request", lambda r: None if r.url.startswith(url) or r.url.startswith(url.replace("http", "ws", 1))
-                    else foreign.append(r.url))
-            page.set_default_timeout(10_000)
-            return context, page
+            def new_page():
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                OPEN_CONTEXTS.append(context)
+                page = context.new_page()
+                page.on("request", lambda r: None if r.url.startswith(url) or r.url.startswith(url.replace("http", "ws", 1))
+                        else foreign.append(r.url))
+                page.set_default_timeout(10_000)
+                return context, page
 
-        def sign_in(page, name, keyboard=False):
-            page.goto(url + "/console")
-            if keyboard:  # keyboard only: labels, tab order, Enter submits
-                page.get_by_label("API key").focus()
-                page.keyboard.type(keys[name]["key"])
-                page.keyboard.press("Tab")
-                page.keyboard.type(keys[name]["secret"])
-                page.keyboard.press("Enter")
-            else:
-                page.get_by_label("API key").fill(keys[name]["key"])
-                page.get_by_label("Secret").fill(keys[name]["secret"])
-                page.get_by_role("button", name="Sign in").click()
+            def sign_in(page, name, keyboard=False):
+                page.goto(url + "/console")
+                if keyboard:  # keyboard only: labels, tab order, Enter submits
+                    page.get_by_label("API key").focus()
+                    page.keyboard.type(keys[name]["key"])
+                    page.keyboard.press("Tab")
+                    page.keyboard.type(keys[name]["secret"])
+                    page.keyboard.press("Enter")
+                else:
+                    page.get_by_label("API key").fill(keys[name]["key"])
+                    page.get_by_label("Secret").fill(keys[name]["secret"])
+                    page.get_by_role("button", name="Sign in").click()
 
-        # A client key cannot sign in; no session cookie is set.
-        context, page = new_page()
-        sign_in(page, "alice")
-        expect(page.locator("#signin-error")).to_contain_text("FORBIDDEN_ROLE")
-        assert not [c for c in context.cookies() if c["name"] == "harbour_console"], context.cookies()
-        page.get_by_label("API key").fill(keys["olivia"]["key"])
-        page.get_by_label("Secret").fill("0" * 64)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.locator("#signin-error")).to_contain_text("INVALID_CREDENTIALS")
-        context.close()
-        ok("a client key and a wrong secret cannot sign in (FORBIDDEN_ROLE, INVALID_CREDENTIALS), no cookie")
-
-        pages = {}
-        for name in ["olivia", "raj", "maya", "sam"]:
-            role = staff[name]["role"]
+            # A client key cannot sign in; no session cookie is set.
             context, page = new_page()
-            started = time.monotonic()
-            sign_in(page, name, keyboard=(name == "sam"))
-            expect(page).to_have_url(url + "/console/home")
-            expect(page.locator("#staff-role")).to_have_text(role)
-            expect(page.locator("#staff-name")).to_have_text(name)
-            ready = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
-            assert ready < 1000, f"{role}: DOM ready after {ready} ms"
-            # Loads in under a second: the first figures from the API are on the page within 1 s of navigation.
-            page.wait_for_function("document.getElementById('fund-balance') && document.getElementById('mark-price')"
-                                   " && document.getElementById('mark-price').textContent !== '—'", polling=20)
-            first = page.evaluate("performance.now()")
-            assert first < 1000, f"{role}: first figures after {first:.0f} ms"
-            shown = set(page.eval_on_selector_all("section[data-view]", "s => s.map(x => x.dataset.view)"))
-            assert shown == VIEWS[role], f"{role} sees {sorted(shown)}, expected {sorted(VIEWS[role])}"
-            html = page.content()
-            for view in ALL_VIEWS - VIEWS[role]:
-                assert f'data-view="{view}"' not in html, f"{role}'s page has view {view}"
-            assert keys[name]["key"] not in html and keys[name]["secret"] not in html, f"{role}'s page holds the key"
-            # Every view filled from the API (none left loading); the fund shows the API's exact string.
-            expect(page.locator("#fund-balance")).to_have_text(re.compile(r"^\d+(\.\d+)? USD$"))
-            expect(page.locator(".loading")).to_have_count(0)
-            took = time.monotonic() - started
-            cookie = [c for c in context.cookies() if c["name"] == "harbour_console"]
-            assert len(cookie) == 1 and cookie[0]["httpOnly"] and cookie[0]["sameSite"] == "Strict", cookie
-            assert "harbour_console" not in page.evaluate("document.cookie"), "the session cookie is readable by scripts"
-            # The API's own rule through the cookie: other roles' routes are refused.
-            for route, allowed in [("/v1/risk/alerts", {"risk", "supervisor"}), ("/v1/compliance/requests", {"compliance", "supervisor"}),
-                                   ("/v1/compliance/surveillance/alerts", {"compliance", "supervisor"}),
-                                   ("/v1/risk/liquidation-watch", {"risk", "supervisor"})]:
-                status = page.evaluate("r => fetch(r).then(x => x.status)", route)
-                assert (status == 403) == (role not in allowed), f"{role} GET {route}: {status}"
-            # The risk stream over the cookie is for risk and the supervisor only.
-            if role in {"risk", "supervisor"}:
-                expect(page.locator("#risk-stream")).to_contain_text("risk stream live")
-            else:
-                assert page.locator("#risk-stream").inner_text() == "", f"{role} follows the risk stream"
-            # No other role's data in the page: compliance's request and alert, risk's views.
-            text = page.inner_text("main")
-            if role not in {"compliance", "supervisor"}:
-                assert "console-lc-1" not in text and alert["evidence"] not in text, f"{role} sees compliance data"
-            if role not in {"risk", "supervisor"}:
-                assert "Closest to liquidation" not in html and "Stress-test coverage" not in html, f"{role} sees risk views"
-            page.screenshot(path=os.path.join(SHOTS, f"{role}.png"), full_page=True)
-            pages[name] = (context, page)
-            ok(f"{name} ({role}) signed in{' by keyboard' if name == 'sam' else ''}: views {sorted(shown)}, other roles' routes 403, "
-               f"HttpOnly SameSite=Strict cookie, DOM ready {ready:.0f} ms, first figures {first:.0f} ms, every view filled {took:.2f} s after sign-in began")
+            sign_in(page, "alice")
+            expect(page.locator("#signin-error")).to_contain_text("FORBIDDEN_ROLE")
+            assert not [c for c in context.cookies() if c["name"] == "harbour_console"], context.cookies()
+            page.get_by_label("API key").fill(keys["olivia"]["key"])
+            page.get_by_label("Secret").fill("0" * 64)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.locator("#signin-error")).to_contain_text("INVALID_CREDENTIALS")
+            context.close()
+            ok("a client key and a wrong secret cannot sign in (FORBIDDEN_ROLE, INVALID_CREDENTIALS), no cookie")
 
-        # Inputs are labelled (accessibility).
-        context, page = pages["sam"]
-        unlabeled = page.evaluate("[...document.querySelectorAll('input, select')].filter(i => i.type !== 'hidden' && !i.labels.length).length")
-        assert unlabeled == 0, f"{unlabeled} unlabeled inputs"
-        ok("every input and select has a label")
+            pages = {}
+            for name in ["olivia", "raj", "maya", "sam"]:
+                role = staff[name]["role"]
+                context, page = new_page()
+                started = time.monotonic()
+                sign_in(page, name, keyboard=(name == "sam"))
+                expect(page).to_have_url(url + "/console/home")
+                expect(page.locator("#staff-role")).to_have_text(role)
+                expect(page.locator("#staff-name")).to_have_text(name)
+                ready = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+                assert ready < 1000, f"{role}: DOM ready after {ready} ms"
+                # Loads in under a second: the first figures from the API are on the page within 1 s of navigation.
+                page.wait_for_function("document.getElementById('fund-balance') && document.getElementById('mark-price')"
+                                       " && document.getElementById('mark-price').textContent !== '—'", polling=20)
+                first = page.evaluate("performance.now()")
+                assert first < 1000, f"{role}: first figures after {first:.0f} ms"
+                shown = set(page.eval_on_selector_all("section[data-view]", "s => s.map(x => x.dataset.view)"))
+                assert shown == VIEWS[role], f"{role} sees {sorted(shown)}, expected {sorted(VIEWS[role])}"
+                html = page.content()
+                for view in ALL_VIEWS - VIEWS[role]:
+                    assert f'data-view="{view}"' not in html, f"{role}'s page has view {view}"
+                assert keys[name]["key"] not in html and keys[name]["secret"] not in html, f"{role}'s page holds the key"
+                # Every view filled from the API (none left loading); the fund shows the API's exact string.
+                expect(page.locator("#fund-balance")).to_have_text(re.compile(r"^\d+(\.\d+)? USD$"))
+                expect(page.locator(".loading")).to_have_count(0)
+                took = time.monotonic() - started
+                cookie = [c for c in context.cookies() if c["name"] == "harbour_console"]
+                assert len(cookie) == 1 and cookie[0]["httpOnly"] and cookie[0]["sameSite"] == "Strict", cookie
+                assert "harbour_console" not in page.evaluate("document.cookie"), "the session cookie is readable by scripts"
+                # The API's own rule through the cookie: other roles' routes are refused.
+                for route, allowed in [("/v1/risk/alerts", {"risk", "supervisor"}), ("/v1/compliance/requests", {"compliance", "supervisor"}),
+                                       ("/v1/compliance/surveillance/alerts", {"compliance", "supervisor"}),
+                                       ("/v1/risk/liquidation-watch", {"risk", "supervisor"})]:
+                    status = page.evaluate("r => fetch(r).then(x => x.status)", route)
+                    assert (status == 403) == (role not in allowed), f"{role} GET {route}: {status}"
+                # The risk stream over the cookie is for risk and the supervisor only.
+                if role in {"risk", "supervisor"}:
+                    expect(page.locator("#risk-stream")).to_contain_text("risk stream live")
+                else:
+                    assert page.locator("#risk-stream").inner_text() == "", f"{role} follows the risk stream"
+                # No other role's data in the page: compliance's request and alert, risk's views.
+                text = page.inner_text("main")
+                if role not in {"compliance", "supervisor"}:
+                    assert "console-lc-1" not in text and alert["evidence"] not in text, f"{role} sees compliance data"
+                if role not in {"risk", "supervisor"}:
+                    assert "Closest to liquidation" not in html and "Stress-test coverage" not in html, f"{role} sees risk views"
+                page.screenshot(path=os.path.join(SHOTS, f"{role}.png"), full_page=True)
+                pages[name] = (context, page)
+                ok(f"{name} ({role}) signed in{' by keyboard' if name == 'sam' else ''}: views {sorted(shown)}, other roles' routes 403, "
+                   f"HttpOnly SameSite=Strict cookie, DOM ready {ready:.0f} ms, first figures {first:.0f} ms, every view filled {took:.2f} s after sign-in began")
 
-        # The mark price updates live over the WebSocket (risk's page).
-        context, page = pages["raj"]
-        expect(page.locator("#connection")).to_have_text("live")
-        # The session cookie authenticated the WebSocket for the venue-wide risk channel.
-        expect(page.locator("#risk-stream")).to_contain_text("risk stream live")
-        mark_time = page.locator("#mark-time")
-        expect(mark_time).not_to_have_text("—", timeout=15_000)
-        first_time, first_price = mark_time.inner_text(), page.locator("#mark-price").inner_text()
-        expect(mark_time).not_to_have_text(first_time, timeout=15_000)
-        assert re.fullmatch(r"\d+\.\d", page.locator("#mark-price").inner_text()), page.locator("#mark-price").inner_text()
-        expect(page.locator("#mark-chart polyline")).to_have_count(1)
-        expect(page.locator("[data-testid=bids] tbody tr").first).to_be_visible()
-        expect(page.locator("[data-testid=adl]")).to_be_visible()
-        page.screenshot(path=os.path.join(SHOTS, "risk-live.png"), full_page=True)
-        ok(f"risk watched the mark update live: {first_price} at {first_time}, then {page.locator('#mark-price').inner_text()} "
-           f"at {mark_time.inner_text()}; book, chart and ADL queues shown")
+            # Inputs are labelled (accessibility).
+            context, page = pages["sam"]
+            unlabeled = page.evaluate("[...document.querySelectorAll('input, select')].filter(i => i.type !== 'hidden' && !i.labels.length).length")
+            assert unlabeled == 0, f"{unlabeled} unlabeled inputs"
+            ok("every input and select has a label")
 
-        # Four-eyes: chen (compliance, not the maker) approves maya's request in the console.
-        context, page = new_page()
-        sign_in(page, "chen")
-        approve = page.get_by_role("button", name="Approve console-lc-1")
-        expect(approve).to_be_visible()
-        page.screenshot(path=os.path.join(SHOTS, "compliance-approvals.png"), full_page=True)
-        approve.click()
-        expect(page.locator("#approvals-content")).to_contain_text("Nothing waits for a checker.")
-        status, pending = venue.call("maya", "GET", "/v1/compliance/requests")
-        assert status == 200 and not [r for r in pending if r["requestId"] == "console-lc-1"], pending
-        status, client = venue.call("maya", "GET", "/v1/compliance/clients/bob")
-        cap = [p for p in client["products"] if p["symbol"] == "BTC-PERP"][0]["leverageCap"]
-        assert cap == 20, client
-        ok("chen approved console-lc-1 (made by maya) as checker in the console; bob's BTC-PERP leverage cap is 20")
+            # The mark price updates live over the WebSocket (risk's page).
+            context, page = pages["raj"]
+            expect(page.locator("#connection")).to_have_text("live")
+            # The session cookie authenticated the WebSocket for the venue-wide risk channel.
+            expect(page.locator("#risk-stream")).to_contain_text("risk stream live")
+            mark_time = page.locator("#mark-time")
+            expect(mark_time).not_to_have_text("—", timeout=15_000)
+            first_time, first_price = mark_time.inner_text(), page.locator("#mark-price").inner_text()
+            expect(mark_time).not_to_have_text(first_time, timeout=15_000)
+            assert re.fullmatch(r"\d+\.\d", page.locator("#mark-price").inner_text()), page.locator("#mark-price").inner_text()
+            expect(page.locator("#mark-chart polyline")).to_have_count(1)
+            expect(page.locator("[data-testid=bids] tbody tr").first).to_be_visible()
+            expect(page.locator("[data-testid=adl]")).to_be_visible()
+            page.screenshot(path=os.path.join(SHOTS, "risk-live.png"), full_page=True)
+            ok(f"risk watched the mark update live: {first_price} at {first_time}, then {page.locator('#mark-price').inner_text()} "
+               f"at {mark_time.inner_text()}; book, chart and ADL queues shown")
 
-        # Surveillance: chen takes alice's spoofing alert, reviews it and closes it with a comment.
-        row = page.locator("[data-testid=surveillance] tbody tr").filter(has_text=alert["evidence"])
-        row.get_by_role("button", name=f"Assign alert {alert['id']} to me").click()
-        expect(row).to_contain_text("assigned")
-        row.get_by_role("button", name=f"Start review of alert {alert['id']}").click()
-        expect(row).to_contain_text("underReview")
-        row.get_by_label("Closing comment").fill("reviewed in the console test: demo spoof")
-        row.get_by_role("button", name=f"Close alert {alert['id']}").click()
-        expect(row).to_contain_text("closed")
-        status, alerts = venue.call("maya", "GET", "/v1/compliance/surveillance/alerts?status=closed")
-        closed = [a for a in alerts if a["id"] == alert["id"]]
-        assert closed and closed[0]["history"][-1]["actor"] == "chen" and closed[0]["history"][-1].get("comment"), alerts
-        page.screenshot(path=os.path.join(SHOTS, "compliance-surveillance.png"), full_page=True)
-        ok(f"chen closed surveillance alert {alert['id']} in the console; the history names chen")
+            # Four-eyes: chen (compliance, not the maker) approves maya's request in the console.
+            context, page = new_page()
+            sign_in(page, "chen")
+            approve = page.get_by_role("button", name="Approve console-lc-1")
+            expect(approve).to_be_visible()
+            page.screenshot(path=os.path.join(SHOTS, "compliance-approvals.png"), full_page=True)
+            approve.click()
+            expect(page.locator("#approvals-content")).to_contain_text("Nothing waits for a checker.")
+            status, pending = venue.call("maya", "GET", "/v1/compliance/requests")
+            assert status == 200 and not [r for r in pending if r["requestId"] == "console-lc-1"], pending
+            status, client = venue.call("maya", "GET", "/v1/compliance/clients/bob")
+            cap = [p for p in client["products"] if p["symbol"] == "BTC-PERP"][0]["leverageCap"]
+            assert cap == 20, client
+            ok("chen approved console-lc-1 (made by maya) as checker in the console; bob's BTC-PERP leverage cap is 20")
 
-        # CSRF: a POST through the cookie without the token is refused, and with a wrong one.
-        r = context.request.post(url + f"/v1/compliance/surveillance/alerts/{alert['id']}/review")
-        assert r.status == 403 and r.json()["code"] == "CSRF_TOKEN_MISSING", (r.status, r.text())
-        r = context.request.post(url + "/v1/compliance/leverage-caps", headers={"X-CSRF-Token": "f" * 64},
-                                 data=json.dumps({"requestId": "csrf-1", "account": "bob", "symbol": "BTC-PERP", "leverage": 2, "reason": "x"}))
-        assert r.status == 403 and r.json()["code"] == "CSRF_TOKEN_INVALID", (r.status, r.text())
-        assert not [x for x in venue.call("maya", "GET", "/v1/compliance/requests")[1] if x["requestId"] == "csrf-1"]
-        ok("POSTs through the session cookie without the CSRF token (or with a wrong one) are refused 403 and change nothing")
+            # Surveillance: chen takes alice's spoofing alert, reviews it and closes it with a comment.
+            row = page.locator("[data-testid=surveillance] tbody tr").filter(has_text=alert["evidence"])
+            row.get_by_role("button", name=f"Assign alert {alert['id']} to me").click()
+            expect(row).to_contain_text("assigned")
+            row.get_by_role("button", name=f"Start review of alert {alert['id']}").click()
+            expect(row).to_contain_text("underReview")
+            row.get_by_label("Closing comment").fill("reviewed in the console test: demo spoof")
+            row.get_by_role("button", name=f"Close alert {alert['id']}").click()
+            expect(row).to_contain_text("closed")
+            status, alerts = venue.call("maya", "GET", "/v1/compliance/surveillance/alerts?status=closed")
+            closed = [a for a in alerts if a["id"] == alert["id"]]
+            assert closed and closed[0]["history"][-1]["actor"] == "chen" and closed[0]["history"][-1].get("comment"), alerts
+            page.screenshot(path=os.path.join(SHOTS, "compliance-surveillance.png"), full_page=True)
+            ok(f"chen closed surveillance alert {alert['id']} in the console; the history names chen")
 
-        # Sign-out ends the session on the server: the old cookie is refused.
-        session = [c for c in context.cookies() if c["name"] == "harbour_console"][0]["value"]
-        page.get_by_role("button", name="Sign out").click()
-        expect(page).to_have_url(url + "/console?reason=SIGNED_OUT")
-        req = urllib.request.Request(url + "/v1/admin/accounts", headers={"Cookie": "harbour_console=" + session})
-        try:
-            urllib.request.urlopen(req, timeout=5)
-            raise AssertionError("a signed-out session still works")
-        except urllib.error.HTTPError as e:
-            assert e.code == 401 and json.loads(e.read())["code"] == "SESSION_UNKNOWN"
-        page.goto(url + "/console/home")
-        expect(page).to_have_url(re.compile(r"/console\?reason=SESSION_UNKNOWN$"))
-        ok("sign-out ends the session on the server (SESSION_UNKNOWN); the dashboard then asks to sign in")
+            # CSRF: a POST through the cookie without the token is refused, and with a wrong one.
+            r = context.request.post(url + f"/v1/compliance/surveillance/alerts/{alert['id']}/review")
+            assert r.status == 403 and r.json()["code"] == "CSRF_TOKEN_MISSING", (r.status, r.text())
+            r = context.request.post(url + "/v1/compliance/leverage-caps", headers={"X-CSRF-Token": "f" * 64},
+                                     data=json.dumps({"requestId": "csrf-1", "account": "bob", "symbol": "BTC-PERP", "leverage": 2, "reason": "x"}))
+            assert r.status == 403 and r.json()["code"] == "CSRF_TOKEN_INVALID", (r.status, r.text())
+            assert not [x for x in venue.call("maya", "GET", "/v1/compliance/requests")[1] if x["requestId"] == "csrf-1"]
+            ok("POSTs through the session cookie without the CSRF token (or with a wrong one) are refused 403 and change nothing")
 
-        assert not foreign, f"requests outside the venue: {foreign[:5]}"
-        ok("every request the pages made went to the venue itself (no CDN; works offline)")
-        browser.close()
-    print(f"console test: {len(checks)} checks passed; screenshots in {os.path.relpath(SHOTS, ROOT)}/", flush=True)
-    return 0
+            # Sign-out ends the session on the server: the old cookie is refused.
+            session = [c for c in context.cookies() if c["name"] == "harbour_console"][0]["value"]
+            page.get_by_role("button", name="Sign out").click()
+            expect(page).to_have_url(url + "/console?reason=SIGNED_OUT")
+            req = urllib.request.Request(url + "/v1/admin/accounts", headers={"Cookie": "harbour_console=" + session})
+            try:
+                urllib.request.urlopen(req, timeout=5)
+                raise AssertionError("a signed-out session still works")
+            except urllib.error.HTTPError as e:
+                assert e.code == 401 and json.loads(e.read())["code"] == "SESSION_UNKNOWN"
+            page.goto(url + "/console/home")
+            expect(page).to_have_url(re.compile(r"/console\?reason=SESSION_UNKNOWN$"))
+            ok("sign-out ends the session on the server (SESSION_UNKNOWN); the dashboard then asks to sign in")
 
-
-if __name__ == "__main__":
-    if "--inner" in sys.argv:
-        try:
-            sys.exit(inner())
-        except Exception as e:  # say where each page was: a failure is then diagnosable from the CI log
+            assert not foreign, f"requests outside the venue: {foreign[:5]}"
+            ok("every request the pages made went to the venue itself (no CDN; works offline)")
+            browser.close()
+        except Exception:  # say where each page was, so a failure is diagnosable from the CI log
             for context in OPEN_CONTEXTS:
                 for page in context.pages:
                     try:
@@ -375,4 +368,11 @@ if __name__ == "__main__":
                     except Exception:
                         pass
             raise
+    print(f"console test: {len(checks)} checks passed; screenshots in {os.path.relpath(SHOTS, ROOT)}/", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    if "--inner" in sys.argv:
+        sys.exit(inner())
     sys.exit(outer())
