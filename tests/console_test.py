@@ -149,9 +149,9 @@ def until(what, f, timeout=15):
 
 
 OPEN_CONTEXTS = []
-ALL_VIEWS = {"book", "mark", "oi", "fund", "atrisk", "alerts", "stress", "financing", "surveillance", "obligations", "pi",
+ALL_VIEWS = {"health", "book", "mark", "oi", "fund", "atrisk", "alerts", "stress", "financing", "surveillance", "obligations", "pi",
              "approvals", "accounts"}
-COMMON = {"book", "mark", "oi", "fund", "financing", "accounts"}
+COMMON = {"health", "book", "mark", "oi", "fund", "financing", "accounts"}
 VIEWS = {
     "operations": COMMON,
     "risk": COMMON | {"atrisk", "alerts", "stress"},
@@ -255,6 +255,7 @@ def inner():
                 # Every view filled from the API (none left loading); the fund shows the API's exact string.
                 expect(page.locator("#fund-balance")).to_have_text(re.compile(r"^\d+(\.\d+)? USD$"))
                 expect(page.locator(".loading")).to_have_count(0)
+                expect(page.locator("#venue-ready")).to_have_text("ready")
                 took = time.monotonic() - started
                 cookie = [c for c in context.cookies() if c["name"] == "harbour_console"]
                 assert len(cookie) == 1 and cookie[0]["httpOnly"] and cookie[0]["sameSite"] == "Strict", cookie

@@ -47,14 +47,18 @@ extension GatewayCore {
             guard d.allowed else { throw Self.rateLimited(Self.consoleSignInLimit) }
             // A sign-in form posted from another site would sign the browser in to someone else's session.
             if let origin = request.headers[.origin], !Self.sameOrigin(origin, host: request.head.authority) {
+                metrics.consoleSignInRefusals.increment()
                 return Self.html(.forbidden, ConsolePage.signIn(error: ApiError(.forbidden, "CROSS_ORIGIN",
                                                                                 "sign in from this server's own /console page")))
             }
             let key: ApiKey
             do throws(ApiError) { key = try signIn(caller.body) } catch {
+                metrics.consoleSignInRefusals.increment()
+                logger.notice("console sign-in refused", metadata: ["code": "\(error.code)", "ip": "\(context.remoteIP)"])
                 return Self.html(error.status, ConsolePage.signIn(error: error))
             }
             let session = consoleSessions.open(keyId: key.key)
+            metrics.consoleSignIns.increment()
             logger.notice("console sign-in", metadata: ["staff": "\(key.staff ?? "-")", "role": "\(key.role.rawValue)", "key": "\(key.key)"])
             var response = Self.redirect("/console/home")
             response.headers[.setCookie] = Self.cookie(session.id, maxAge: consoleSessions.lifetimeMillis / 1000, request)

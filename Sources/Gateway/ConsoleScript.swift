@@ -174,7 +174,26 @@ enum ConsoleScript {
   });
 
   // ---- views refreshed from REST
+  // Prometheus text: the value of an unlabelled sample, as printed.
+  function sample(text, name) {
+    const line = text.split("\n").find(l => l.startsWith(name + " "));
+    return line ? line.slice(name.length + 1).trim() : null;
+  }
   const loaders = {
+    async health() {
+      let ready;
+      try { const r = await api("GET", "/v1/ready"); ready = r.status || "ready"; } catch (e) { ready = e.message; }
+      const r = await fetch("/metrics", { credentials: "same-origin", cache: "no-store" });
+      const text = r.ok ? await r.text() : "";
+      const names = [["Sequencer queue depth", "harbour_sequencer_queue_depth"], ["Trades", "harbour_trades_total"],
+        ["Liquidation steps", "harbour_liquidations_total"], ["Risk alerts raised", "harbour_risk_alerts_raised_total"],
+        ["Slow WebSocket consumers closed", "harbour_ws_slow_consumers_closed_total"],
+        ["Information-barrier events", "harbour_information_barrier_events_total"],
+        ["Console sign-ins", "harbour_console_signins_total"], ["Console sign-ins refused", "harbour_console_signin_refusals_total"]];
+      const items = [el("dt", { text: "Ready" }), el("dd", { id: "venue-ready", text: show(ready) })];
+      for (const [label, name] of names) items.push(el("dt", { text: label }), el("dd", { text: show(sample(text, name)) }));
+      fill("health", el("dl", { class: "figures" }, items));
+    },
     async mark() {
       const [m, f] = await Promise.all([api("GET", "/v1/mark/" + market.symbol), api("GET", "/v1/funding/" + market.symbol)]);
       if (markState.mark === null) markState.mark = m.markPrice;

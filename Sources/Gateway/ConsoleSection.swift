@@ -24,6 +24,8 @@ struct ConsoleSection: Sendable {
 
     /// Every view, in page order.
     static let all: [ConsoleSection] = [
+        ConsoleSection("health", "Venue health", "Readiness and the gateway's own counters from /metrics (OPS-5).",
+                       reads: ["GET /v1/ready", "GET /metrics"]),
         ConsoleSection("book", "Order book and trades", "Depth and the latest trades, live over the WebSocket.",
                        reads: ["GET /v1/book/{symbol}", "GET /v1/trades/{symbol}", "GET /v1/ws"]),
         ConsoleSection("mark", "Mark, index and funding", "The mark price live over the WebSocket, with a chart; index and funding.",

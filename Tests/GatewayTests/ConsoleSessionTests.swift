@@ -116,10 +116,10 @@ import Testing
     func viewsByRole() async throws {
         try await TestVenue.withLive { v, client in
             let expected: [(ApiKey, Set<String>)] = [
-                (v.op, ["book", "mark", "oi", "fund", "financing", "accounts"]),
-                (v.risk, ["book", "mark", "oi", "fund", "financing", "accounts", "atrisk", "alerts", "stress"]),
-                (v.compliance, ["book", "mark", "oi", "fund", "financing", "accounts", "surveillance", "obligations", "pi", "approvals"]),
-                (v.supervisor, ["book", "mark", "oi", "fund", "financing", "accounts", "atrisk", "alerts", "stress", "surveillance",
+                (v.op, ["health", "book", "mark", "oi", "fund", "financing", "accounts"]),
+                (v.risk, ["health", "book", "mark", "oi", "fund", "financing", "accounts", "atrisk", "alerts", "stress"]),
+                (v.compliance, ["health", "book", "mark", "oi", "fund", "financing", "accounts", "surveillance", "obligations", "pi", "approvals"]),
+                (v.supervisor, ["health", "book", "mark", "oi", "fund", "financing", "accounts", "atrisk", "alerts", "stress", "surveillance",
                                 "obligations", "pi", "approvals"]),
             ]
             let all = Set(ConsoleSection.all.map(\.id))
