@@ -26,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".build", "console-venv")
 SHOTS = os.path.join(ROOT, ".build", "console-screenshots")
 PLAYWRIGHT_SPEC = "playwright>=1.50,<2"
+IDLE = 20  # seconds a console session may stay unused (--console-session-idle)
 
 
 def venv_python():
@@ -59,7 +60,8 @@ def free_port():
 
 
 def start(harbour, data, port, log):
-    p = subprocess.Popen([harbour, "serve", "--demo", "--data", data, "--port", str(port)],
+    # Sessions expire after IDLE s unused, so the test can watch one expire (the pages poll every 3 s).
+    p = subprocess.Popen([harbour, "serve", "--demo", "--data", data, "--port", str(port), "--console-session-idle", f"{IDLE}s"],
                          stdout=subprocess.PIPE, stderr=log, text=True)
     keys = {}
     while True:  # the banner is printed once the venue is ready
@@ -230,6 +232,17 @@ def inner():
             context.close()
             ok("a client key and a wrong secret cannot sign in (FORBIDDEN_ROLE, INVALID_CREDENTIALS), no cookie")
 
+            # A session left unused: signed in, then its page closed (nothing polls); checked at the end.
+            # Two: one asked through the API, one through the dashboard (an expired session is then gone).
+            idle_contexts = []
+            for _ in range(2):
+                idle_context, idle_page = new_page()
+                sign_in(idle_page, "olivia")
+                expect(idle_page).to_have_url(url + "/console/home")
+                idle_page.close()
+                idle_contexts.append(idle_context)
+            idle_since = time.monotonic()
+
             pages = {}
             for name in ["olivia", "raj", "maya", "sam"]:
                 role = staff[name]["role"]
@@ -242,8 +255,9 @@ def inner():
                 ready = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
                 assert ready < 1000, f"{role}: DOM ready after {ready} ms"
                 # Loads in under a second: the first figures from the API are on the page within 1 s of navigation.
-                page.wait_for_function("document.getElementById('fund-balance') && document.getElementById('mark-price')"
-                                       " && document.getElementById('mark-price').textContent !== '—'", polling=20)
+                # (expect, not wait_for_function: the page's CSP forbids the eval a string predicate needs.)
+                expect(page.locator("#fund-balance")).to_be_attached()
+                expect(page.locator("#mark-price")).not_to_have_text("—")
                 first = page.evaluate("performance.now()")
                 assert first < 1000, f"{role}: first figures after {first:.0f} ms"
                 shown = set(page.eval_on_selector_all("section[data-view]", "s => s.map(x => x.dataset.view)"))
@@ -357,6 +371,28 @@ def inner():
             page.goto(url + "/console/home")
             expect(page).to_have_url(re.compile(r"/console\?reason=SESSION_UNKNOWN$"))
             ok("sign-out ends the session on the server (SESSION_UNKNOWN); the dashboard then asks to sign in")
+
+            # The unused session expires after IDLE seconds; its dashboard then asks to sign in again.
+            idle_cookie = [c for c in idle_contexts[0].cookies() if c["name"] == "harbour_console"][0]["value"]
+
+            def expired():
+                req = urllib.request.Request(url + "/v1/admin/accounts", headers={"Cookie": "harbour_console=" + idle_cookie})
+                try:
+                    urllib.request.urlopen(req, timeout=5)
+                    raise AssertionError("the session answered after its idle time: the request itself keeps it alive")
+                except urllib.error.HTTPError as e:
+                    return e.code == 401 and json.loads(e.read())["code"]
+            # Probing would itself keep the session alive: wait until it is due, then ask once.
+            until("the session's idle time to pass", lambda: time.monotonic() - idle_since > IDLE + 0.5, timeout=IDLE + 5)
+            code = expired()
+            waited = time.monotonic() - idle_since
+            assert code == "SESSION_EXPIRED", (code, waited)
+            page = idle_contexts[1].new_page()
+            page.goto(url + "/console/home")
+            expect(page).to_have_url(url + "/console?reason=SESSION_EXPIRED")
+            expect(page.get_by_role("status")).to_contain_text("Your session expired")
+            ok(f"an unused session expired (--console-session-idle {IDLE}s; asked after {waited:.0f} s): API 401 SESSION_EXPIRED, "
+               f"dashboard back to sign-in")
 
             assert not foreign, f"requests outside the venue: {foreign[:5]}"
             ok("every request the pages made went to the venue itself (no CDN; works offline)")

@@ -74,7 +74,8 @@ enum ConsolePage {
 
     /// The dashboard for a signed-in staff member.
     static func dashboard(staff: String, role: Role, csrf: String, sections: [(section: ConsoleSection, actions: [String])],
-                          reports: [(title: String, href: String)], symbols: [String], idleMinutes: Int64) -> String {
+                          reports: [(title: String, href: String)], symbols: [String], idleMillis: Int64) -> String {
+        let idle = idleMillis % 60_000 == 0 ? "\(idleMillis / 60_000) minutes" : "\(idleMillis / 1000) seconds"
         let options = symbols.map { "<option value=\"\(escape($0))\">\(escape($0))</option>" }.joined()
         var views = ""
         for (section, actions) in sections {
@@ -93,7 +94,7 @@ enum ConsolePage {
             <header>
             <h1>Harbour operator console</h1>
             <p id="who">Signed in as <strong id="staff-name">\(escape(staff))</strong>, role <strong id="staff-role">\(escape(role.rawValue))</strong>.
-            Sessions end after \(idleMinutes) minutes idle.</p>
+            Sessions end after \(idle) idle.</p>
             <form method="post" action="/console/session/end" id="signout-form"><button type="submit" id="signout">Sign out</button></form>
             <p><label for="symbol">Instrument</label> <select id="symbol">\(options)</select>
             <span id="connection" role="status">connecting…</span> <span id="risk-stream" role="status"></span></p>

@@ -78,7 +78,7 @@ extension GatewayCore {
             let reports = ConsoleSection.reports.filter { routeAdmits($0.route, key.role) }.map { (title: $0.title, href: $0.href) }
             let page = ConsolePage.dashboard(staff: key.staff ?? key.key, role: key.role, csrf: csrf,
                                              sections: consoleSections(for: key.role), reports: reports,
-                                             symbols: specs.map(\.symbol), idleMinutes: consoleSessions.idleMillis / 60_000)
+                                             symbols: specs.map(\.symbol), idleMillis: consoleSessions.idleMillis)
             return Self.html(.ok, page)
         }
 
