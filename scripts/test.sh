@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
-for p in libsqlite3-dev; do
+# chromium: the operator console's browser test (tests/console_test.py) drives Debian's build.
+for p in libsqlite3-dev chromium; do
   dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -36,5 +37,8 @@ python3 tests/ccxt_test.py .build/debug/harbour
 
 echo "== schemathesis test: docs/openapi.yaml fuzzed against 'harbour serve --demo' (public, signed /v1 and /fapi; no 5xx, schema-conformant)"
 python3 tests/schemathesis_test.py .build/debug/harbour
+
+echo "== console test: the operator console in headless Chromium (Playwright from PyPI) on 'harbour serve --demo': roles, live mark, four-eyes, surveillance, CSRF, sessions"
+python3 tests/console_test.py .build/debug/harbour
 
 echo "all tests passed"

@@ -32,6 +32,11 @@ public struct GatewayConfiguration: Sendable {
     /// `/v1/compliance/surveillance` and `/v1/compliance/market-makers/obligations`; nil:
     /// those routes answer NOT_READY.
     public var surveillance: SurveillanceService?
+    /// The operator console's session idle timeout and absolute lifetime (OPS-2,
+    /// DECISIONS 37): a signed-in session unused for `consoleSessionIdleMillis`, or older
+    /// than `consoleSessionLifetimeMillis`, is refused `SESSION_EXPIRED`.
+    public var consoleSessionIdleMillis: Int64 = ConsoleSessionStore.defaultIdleMillis
+    public var consoleSessionLifetimeMillis: Int64 = ConsoleSessionStore.defaultLifetimeMillis
 
     public init(host: String = "127.0.0.1", port: Int = 8080, signatureWindowMillis: Int64 = 5000,
                 publicRateLimit: RateLimitPolicy = RateLimitPolicy(requests: 50, perSeconds: 1),

@@ -30,6 +30,8 @@ final class GatewayCore: Sendable {
     let eventView: AccountEventView
     /// Refused market-maker attempts at data behind the information barrier (MM-3).
     let barrier: BarrierEventLog
+    /// The operator console's signed-in sessions (OPS-2, DECISIONS 37).
+    let consoleSessions: ConsoleSessionStore
     private let registry = Mutex<[RouteRule]>([])
 
     init(host: VenueHost, keys: ApiKeyStore, history: any HistoryProvider, configuration: GatewayConfiguration,
@@ -49,6 +51,8 @@ final class GatewayCore: Sendable {
         self.asset = host.options.config.settlementAsset
         self.eventView = AccountEventView(specs: markets, asset: asset)
         self.barrier = BarrierEventLog(dataDirectory: keys.dataDirectory, logger: logger)
+        self.consoleSessions = ConsoleSessionStore(clock: clock, idleMillis: configuration.consoleSessionIdleMillis,
+                                                   lifetimeMillis: configuration.consoleSessionLifetimeMillis)
     }
 
     /// Every route registered so far with who may call it (REG-4), in registration order.
@@ -92,9 +96,15 @@ final class GatewayCore: Sendable {
         case .signed(let roles, let permission):
             let key: ApiKey
             do {
-                key = try auth.authenticate(key: request.headers[.harbourKey], timestamp: request.headers[.harbourTimestamp],
-                                            signature: request.headers[.harbourSignature], method: request.method.rawValue,
-                                            target: Self.target(request), body: body, nonce: request.headers[.harbourNonce])
+                // The console's session cookie stands for the staff key it was opened with
+                // (DECISIONS 37); the same role and permission checks follow.
+                if let session = try consoleSession(request) {
+                    key = session
+                } else {
+                    key = try auth.authenticate(key: request.headers[.harbourKey], timestamp: request.headers[.harbourTimestamp],
+                                                signature: request.headers[.harbourSignature], method: request.method.rawValue,
+                                                target: Self.target(request), body: body, nonce: request.headers[.harbourNonce])
+                }
             } catch {
                 try limit("ip:" + context.remoteIP, configuration.publicRateLimit, context)
                 throw error

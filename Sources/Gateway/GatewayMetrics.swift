@@ -3,8 +3,8 @@ import Synchronization
 
 /// The gateway's Prometheus metrics (OPS-5), on their own registry so several gateways
 /// (tests) can live in one process: request latency per route, engine submit latency,
-/// sequencer queue depth, orders accepted/rejected, trades, liquidation steps and raised
-/// risk alerts.
+/// sequencer queue depth, orders accepted/rejected, trades, liquidation steps, raised
+/// risk alerts, and operator-console sign-ins.
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let submitLatency: DurationHistogram
@@ -16,6 +16,9 @@ public final class GatewayMetrics: Sendable {
     let slowConsumers: Counter
     /// Market-maker requests refused by the information barrier (MM-3).
     let barrierEvents: Counter
+    /// Operator-console sign-ins opened, and refused (OPS-2).
+    let consoleSignIns: Counter
+    let consoleSignInRefusals: Counter
     private let ordersByResult: Mutex<[String: Counter]>
     private let latencyByRoute: Mutex<[String: DurationHistogram]>
 
@@ -36,6 +39,9 @@ public final class GatewayMetrics: Sendable {
                                                                    "WebSocket sessions closed as slow consumers (code 4000)"))
         barrierEvents = registry.makeCounter(descriptor: Self.name("harbour_information_barrier_events", "total",
                                                                    "Market-maker requests refused by the information barrier"))
+        consoleSignIns = registry.makeCounter(descriptor: Self.name("harbour_console_signins", "total", "Operator-console sessions opened"))
+        consoleSignInRefusals = registry.makeCounter(descriptor: Self.name("harbour_console_signin_refusals", "total",
+                                                                           "Operator-console sign-ins refused (wrong key or secret, not staff, another origin)"))
         ordersByResult = Mutex([:])
         latencyByRoute = Mutex([:])
     }

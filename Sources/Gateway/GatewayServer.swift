@@ -108,6 +108,8 @@ public final class GatewayServer: Sendable {
         core.addSurveillanceRoutes(router, surveillance: core.configuration.surveillance)
         // Binance USDⓈ-M compatible /fapi routes (ccxt binanceusdm), BinanceRoutes.swift.
         core.addBinanceRoutes(router)
+        // The operator console (OPS-2): pages, sign-in and sign-out; its data is the API above.
+        core.addConsoleRoutes(router)
         // Registered by hand (text answers, the upgrade): in the route registry all the same.
         // The WebSocket's own role checks (private, risk, order) are WebSocketSession's.
         core.register(.get, "/metrics", .open)
@@ -134,6 +136,7 @@ public final class GatewayServer: Sendable {
         }, onUpgrade: { inbound, outbound, context in
             var session = WebSocketSession(core: core, remoteIP: context.requestContext.remoteIP,
                                            channel: context.requestContext.channel)
+            session.key = core.consoleWebSocketKey(context.request)
             await session.run(inbound: inbound, outbound: outbound)
         })
         // Last: it must see every route, and only requests none of them matched.

@@ -59,6 +59,35 @@ extension GatewayCore {
             guard let rows = try await history.riskAlerts(filter) else { throw ApiError.notReady("risk alerts need the read model") }
             return .array(rows.map(RiskJSON.alert))
         }
+        // OPS-2: the accounts nearest liquidation (from the liquidation index, never a scan of
+        // accounts) and the auto-deleveraging queue sizes, per instrument.
+        route(router, .get, "/v1/risk/liquidation-watch", .riskRead) { [self] _, _, caller in
+            try Self.allowOnly(["limit"], caller)
+            let limit = try Self.intParameter(caller, "limit", default: 10, max: 100)
+            let specs = self.specs
+            return try await host.read { engine -> JSON in
+                var rows: [(bps: Int64, account: String, json: JSON)] = []
+                var queues: [JSON] = []
+                for i in specs.indices {
+                    let instrument = InstrumentID(UInt16(i)), spec = specs[i], mark = engine.marks[i]
+                    for e in engine.nearestLiquidations(instrument, limit: limit) {
+                        let bps = mark > 0 ? Int64((Int128(mark) - Int128(e.trigger)).magnitude * 10_000 / UInt128(mark)) : Int64.max
+                        let name = engine.accountName(e.account)
+                        rows.append((bps, name, .object([
+                            ("account", .string(name)), ("symbol", .string(spec.symbol)), ("side", .string(e.long ? "long" : "short")),
+                            ("triggerPrice", .string(Fmt.price(e.trigger, spec))), ("markPrice", .string(Fmt.price(mark, spec))),
+                            ("distanceBps", mark > 0 ? .int(bps) : .null),
+                        ])))
+                    }
+                    let sizes = engine.adlQueueSizes(instrument)
+                    queues.append(.object([("symbol", .string(spec.symbol)), ("longs", .int(Int64(sizes.longs))),
+                                           ("shorts", .int(Int64(sizes.shorts)))]))
+                }
+                rows.sort { $0.bps != $1.bps ? $0.bps < $1.bps : $0.account < $1.account }
+                return .object([("sequence", .int(engine.commandCount)), ("accounts", .array(rows.prefix(limit).map(\.json))),
+                                ("adlQueues", .array(queues))])
+            }
+        }
         route(router, .get, "/v1/risk/stress", .riskRead) { [self] _, _, caller in
             try Self.allowOnly([], caller)
             guard let rows = try await history.stressTests() else { throw ApiError.notReady("stress tests need the read model") }

@@ -20,6 +20,9 @@ import NIOCore
 ///   orders are cancelled (one `cancelAll`);
 /// - `ping`.
 /// Errors are `{"op":"error","code":...,"message":...}` (with the request's `id` if any).
+/// A browser signed in to the operator console is authenticated by its session cookie on
+/// the upgrade request instead (same origin only; risk and supervisor keys, who have the
+/// `risk` channel; `GatewayCore.consoleWebSocketKey`, DECISIONS 37).
 ///
 /// Orders go through the same authorization step as REST and `/fapi`
 /// (`GatewayCore.authorize`: the key's rate limit, role, `trade` permission) and the same
@@ -61,6 +64,8 @@ struct WebSocketSession {
             ])
         }
         let (id, stream) = core.hub.register(onOverflow: { closer.fire() })
+        // A console session's risk or supervisor key (set at the upgrade) follows `risk` as after `auth`.
+        if let key, key.account == nil, Self.oversightRoles.contains(key.role) { core.hub.setOversight(id) }
         let hub = core.hub
         let writer = Task {
             for await message in stream {

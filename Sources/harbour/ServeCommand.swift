@@ -46,7 +46,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between published audit-trail heads (REG-2; heads.log, the log, GET /v1/audit/head).")
     var auditHeadInterval: Int = 300
 
+    @Option(help: "Minutes an operator-console session may stay unused before it expires (15 by default; seconds with an 's' suffix, e.g. 20s).")
+    var consoleSessionIdle: String = "15"
+
+    /// `--console-session-idle` in milliseconds (minutes, or seconds with an `s` suffix).
+    var consoleSessionIdleMillis: Int64? {
+        let seconds = consoleSessionIdle.hasSuffix("s")
+        guard let n = Int64(seconds ? String(consoleSessionIdle.dropLast()) : consoleSessionIdle), n >= 1, n <= 24 * 3600 else { return nil }
+        return n * (seconds ? 1000 : 60_000)
+    }
+
     func validate() throws {
+        guard consoleSessionIdleMillis != nil else {
+            throw ValidationError("--console-session-idle must be a whole number of minutes (or seconds with 's'), at least 1")
+        }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard maxConnectionsPerIp >= 1 else { throw ValidationError("--max-connections-per-ip must be at least 1") }
         guard wsQueueLimit >= 1 else { throw ValidationError("--ws-queue-limit must be at least 1") }
@@ -77,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
         var gatewayConfiguration = GatewayConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout),
                                                         maxConnectionsPerIP: maxConnectionsPerIp, webSocketQueueLimit: wsQueueLimit)
         gatewayConfiguration.auditTrail = audit
+        gatewayConfiguration.consoleSessionIdleMillis = consoleSessionIdleMillis ?? ConsoleSessionStore.defaultIdleMillis
         let market = demo ? DemoMarket(host: venueHost) : nil
         if let market { try await market.prepare() }
         // The disclosures name the affiliated market makers (MM-1); a new version is
@@ -192,6 +206,7 @@ enum DemoSetup {
         Demo API keys (secrets are stored encrypted; shown here because this is a demo).
         The second column is the account of a client key and the person behind a staff key:
         \(lines.joined(separator: "\n"))
+          Console: http://127.0.0.1:\(port)/console  (sign in with a staff key above: raj is risk, maya and chen compliance)
           Public:  curl http://127.0.0.1:\(port)/v1/book/BTC-PERP
           Signed:  KEY=... SECRET=... scripts/hcurl POST /v1/orders '{"symbol":"BTC-PERP","side":"buy","orderType":"market","qty":"0.01"}'
           alice, bob and loadtest are onboarded professional investors; carol is retail: her orders are

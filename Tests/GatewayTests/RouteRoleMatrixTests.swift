@@ -34,6 +34,7 @@ import Testing
         "POST /v1/admin/withdrawals": "operations trade", "POST /v1/admin/instruments/{symbol}/status": "operations trade",
         "POST /v1/admin/insurance-fund/deposits": "risk trade",
         "GET /v1/risk/alerts": "risk,supervisor read", "GET /v1/risk/stress": "risk,supervisor read",
+        "GET /v1/risk/liquidation-watch": "risk,supervisor read",
         "GET /v1/audit/head": "compliance,supervisor read", "GET /v1/compliance/barrier-events": "compliance,supervisor read",
         // Onboarding, suitability, four-eyes (PI-1, PI-2, REG-4, MM-1): compliance writes, compliance and supervisor read.
         "POST /v1/compliance/evidence": "compliance trade", "POST /v1/compliance/classifications": "compliance trade",
@@ -53,6 +54,10 @@ import Testing
         // The client's own eligibility and acknowledgements; the published MM terms.
         "GET /v1/account/eligibility": "\(account) read", "POST /v1/disclosures/{symbol}/acknowledge": "\(account) trade",
         "GET /v1/market-makers": "open",
+        // The operator console (OPS-2, DECISIONS 37): sign-in page, sign-in and assets are open;
+        // the dashboard and sign-out are for every staff role. Its data is the routes above.
+        "GET /console": "open", "POST /console/session": "open", "GET /console/assets/{name}": "open",
+        "GET /console/home": "\(staffRead) read", "POST /console/session/end": "\(staffRead) read",
         // Binance-compatible /fapi.
         "GET /fapi/v1/ping": "open", "GET /fapi/v1/time": "open", "GET /fapi/v1/exchangeInfo": "open", "GET /fapi/v1/depth": "open",
         "GET /fapi/v1/trades": "open", "GET /fapi/v1/aggTrades": "open", "GET /fapi/v1/ticker/24hr": "open",
@@ -130,7 +135,7 @@ import Testing
     static func call(_ venue: TestVenue, _ client: any TestClientProtocol, _ rule: RouteRule, _ key: ApiKey) async throws -> Reply {
         let method = HTTPRequest.Method(rawValue: rule.method)!
         if rule.path.hasPrefix("/fapi/") { return try await venue.binance(client, method, rule.path, key: key) }
-        let path = rule.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1")
+        let path = rule.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "console.js")
         let body: String? = method == .get || method == .delete ? nil : "{}"
         return try await venue.send(client, method, path, key: key, body: body)
     }
@@ -176,7 +181,7 @@ import Testing
             let events = core.barrier.all
             #expect(events.count == barrier)
             #expect(events.allSatisfy { $0.key == keys[.marketMaker]!.key && $0.account == "mm" && $0.kind == .staffRoute })
-            let staffRoutes = rules.filter { !$0.admits(.marketMaker) }.map { "\($0.method) \($0.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1"))" }
+            let staffRoutes = rules.filter { !$0.admits(.marketMaker) }.map { "\($0.method) \($0.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "console.js"))" }
             #expect(events.map(\.route) == staffRoutes)
             #expect(refused > 50 && barrier == staffRoutes.count && barrier >= 28, "refused \(refused), barrier \(barrier)")
         }
