@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ReadModel
+
+/// The read models in PostgreSQL (OPS-4, docs/DECISIONS.md 36): the same tables, rows and
+/// queries as the SQLite `ReadModelStore`, behind the same `ReadModelStorage` interface, so
+/// the gateway and the reports do not know which store they have.
+///
+/// Derived data like the SQLite store: rebuilt from the journal at will, never waited on
+/// by the engine. `applyAsync` writes a batch of outcomes in one transaction and one round
+/// trip (`PostgresOutcomeProjection`) and is idempotent by sequence: the transaction locks
+/// `meta` and skips outcomes at or below `lastSequence`, so two projectors, or a projector
+/// resumed after a crash, never write a row twice.
+public final class PostgresReadModelStore: ReadModelStorage {
+    let session: PostgresSession
+
+    public var kind: String { "postgres" }
+
+    /// The store's location (password left out).
+    public var location: String { session.url.description }
+
+    /// Connects to `url`, creating the schema and applying migrations if needed. Throws a
+    /// `PostgresStoreError` naming the problem when the server cannot be reached.
+    public init(url: PostgresURL, logger: Logger = Logger(label: "harbour.postgres")) async throws {
+        session = PostgresSession(url: url, logger: logger)
+        do {
+            try await PostgresMigrations.migrate(session)
+        } catch {
+            session.close()
+            throw PostgresStoreError("cannot open the PostgreSQL store \(url): \(PostgresStoreError.describe(error))")
+        }
+    }
+
+    /// Ends the connection pool.
+    public func close() { session.close() }
+
+    public var lastSequence: UInt64 {
+        get async throws {
+            let rows = try await session.rows("SELECT last_sequence FROM meta WHERE id = 1")
+            return UInt64(try rows.first?.decode(Int64.self) ?? 0)
+        }
+    }
+
+    public func applyAsync(batch: [ProjectedOutcome]) async throws -> Int {
+        guard !batch.isEmpty else { return 0 }
+        return try await session.transaction { c in
+            let rows = try await PostgresSession.rows(c, "SELECT last_sequence FROM meta WHERE id = 1 FOR UPDATE", logger: session.logger)
+            var last = UInt64(try rows.first?.decode(Int64.self) ?? 0)
+            var projection = PostgresOutcomeProjection()
+            var applied = 0
+            for o in batch where o.sequence > last {
+                try projection.project(o)
+                last = o.sequence
+                applied += 1
+            }
+            guard applied > 0 else { return 0 }
+            try projection.add("UPDATE meta SET last_sequence = ? WHERE id = 1", [.int(Int64(last))])
+            try await PostgresSession.run(projection.script, on: c)
+            return applied
+        }
+    }
+
+    /// Empties every read-model table and sets `lastSequence` to 0, in one transaction (for
+    /// `harbour rebuild`; the journal replica is left as it is).
+    public func reset() async throws {
+        try await session.transaction { c in
+            _ = try await c.simpleQuery("TRUNCATE " + PostgresMigrations.readModelTables.joined(separator: ", ")
+                                        + "; UPDATE meta SET last_sequence = 0 WHERE id = 1;").get()
+        }
+    }
+
+    /// The plan PostgreSQL chooses for `sql` (EXPLAIN), for tests and PERFORMANCE.md.
+    public func explain(_ sql: String, _ values: [String]) async throws -> [String] {
+        try await session.rows("EXPLAIN " + sql, values.map { .text($0) }).map { try $0.decode(String.self) }
+    }
+
+    func records<T: Decodable>(_ type: T.Type, _ sql: String, _ values: [SQLValue]) async throws -> [T] {
+        try RowDecoder.decode(type, try await session.rows(sql, values))
+    }
+}
