@@ -76,4 +76,10 @@ struct SQLScript {
         text += ";\n"
         statements += 1
     }
+
+    /// Appends a statement already written out (its values made literal by the caller).
+    mutating func addWritten(_ sql: String) {
+        text += sql + ";\n"
+        statements += 1
+    }
 }

@@ -6,6 +6,9 @@ import Disclosures
 import Gateway
 import HarbourCore
 import Logging
+import Prometheus
+import ReadModel
+import ReadModelPostgres
 import Sequencer
 import Simulator
 import Surveillance
@@ -21,6 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Data directory (journal, snapshots, read model, API keys).")
     var data: String = "./harbour-data"
+
+    @Option(help: """
+        Read-model store: 'sqlite' (default, DATA/readmodel.sqlite) or postgres://USER@HOST:PORT/DB?schema=NAME \
+        (read models in PostgreSQL, and the journal copied there as it is written; docs/OPERATOR.md).
+        """)
+    var store: String?
 
     @Option(help: "Address to listen on (loopback by default).")
     var host: String = "127.0.0.1"
@@ -71,7 +80,15 @@ struct ServeCommand: AsyncParsableCommand {
         ])
         if let problem = r.snapshotProblem { logger.warning("snapshot skipped, replayed the journal in full", metadata: ["why": "\(problem)"]) }
         let keys = try ApiKeyStore(dataDirectory: dir)
-        let history = try ServeSupport.openHistory(dataDirectory: dir, host: venueHost, logger: logger)
+        let location = try StoreLocation(store, dataDirectory: dir)
+        let (history, projector) = try await ServeSupport.openHistory(location: location, dataDirectory: dir, host: venueHost, logger: logger)
+        var copier: JournalCopier?
+        if let url = location.postgresURL {
+            copier = try await JournalCopyService.start(url: url, dataDirectory: dir, host: venueHost, logger: logger)
+        }
+        logger.info("read models", metadata: ["store": "\(location)", "journalCopy": "\(copier == nil ? "none" : "postgres")"])
+        let metrics = GatewayMetrics()
+        let storeMetrics = StoreMetrics(registry: metrics.registry, projector: projector, copier: copier, host: venueHost)
         let audit = try await ServeSupport.openAudit(dataDirectory: dir, host: venueHost, logger: logger)
         if demo { try await DemoSetup.prepare(host: venueHost, keys: keys, port: port) }
         var gatewayConfiguration = GatewayConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout),
@@ -95,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await surveillance.start()
         gatewayConfiguration.surveillance = surveillance
         let server = try await GatewayServer(host: venueHost, keys: keys, history: history, configuration: gatewayConfiguration,
-                                             logger: Logger(label: "harbour.gateway"))
+                                             metrics: metrics, logger: Logger(label: "harbour.gateway"))
         logger.info("listening", metadata: ["url": "http://\(host):\(port)", "demo": "\(demo)"])
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -116,6 +133,7 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             group.addTask { await surveillance.run() }
+            group.addTask { await storeMetrics.run() }
             let headInterval = auditHeadInterval
             group.addTask { await ServeSupport.keepAudit(audit, interval: headInterval, logger: logger) }
             // The server returns on SIGINT / SIGTERM (graceful shutdown); stop the rest.

@@ -28,24 +28,27 @@ enum ServeSupport {
         }
     }
 
-    /// Opens the read models, catches them up from the journal if they lag (they are a
-    /// projection and may be behind after a crash), and keeps them following the host.
-    static func openHistory(dataDirectory: URL, host: VenueHost, logger: Logger) throws -> any HistoryProvider {
-        let path = dataDirectory.appendingPathComponent("readmodel.sqlite").path
-        let store = try ReadModelStore(path: path)
-        let behind = try store.lastSequence
-        if behind < host.recovery.lastSequence {
-            // A projection may lag the journal after a crash: catch up before serving.
-            logger.info("catching read models up from the journal",
-                        metadata: ["readModel": "\(behind)", "journal": "\(host.recovery.lastSequence)"])
-            try RebuildCommand.project(dataDirectory: dataDirectory, config: host.options.config, into: store, after: behind)
-        }
-        let projector = ReadModelProjector(store: store)
+    /// Opens the read models (SQLite or PostgreSQL, `--store`), catches them up from the
+    /// journal if they lag (they are a projection and may be behind after a crash), and keeps
+    /// them following the host. Returns the history the gateway serves and the projector
+    /// (for the lag metric).
+    static func openHistory(location: StoreLocation, dataDirectory: URL, host: VenueHost,
+                            logger: Logger) async throws -> (any HistoryProvider, ReadModelProjector) {
+        let store = try await location.open()
+        // Subscribed before catching up, so nothing falls between the two (the store skips overlaps by sequence).
         let outcomes = host.subscribe().map { o in
             ProjectedOutcome(sequence: o.sequence, timestamp: o.timestamp, commandLine: o.commandLine, eventLines: o.json)
         }
+        let behind = try await store.lastSequence
+        if behind < host.recovery.lastSequence {
+            // A projection may lag the journal after a crash: catch up before serving.
+            logger.info("catching read models up from the journal",
+                        metadata: ["store": "\(location)", "readModel": "\(behind)", "journal": "\(host.recovery.lastSequence)"])
+            try await RebuildCommand.project(dataDirectory: dataDirectory, config: host.options.config, into: store, after: behind)
+        }
+        let projector = ReadModelProjector(store: store)
         Task.detached { await projector.run(outcomes) }
-        return ReadModelHistory(store: store)
+        return (ReadModelHistory(store: store), projector)
     }
 
     /// Opens the audit trail (REG-2) in `DATA/audit`, catches it up from the journal (it may
