@@ -8,8 +8,10 @@ import Sequencer
 /// At start the copy is caught up from the local journal (it may lag after a crash or an
 /// outage); then it follows the host's durable outcomes through a `JournalCopier`, off the
 /// acknowledgement path. docs/OPERATOR.md "PostgreSQL" explains what this copy promises.
+/// Returns the copier and the task following the host (it ends once the host has shut down
+/// and everything received is stored).
 enum JournalCopyService {
-    static func start(url: PostgresURL, dataDirectory: URL, host: VenueHost, logger: Logger) async throws -> JournalCopier {
+    static func start(url: PostgresURL, dataDirectory: URL, host: VenueHost, logger: Logger) async throws -> (JournalCopier, Task<Void, Never>) {
         let replica = try await JournalReplica(url: url)
         // Subscribed before catching up, so nothing falls between the two (overlaps are skipped by sequence).
         let live = host.subscribe()
@@ -35,8 +37,8 @@ enum JournalCopyService {
             return JournalCopier.Entry(sequence: o.sequence, timestamp: o.timestamp, payload: payload,
                                        commandLine: o.commandLine, eventLines: o.json)
         }
-        Task.detached { await copier.run(entries) }
-        return copier
+        let following = Task.detached { await copier.run(entries) }
+        return (copier, following)
     }
 
     /// The PostgreSQL copy has records this journal does not: it belongs to another venue

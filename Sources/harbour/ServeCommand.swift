@@ -81,10 +81,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let problem = r.snapshotProblem { logger.warning("snapshot skipped, replayed the journal in full", metadata: ["why": "\(problem)"]) }
         let keys = try ApiKeyStore(dataDirectory: dir)
         let location = try StoreLocation(store, dataDirectory: dir)
-        let (history, projector) = try await ServeSupport.openHistory(location: location, dataDirectory: dir, host: venueHost, logger: logger)
-        var copier: JournalCopier?
+        let (history, projector, projecting) = try await ServeSupport.openHistory(location: location, dataDirectory: dir,
+                                                                                  host: venueHost, logger: logger)
+        var copier: JournalCopier?, copying: Task<Void, Never>?
         if let url = location.postgresURL {
-            copier = try await JournalCopyService.start(url: url, dataDirectory: dir, host: venueHost, logger: logger)
+            (copier, copying) = try await JournalCopyService.start(url: url, dataDirectory: dir, host: venueHost, logger: logger)
         }
         logger.info("read models", metadata: ["store": "\(location)", "journalCopy": "\(copier == nil ? "none" : "postgres")"])
         let metrics = GatewayMetrics()
@@ -141,6 +142,9 @@ struct ServeCommand: AsyncParsableCommand {
             group.cancelAll()
         }
         venueHost.shutdown()
+        // The host finished its subscribers: the projector and the journal copy write what they
+        // hold (bounded: a store that is down must not hold the shutdown; the next start catches up).
+        await ServeSupport.finish([projecting] + (copying.map { [$0] } ?? []), within: .seconds(15), logger: logger)
         // The host finished its subscribers: the trail has every outcome; flush and publish the final head.
         try? await ServeSupport.publish(audit, logger: logger)
         logger.info("stopped cleanly; journal flushed and checkpoint written", metadata: ["data": "\(dir.path)"])

@@ -7,6 +7,7 @@ import Logging
 import ReadModel
 import Sequencer
 import Storage
+import Synchronization
 
 /// Pieces of `harbour serve` that connect optional parts: history (read models) and time.
 enum ServeSupport {
@@ -30,10 +31,11 @@ enum ServeSupport {
 
     /// Opens the read models (SQLite or PostgreSQL, `--store`), catches them up from the
     /// journal if they lag (they are a projection and may be behind after a crash), and keeps
-    /// them following the host. Returns the history the gateway serves and the projector
-    /// (for the lag metric).
+    /// them following the host. Returns the history the gateway serves, the projector (for
+    /// the lag metric) and the task that follows the host (it ends once the host has shut
+    /// down and the projector has written everything).
     static func openHistory(location: StoreLocation, dataDirectory: URL, host: VenueHost,
-                            logger: Logger) async throws -> (any HistoryProvider, ReadModelProjector) {
+                            logger: Logger) async throws -> (any HistoryProvider, ReadModelProjector, Task<Void, Never>) {
         let store = try await location.open()
         // Subscribed before catching up, so nothing falls between the two (the store skips overlaps by sequence).
         let outcomes = host.subscribe().map { o in
@@ -47,8 +49,28 @@ enum ServeSupport {
             try await RebuildCommand.project(dataDirectory: dataDirectory, config: host.options.config, into: store, after: behind)
         }
         let projector = ReadModelProjector(store: store)
-        Task.detached { await projector.run(outcomes) }
-        return (ReadModelHistory(store: store), projector)
+        let following = Task.detached { await projector.run(outcomes) }
+        return (ReadModelHistory(store: store), projector, following)
+    }
+
+    /// Waits for `tasks` to end, at most `limit`; logs the ones left (their work is caught
+    /// up from the journal at the next start).
+    static func finish(_ tasks: [Task<Void, Never>], within limit: Duration, logger: Logger) async {
+        let finished = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            let resumed = Mutex(false)
+            @Sendable func resume(_ value: Bool) {
+                if resumed.withLock({ done in defer { done = true }; return !done }) { c.resume(returning: value) }
+            }
+            Task {
+                for t in tasks { await t.value }
+                resume(true)
+            }
+            Task {
+                try? await Task.sleep(for: limit) // a deadline, not synchronisation
+                resume(false)
+            }
+        }
+        if !finished { logger.warning("stores still writing after \(limit); the next start catches them up from the journal") }
     }
 
     /// Opens the audit trail (REG-2) in `DATA/audit`, catches it up from the journal (it may
