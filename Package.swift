@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "SurveillanceTests", dependencies: ["Surveillance", "Engine", "Compliance", "HarbourCore", "Matching", "Simulator", "Sequencer", "Gateway"]),
         .testTarget(name: "CommandInputTests", dependencies: ["CommandInput", "Engine"]),
         .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
-        .testTarget(name: "ReadModelTests", dependencies: ["ReadModel", "ReadModelPostgres"]),
+        .testTarget(name: "ReadModelTests", dependencies: ["ReadModel", "ReadModelPostgres", "Storage"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
