@@ -125,7 +125,7 @@ def main():
             s2, r2 = order(server, "bob", "sell" if k % 2 else "buy", "0.02", clientOrderId=f"b-{k}")
             check(s1 == 200 and s2 == 200, f"orders refused: {s1} {r1[:200]} {s2} {r2[:200]}")
         s, r = server.call("alice", "POST", "/v1/orders", json.dumps(
-            {"symbol": "BTC-PERP", "side": "buy", "orderType": "limit", "price": "1000", "qty": "0.001", "clientOrderId": "resting"}))
+            {"symbol": "BTC-PERP", "side": "buy", "orderType": "limit", "price": "57100", "qty": "0.001", "clientOrderId": "resting"}))
         check(s == 200, f"resting order refused: {s} {r[:200]}")
         # The history answers once PostgreSQL has projected the last order (polled, bounded).
         deadline = time.time() + 30

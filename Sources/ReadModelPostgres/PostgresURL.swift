@@ -22,6 +22,7 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     /// Why a store URL was refused.
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Parses `text`; throws `Invalid` naming what is wrong.

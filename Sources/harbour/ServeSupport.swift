@@ -56,18 +56,19 @@ enum ServeSupport {
     /// Waits for `tasks` to end, at most `limit`; logs the ones left (their work is caught
     /// up from the journal at the next start).
     static func finish(_ tasks: [Task<Void, Never>], within limit: Duration, logger: Logger) async {
+        final class Once: Sendable {
+            let done = Mutex(false)
+            func first() -> Bool { done.withLock { d in defer { d = true }; return !d } }
+        }
         let finished = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
-            let resumed = Mutex(false)
-            @Sendable func resume(_ value: Bool) {
-                if resumed.withLock({ done in defer { done = true }; return !done }) { c.resume(returning: value) }
-            }
+            let once = Once()
             Task {
                 for t in tasks { await t.value }
-                resume(true)
+                if once.first() { c.resume(returning: true) }
             }
             Task {
                 try? await Task.sleep(for: limit) // a deadline, not synchronisation
-                resume(false)
+                if once.first() { c.resume(returning: false) }
             }
         }
         if !finished { logger.warning("stores still writing after \(limit); the next start catches them up from the journal") }

@@ -24,7 +24,7 @@ final class StoreMetrics: Sendable {
         self.copier = copier
         self.host = host
         func gauge(_ name: String, _ help: String) -> Gauge {
-            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, helpText: help))
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help))
         }
         readModelLag = gauge("harbour_readmodel_lag_records", "Durable commands not yet projected into the read models")
         if copier != nil {
@@ -47,7 +47,7 @@ final class StoreMetrics: Sendable {
             let p = copier.progress
             copyLag?.set(Int64(durable > p.copied ? durable - p.copied : 0))
             copied?.set(Int64(p.copied))
-            stopped?.set(p.stopped == nil ? 0 : 1)
+            stopped?.set(Int64(p.stopped == nil ? 0 : 1))
         }
     }
 

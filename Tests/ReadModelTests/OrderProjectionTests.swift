@@ -102,8 +102,9 @@ import Testing
 
 /// MM-1: the venue's records flag an affiliated market maker's orders from its registration on.
 @Suite struct MarketMakerFlagTests {
-    @Test("orders of a registered affiliated market maker are flagged on the contracts it makes; nobody else's are")
-    func affiliatedOrdersAreFlagged() throws {
+    @Test("orders of a registered affiliated market maker are flagged on the contracts it makes; nobody else's are",
+          arguments: StoreKind.available)
+    func affiliatedOrdersAreFlagged(_ kind: StoreKind) async throws {
         let s = Scenario()
         let maker = s.open("demo-mm"), alice = s.open("alice")
         s.mark("50000")
