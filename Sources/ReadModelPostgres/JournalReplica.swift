@@ -47,7 +47,7 @@ public final class JournalReplica: Sendable {
         guard let first = records.first else { return 0 }
         return try await session.transaction { c in
             // One writer at a time: the check below and the insert see the same table.
-            _ = try await c.simpleQuery("LOCK TABLE journal_records IN SHARE ROW EXCLUSIVE MODE").get()
+            try await PostgresSession.execute("LOCK TABLE journal_records IN SHARE ROW EXCLUSIVE MODE", on: c, logger: session.logger)
             let lastRows = try await PostgresSession.rows(c, "SELECT COALESCE(MAX(seq), 0) FROM journal_records", logger: session.logger)
             let last = UInt64(try lastRows.first?.decode(Int64.self) ?? 0)
             if first.sequence <= last {
@@ -80,7 +80,7 @@ public final class JournalReplica: Sendable {
                               + "\(try SQLValue.text(r.auditHash).literal()))")
             }
             script.addWritten("INSERT INTO journal_records (seq, ts, payload, crc, audit_hash) VALUES " + values.joined(separator: ", "))
-            try await PostgresSession.run(script, on: c)
+            try await PostgresSession.run(script, on: c, logger: session.logger)
             return fresh.count
         }
     }

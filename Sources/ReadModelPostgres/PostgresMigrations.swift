@@ -149,17 +149,20 @@ enum PostgresMigrations {
             _ = try await PostgresSession.rows(c, "SELECT pg_advisory_xact_lock(hashtext(?))", [.text("harbour:" + schema)],
                                                logger: session.logger)
             // `schema` is a checked plain identifier (PostgresURL), so it can be written in.
-            _ = try await c.simpleQuery("""
-                CREATE SCHEMA IF NOT EXISTS \(schema);
+            try await PostgresSession.execute("CREATE SCHEMA IF NOT EXISTS \(schema)", on: c, logger: session.logger)
+            try await PostgresSession.execute("""
                 CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
-                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
-                """).get()
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """, on: c, logger: session.logger)
             var applied: Set<Int> = []
             for row in try await PostgresSession.rows(c, "SELECT version FROM schema_migrations", logger: session.logger) {
                 applied.insert(Int(try row.decode(Int32.self)))
             }
             for m in all where !applied.contains(m.version) {
-                _ = try await c.simpleQuery("SET LOCAL search_path TO \(schema);\n" + m.sql).get()
+                var script = SQLScript()
+                script.addWritten("SET LOCAL search_path TO \(schema)")
+                script.addWritten(m.sql)
+                try await PostgresSession.run(script, on: c, logger: session.logger)
                 _ = try await PostgresSession.rows(c, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                                                    [.int(Int64(m.version)), .text(m.name)], logger: session.logger)
             }

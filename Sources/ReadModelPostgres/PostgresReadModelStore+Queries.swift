@@ -93,7 +93,7 @@ extension PostgresReadModelStore {
     public func statement(account: String, fromTs: Int64, toTs: Int64, asset: String) async throws -> StatementRecord {
         // One snapshot for every part of the statement, as SQLite's single read transaction.
         let (opening, closing, postings, trades) = try await session.transaction { c in
-            _ = try await c.simpleQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").get()
+            try await PostgresSession.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", on: c, logger: session.logger)
             func balance(before ts: Int64) async throws -> String {
                 try await PostgresSession.rows(c, """
                     SELECT amount FROM balance_history WHERE account = ? AND asset = ? AND ts < ?

@@ -56,7 +56,7 @@ public final class PostgresReadModelStore: ReadModelStorage {
             }
             guard applied > 0 else { return 0 }
             try projection.add("UPDATE meta SET last_sequence = ? WHERE id = 1", [.int(Int64(last))])
-            try await PostgresSession.run(projection.script, on: c)
+            try await PostgresSession.run(projection.script, on: c, logger: session.logger)
             return applied
         }
     }
@@ -65,8 +65,9 @@ public final class PostgresReadModelStore: ReadModelStorage {
     /// `harbour rebuild`; the journal replica is left as it is).
     public func reset() async throws {
         try await session.transaction { c in
-            _ = try await c.simpleQuery("TRUNCATE " + PostgresMigrations.readModelTables.joined(separator: ", ")
-                                        + "; UPDATE meta SET last_sequence = 0 WHERE id = 1;").get()
+            try await PostgresSession.execute("TRUNCATE " + PostgresMigrations.readModelTables.joined(separator: ", "),
+                                              on: c, logger: session.logger)
+            try await PostgresSession.execute("UPDATE meta SET last_sequence = 0 WHERE id = 1", on: c, logger: session.logger)
         }
     }
 
@@ -74,7 +75,7 @@ public final class PostgresReadModelStore: ReadModelStorage {
     /// sequential scans disabled: an index scan there shows a fitting index exists (tests).
     public func explainWithoutSeqScan(_ statements: [String], _ value: String) async throws -> [(String, String)] {
         try await session.transaction { c in
-            _ = try await c.simpleQuery("SET LOCAL enable_seqscan = off").get()
+            try await PostgresSession.execute("SET LOCAL enable_seqscan = off", on: c, logger: session.logger)
             var out: [(String, String)] = []
             for sql in statements {
                 var bindings = PostgresBindings()

@@ -15,7 +15,10 @@ final class PostgresSession: Sendable {
     init(url: PostgresURL, logger: Logger = Logger(label: "harbour.postgres")) {
         self.url = url
         self.logger = logger
-        let client = PostgresClient(configuration: url.configuration(), backgroundLogger: logger)
+        // The pool's background chatter (a connection attempt cut short by close()) is not news.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: url.configuration(), backgroundLogger: background)
         self.client = client
         runner = Task { await client.run() }
     }
@@ -64,8 +67,14 @@ final class PostgresSession: Sendable {
     }
 
     /// Sends a script of literal statements in one round trip on `connection`.
-    static func run(_ script: SQLScript, on connection: PostgresConnection) async throws {
-        _ = try await connection.simpleQuery(script.text).get()
+    static func run(_ script: SQLScript, on connection: PostgresConnection, logger: Logger) async throws {
+        guard script.statements > 0 else { return }
+        try await connection.query(PostgresQuery(unsafeSQL: script.block), logger: logger)
+    }
+
+    /// Runs one statement without parameters on `connection`.
+    static func execute(_ sql: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
     }
 }
 

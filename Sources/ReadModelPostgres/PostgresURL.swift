@@ -89,7 +89,9 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
             }
             config = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
         }
-        config.options.additionalStartupParameters = [("search_path", schema)]
+        // The schema is the search path; string literals follow the standard (the projection
+        // writes literals, `SQLValue.literal()`).
+        config.options.additionalStartupParameters = [("search_path", schema), ("standard_conforming_strings", "on")]
         config.options.maximumConnections = 8
         return config
     }

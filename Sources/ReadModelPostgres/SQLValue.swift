@@ -22,8 +22,8 @@ enum SQLValue: Sendable, Hashable {
         let description: String
     }
 
-    /// The value as a SQL literal, with `standard_conforming_strings` on (the script sets
-    /// it): a string is quoted with each `'` doubled, which is the whole of PostgreSQL's
+    /// The value as a SQL literal, with `standard_conforming_strings` on (every connection
+    /// starts with it, `PostgresURL.configuration()`): a string is quoted with each `'` doubled, which is the whole of PostgreSQL's
     /// escaping in that mode (backslashes are ordinary characters); bytes are a hex bytea
     /// literal. PostgreSQL text cannot hold NUL, so a string with one is refused.
     func literal() throws -> String {
@@ -54,12 +54,13 @@ enum SQLValue: Sendable, Hashable {
     }
 }
 
-/// Statements written out with literal values and sent as one simple-protocol query, so a
-/// whole batch of outcomes is one round trip to the server instead of one per event.
-/// Templates use `?` for each value, in order (the templates are this target's own SQL,
-/// which contains no other `?`).
+/// Statements written out with literal values and sent as one anonymous code block
+/// (`DO $tag$ BEGIN ... END $tag$`, one statement of the extended protocol, which is all
+/// PostgresNIO speaks), so a whole batch of outcomes is one round trip to the server instead
+/// of one per event. Templates use `?` for each value, in order (the templates are this
+/// target's own SQL, which contains no other `?`).
 struct SQLScript {
-    private(set) var text = "SET LOCAL standard_conforming_strings = on;\n"
+    private(set) var text = ""
     private(set) var statements = 0
 
     mutating func add(_ template: String, _ values: [SQLValue]) throws {
@@ -77,8 +78,18 @@ struct SQLScript {
         statements += 1
     }
 
+    /// The script as one `DO` statement, dollar-quoted with a tag its text does not contain.
+    var block: String {
+        var tag = "$harbour$"
+        var n = 0
+        while text.contains(tag) { n += 1; tag = "$harbour\(n)$" }
+        return "DO \(tag) BEGIN\n" + text + "END \(tag)"
+    }
+
     /// Appends a statement already written out (its values made literal by the caller).
     mutating func addWritten(_ sql: String) {
+        var sql = Substring(sql)
+        while let last = sql.last, last == ";" || last.isWhitespace { sql.removeLast() }
         text += sql + ";\n"
         statements += 1
     }
