@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Sequencer", targets: ["Sequencer"]),
         .library(name: "ReadModel", targets: ["ReadModel"]),
+        .library(name: "ReadModelPostgres", targets: ["ReadModelPostgres"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Surveillance", targets: ["Surveillance"]),
@@ -39,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "HarbourCore"),
@@ -67,6 +69,16 @@ let package = Package(
             name: "ReadModel",
             dependencies: ["Engine", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The production store (OPS-4, docs/DECISIONS.md 36): the same read models and a
+        // journal replica on PostgreSQL; knows ReadModel's query interface, not the gateway.
+        .target(
+            name: "ReadModelPostgres",
+            dependencies: [
+                "ReadModel", "Engine", "Storage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Gateway",
             dependencies: [
@@ -89,10 +101,11 @@ let package = Package(
         .executableTarget(
             name: "harbour",
             dependencies: [
-                "Engine", "CommandInput", "Storage", "Matching", "Sequencer", "ReadModel", "Gateway", "Simulator", "Disclosures", "Surveillance",
+                "Engine", "CommandInput", "Storage", "Matching", "Sequencer", "ReadModel", "ReadModelPostgres", "Gateway", "Simulator", "Disclosures", "Surveillance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(name: "HarbourCoreTests", dependencies: ["HarbourCore"]),
@@ -114,7 +127,7 @@ let package = Package(
         .testTarget(name: "SurveillanceTests", dependencies: ["Surveillance", "Engine", "Compliance", "HarbourCore", "Matching", "Simulator", "Sequencer", "Gateway"]),
         .testTarget(name: "CommandInputTests", dependencies: ["CommandInput", "Engine"]),
         .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
-        .testTarget(name: "ReadModelTests", dependencies: ["ReadModel"]),
+        .testTarget(name: "ReadModelTests", dependencies: ["ReadModel", "ReadModelPostgres", "Storage"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

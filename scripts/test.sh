@@ -13,10 +13,16 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}") >/dev/null
 fi
 
+# A throw-away PostgreSQL 15 on loopback for the production store's tests (OPS-4): started
+# here, stopped on exit; a server that cannot start fails the run (no silent skipping).
+source scripts/postgres-temp.sh
+postgres_temp_start
+trap postgres_temp_stop EXIT
+
 echo "== build"
 swift build --build-tests
 
-echo "== unit, property and integration tests"
+echo "== unit, property and integration tests (read models on SQLite and on PostgreSQL: $HARBOUR_TEST_POSTGRES_URL)"
 swift test --skip-build
 
 echo "== replay examples are deterministic"
@@ -28,6 +34,12 @@ for f in examples/*.jsonl; do
 done
 echo "== server crash test: kill -9 a real 'harbour serve' under signed load, three rounds"
 python3 tests/server_crash_test.py .build/debug/harbour
+
+echo "== server crash test on the PostgreSQL store: kill -9 under load; projection and journal copy equal the journal"
+python3 tests/server_crash_test.py .build/debug/harbour --postgres "$HARBOUR_TEST_POSTGRES_URL"
+
+echo "== PostgreSQL store test: the demo on PostgreSQL answers as on SQLite; restore from the journal copy to the same state hash"
+python3 tests/postgres_store_test.py .build/debug/harbour --postgres "$HARBOUR_TEST_POSTGRES_URL"
 
 echo "== hostile connections test: malformed requests, 1,000 idle sockets, per-IP cap, a WebSocket that never reads"
 python3 tests/hostile_connections_test.py .build/debug/harbour

@@ -8,11 +8,20 @@ of the newest segment): `harbour serve` must refuse naming the segment and chang
 `harbour verify` must exit 2; and a genuine torn tail is shown and cut by
 `harbour verify --repair-torn-tail`, after which the venue starts (issue 12).
 
-Usage: tests/server_crash_test.py path/to/harbour
+With `--postgres URL` (scripts/test.sh passes its throw-away server) the same rounds run
+with `harbour serve --store postgres://...` (OPS-4): after each restart the PostgreSQL read
+models must equal, table for table and row for row, a rebuild from the journal (no
+duplicate, no missing row), and `harbour verify --postgres` must find the journal copy
+complete and equal to the local journal. The damage rounds are journal-only and run once,
+without it.
+
+Usage: tests/server_crash_test.py path/to/harbour [--postgres URL]
 """
 import hashlib, hmac, json, os, random, re, signal, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
 
-HARBOUR = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/harbour"
+HARBOUR = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--") else ".build/debug/harbour"
+PG_URL = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else None
+PG_SCHEMA = f"crash_{os.getpid()}_{random.randint(0, 99999)}"
 PORT = 18000 + random.randint(0, 999)
 URL = f"http://127.0.0.1:{PORT}"
 failures = []
@@ -22,8 +31,53 @@ def check(cond, what):
         failures.append(what)
         print("FAIL:", what, flush=True)
 
+def store_url(schema):
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}schema={schema}"
+
+def psql(sql):
+    """One query on the test server (psql does not take the schema parameter: names are qualified)."""
+    r = subprocess.run(["psql", PG_URL.replace("postgres://", "postgresql://"), "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"psql failed: {r.stderr}")
+    return r.stdout.strip()
+
+READ_MODEL_TABLES = ["accounts", "orders", "trades", "postings", "positions", "balances", "balance_history", "marks",
+                     "rejections", "settings", "instruments", "funding", "liquidations", "insurance_payouts", "adl_fills",
+                     "adl_ranks", "risk_alerts", "risk_alert_latest", "stress_tests", "stress_test_latest", "risk_metrics",
+                     "risk_metrics_latest", "insurance_fund", "book_balances", "market_makers", "meta"]
+
+def check_postgres(data, n, last_sequence):
+    """The live-projected PostgreSQL read models equal a rebuild from the journal, and the journal copy is whole."""
+    ref = f"{PG_SCHEMA}_ref{n}"
+    r = subprocess.run([HARBOUR, "rebuild", data, "--store", store_url(ref)], capture_output=True, text=True)
+    check(r.returncode == 0, f"round {n}: rebuild into PostgreSQL failed: {r.stderr[-300:]}")
+    differing = []
+    for t in READ_MODEL_TABLES:
+        live, rebuilt = psql(f"SELECT count(*) FROM {PG_SCHEMA}.{t}"), psql(f"SELECT count(*) FROM {ref}.{t}")
+        extra = psql(f"SELECT count(*) FROM (TABLE {PG_SCHEMA}.{t} EXCEPT ALL TABLE {ref}.{t}) d")
+        missing = psql(f"SELECT count(*) FROM (TABLE {ref}.{t} EXCEPT ALL TABLE {PG_SCHEMA}.{t}) d")
+        if live != rebuilt or extra != "0" or missing != "0":
+            differing.append(f"{t}: {live} rows live, {rebuilt} rebuilt, {extra} extra, {missing} missing")
+    check(not differing, f"round {n}: PostgreSQL read models differ from a rebuild: {differing}")
+    projected = psql(f"SELECT last_sequence FROM {PG_SCHEMA}.meta")
+    check(projected == str(last_sequence), f"round {n}: PostgreSQL projection at {projected}, journal at {last_sequence}")
+    copied = psql(f"SELECT count(*) || ' ' || COALESCE(max(seq), 0) FROM {PG_SCHEMA}.journal_records")
+    check(copied == f"{last_sequence} {last_sequence}", f"round {n}: journal copy holds (count, max) {copied}, journal at {last_sequence}")
+    v = subprocess.run([HARBOUR, "verify", data, "--postgres", store_url(PG_SCHEMA)], capture_output=True, text=True)
+    check(v.returncode == 0 and "matches the local journal record for record; lag: 0" in v.stderr,
+          f"round {n}: verify --postgres failed: {v.stderr[-400:]}")
+    local = re.search(r"^stateHash: (\S+)", v.stderr, re.M)
+    copy = re.search(r"postgresCopy stateHash: (\S+)", v.stderr)
+    check(local and copy and local.group(1) == copy.group(1), f"round {n}: the PostgreSQL copy's state hash differs from the journal's")
+    psql(f"DROP SCHEMA {ref} CASCADE")
+    print(f"round {n}: PostgreSQL read models equal a rebuild ({len(READ_MODEL_TABLES)} tables), journal copy complete "
+          f"({last_sequence} records, state hash equal)", flush=True)
+
 def start(data):
-    p = subprocess.Popen([HARBOUR, "serve", "--demo", "--data", data, "--port", str(PORT)],
+    store = ["--store", store_url(PG_SCHEMA)] if PG_URL else []
+    p = subprocess.Popen([HARBOUR, "serve", "--demo", "--data", data, "--port", str(PORT)] + store,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     keys, banner, log = {}, [], []
     # Read the banner (printed once the venue is ready) to get the demo keys.
@@ -117,6 +171,8 @@ def round_(data, n):
     check(last is not None and f"lastSequence: {last.group(1)}" in a.stderr, f"round {n}: the audit trail does not reach the journal's end")
     print(f"round {n}: killed after {len(got)} acks, all present after recovery; verify: "
           + " ".join(l for l in v.stderr.splitlines() if l.startswith(("records", "stateHash"))), flush=True)
+    if PG_URL and last is not None:
+        check_postgres(data, n, int(last.group(1)))
 
 def fingerprint(root):
     out = {}
@@ -194,10 +250,14 @@ def main():
     with tempfile.TemporaryDirectory(prefix="harbour-crash-") as data:
         for n in range(3):
             round_(data, n)
-        damage_rounds(data)
+        if PG_URL:
+            psql(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
+        else:
+            damage_rounds(data)
     if failures:
         print(f"0 passed, {len(failures)} failed")
         sys.exit(1)
-    print("server crash test: 3 crash rounds and 2 damage rounds passed")
+    print("server crash test (PostgreSQL store): 3 crash rounds passed, projection and journal copy equal the journal"
+          if PG_URL else "server crash test: 3 crash rounds and 2 damage rounds passed")
 
 main()

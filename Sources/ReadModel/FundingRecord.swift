@@ -8,4 +8,16 @@ public struct FundingRecord: Codable, Sendable, Hashable {
     public var interest: String
     public var mark: String
     public var residue: String
+
+    public init(symbol: String, fundingTime: Int64, sequence: UInt64, rate: String, premium: String, interest: String,
+                mark: String, residue: String) {
+        self.symbol = symbol
+        self.fundingTime = fundingTime
+        self.sequence = sequence
+        self.rate = rate
+        self.premium = premium
+        self.interest = interest
+        self.mark = mark
+        self.residue = residue
+    }
 }

@@ -90,14 +90,8 @@ extension OutcomeProjection {
                  [asset, seq, idx, ts, change.description, (previous + change).description, reason])
     }
 
-    /// The identity of an alert condition, the same for its raise and its clear: kind and
-    /// what it is about, as a JSON array (unambiguous whatever the names contain).
+    /// The identity of an alert condition (`RiskAlertKey`).
     static func alertKey(kind: String, symbol: String?, account: String?, scenario: String?) -> String {
-        var s = "["
-        for (n, part) in [kind, symbol, account, scenario].enumerated() {
-            if n > 0 { s += "," }
-            if let part { JSONText.quote(part, into: &s) } else { s += "null" }
-        }
-        return s + "]"
+        RiskAlertKey.make(kind: kind, symbol: symbol, account: account, scenario: scenario)
     }
 }

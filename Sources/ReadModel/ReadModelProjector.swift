@@ -1,23 +1,23 @@
 import Foundation
 import Synchronization
 
-/// Feeds a `ReadModelStore` from a stream of command outcomes, in the background.
+/// Feeds a read-model store (SQLite or PostgreSQL, any `ReadModelStorage`) from a stream of command outcomes, in the background.
 ///
 /// Two loops: a reader drains the outcome sequence into a buffer as fast as it arrives
-/// (so the producer — the venue — is never held up by SQLite), and a writer takes
+/// (so the producer — the venue — is never held up by the database), and a writer takes
 /// everything buffered at once and writes it in one transaction, so the batch size grows
 /// by itself when the projection falls behind (bounded by `maxBatch`). A projection error
 /// never stops the venue: the failed batch is retried outcome by outcome, the outcome
 /// that fails is logged and skipped, and projection goes on.
 public final class ReadModelProjector: Sendable {
-    public let store: ReadModelStore
+    public let store: any ReadModelStorage
     public let maxBatch: Int
     private let log: @Sendable (String) -> Void
     private let pending = Mutex<[ProjectedOutcome]>([])
     private let counters = Mutex(ProjectionStats())
 
     /// `log` receives one line per problem; by default it goes to stderr.
-    public init(store: ReadModelStore, maxBatch: Int = 2_000,
+    public init(store: any ReadModelStorage, maxBatch: Int = 2_000,
                 log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("readmodel: " + $0 + "\n").utf8)) }) {
         self.store = store
         self.maxBatch = max(1, maxBatch)

@@ -137,44 +137,28 @@ extension ReadModelStore {
 
     /// A statement of `account`'s cash in `asset` over [`fromTs`, `toTs`).
     public func statement(account: String, fromTs: Int64, toTs: Int64, asset: String = "USD") throws -> StatementRecord {
-        let cash = BookName.cash(account: account, asset: asset)
-        return try writer.read { db in
+        try writer.read { db in
             func balance(before ts: Int64) throws -> String {
                 try String.fetchOne(db, sql: """
                     SELECT amount FROM balance_history WHERE account = ? AND asset = ? AND ts < ?
                     ORDER BY ts DESC, seq DESC LIMIT 1
                     """, arguments: [account, asset, ts]) ?? "0"
             }
-            var deposits = DecimalText.zero, withdrawals = DecimalText.zero, fees = DecimalText.zero
-            var pnl = DecimalText.zero, funding = DecimalText.zero, other = DecimalText.zero
+            var flows = StatementFlows(account: account, asset: asset)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT from_book, to_book, amount, reason FROM postings
                 WHERE (from_account = ? OR to_account = ?) AND ts >= ? AND ts < ? ORDER BY seq, idx
                 """, arguments: [account, account, fromTs, toTs])
             for row in rows {
-                let from: String = row["from_book"], to: String = row["to_book"]
-                guard from == cash || to == cash, from != to else { continue }
-                guard let amount = DecimalText(row["amount"] as String) else { continue }
-                let signed = to == cash ? amount : -amount // into the account's cash is positive
-                switch row["reason"] as String {
-                case "deposit": deposits += signed
-                case "withdrawal": withdrawals -= signed
-                case "fee", "rebate": fees -= signed
-                case "realizedPnl": pnl += signed
-                case "funding": funding += signed
-                default: other += signed
-                }
+                flows.add(fromBook: row["from_book"], toBook: row["to_book"], amount: row["amount"], reason: row["reason"])
             }
             let trades = try TradeRecord.fetchAll(db, sql: """
                 SELECT * FROM trades WHERE maker_account = ? AND ts >= ? AND ts < ?
                 UNION SELECT * FROM trades WHERE taker_account = ? AND ts >= ? AND ts < ?
                 ORDER BY seq, idx
                 """, arguments: [account, fromTs, toTs, account, fromTs, toTs])
-            return StatementRecord(account: account, asset: asset, fromTs: fromTs, toTs: toTs,
-                                   openingBalance: try balance(before: fromTs), closingBalance: try balance(before: toTs),
-                                   deposits: deposits.description, withdrawals: withdrawals.description,
-                                   fees: fees.description, realizedPnl: pnl.description, funding: funding.description,
-                                   otherNet: other.description, trades: trades)
+            return flows.statement(fromTs: fromTs, toTs: toTs, openingBalance: try balance(before: fromTs),
+                                   closingBalance: try balance(before: toTs), trades: trades)
         }
     }
 

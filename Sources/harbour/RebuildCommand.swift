@@ -3,15 +3,19 @@ import CommandInput
 import Engine
 import Foundation
 import ReadModel
+import ReadModelPostgres
 import Storage
 
 /// `harbour rebuild DIR`: rebuilds the read models from the journal alone — replays every
-/// command through a fresh engine and projects its events into a new SQLite file, which
-/// then replaces `readmodel.sqlite`. Run it with the venue stopped.
-struct RebuildCommand: ParsableCommand {
+/// command through a fresh engine and projects its events into a new store. On SQLite a
+/// new file replaces `readmodel.sqlite`; with `--store postgres://...` the PostgreSQL read
+/// models are emptied in one transaction and projected again (the journal copy there is
+/// left alone; an interrupted rebuild is a consistent prefix that `serve` catches up).
+/// Run it with the venue stopped.
+struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
-        abstract: "Rebuild the read models (readmodel.sqlite) of a data directory from its journal."
+        abstract: "Rebuild the read models (readmodel.sqlite, or PostgreSQL with --store) of a data directory from its journal."
     )
 
     @Argument(help: "The venue's data directory.")
@@ -20,33 +24,43 @@ struct RebuildCommand: ParsableCommand {
     @Option(help: "Venue configuration file (default: the built-in demo venue).")
     var config: String?
 
-    func run() throws {
+    @Option(help: "Read-model store: 'sqlite' (default, DATA/readmodel.sqlite) or postgres://USER@HOST:PORT/DB?schema=NAME.")
+    var store: String?
+
+    func run() async throws {
         let venue = try config.map { try VenueConfig.load(path: $0) } ?? .standard
         let root = URL(fileURLWithPath: directory)
-        let target = root.appendingPathComponent("readmodel.sqlite")
-        let temp = root.appendingPathComponent("readmodel.rebuild.sqlite")
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temp.path + suffix) }
-        let store = try ReadModelStore(path: temp.path)
+        let location = try StoreLocation(store, dataDirectory: root)
         let start = Date()
-        let (count, hash) = try Self.project(dataDirectory: root, config: venue, into: store, after: 0)
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target.path + suffix) }
-        try FileManager.default.moveItem(at: temp, to: target)
-        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temp.path + suffix) }
-        FileHandle.standardError.write(Data("rebuilt read models from \(count) journal records in \(String(format: "%.1f", Date().timeIntervalSince(start))) s; stateHash: \(hash)\n".utf8))
+        let count: Int, hash: String
+        switch location {
+        case .postgres(let url):
+            let pg = try await PostgresReadModelStore(url: url)
+            defer { pg.close() }
+            try await pg.reset()
+            (count, hash) = try await Self.project(dataDirectory: root, config: venue, into: pg, after: 0)
+        case .sqlite(let path):
+            let target = URL(fileURLWithPath: path)
+            let temp = URL(fileURLWithPath: path + ".rebuild")
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temp.path + suffix) }
+            let sqlite = try ReadModelStore(path: temp.path)
+            (count, hash) = try await Self.project(dataDirectory: root, config: venue, into: sqlite, after: 0)
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target.path + suffix) }
+            try FileManager.default.moveItem(at: temp, to: target)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temp.path + suffix) }
+        }
+        FileHandle.standardError.write(Data("rebuilt read models (\(location)) from \(count) journal records in \(String(format: "%.1f", Date().timeIntervalSince(start))) s; stateHash: \(hash)\n".utf8))
     }
 
     /// Replays the journal through a fresh engine and projects every outcome with a
     /// sequence above `after` into `store`. Returns the records replayed and the final hash.
     @discardableResult
-    static func project(dataDirectory root: URL, config venue: VenueConfig, into store: ReadModelStore,
-                        after: UInt64) throws -> (Int, String) {
-        var batch: [ProjectedOutcome] = []
-        let (count, hash) = try JournalOutcomes.forEach(dataDirectory: root, config: venue) { seq, ts, line, events in
-            guard seq > after else { return }
-            batch.append(ProjectedOutcome(sequence: seq, timestamp: ts, commandLine: line, eventLines: events))
-            if batch.count >= 2000 { try store.apply(batch: batch); batch.removeAll(keepingCapacity: true) }
+    static func project(dataDirectory root: URL, config venue: VenueConfig, into store: any ReadModelStorage,
+                        after: UInt64) async throws -> (Int, String) {
+        try await JournalOutcomes.chunks(dataDirectory: root, config: venue, after: after) { outcomes in
+            _ = try await store.applyAsync(batch: outcomes.map {
+                ProjectedOutcome(sequence: $0.sequence, timestamp: $0.timestamp, commandLine: $0.commandLine, eventLines: $0.eventLines)
+            })
         }
-        if !batch.isEmpty { try store.apply(batch: batch) }
-        return (count, hash)
     }
 }

@@ -6,6 +6,9 @@ import Disclosures
 import Gateway
 import HarbourCore
 import Logging
+import Prometheus
+import ReadModel
+import ReadModelPostgres
 import Sequencer
 import Simulator
 import Surveillance
@@ -21,6 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Data directory (journal, snapshots, read model, API keys).")
     var data: String = "./harbour-data"
+
+    @Option(help: """
+        Read-model store: 'sqlite' (default, DATA/readmodel.sqlite) or postgres://USER@HOST:PORT/DB?schema=NAME \
+        (read models in PostgreSQL, and the journal copied there as it is written; docs/OPERATOR.md).
+        """)
+    var store: String?
 
     @Option(help: "Address to listen on (loopback by default).")
     var host: String = "127.0.0.1"
@@ -84,7 +93,16 @@ struct ServeCommand: AsyncParsableCommand {
         ])
         if let problem = r.snapshotProblem { logger.warning("snapshot skipped, replayed the journal in full", metadata: ["why": "\(problem)"]) }
         let keys = try ApiKeyStore(dataDirectory: dir)
-        let history = try ServeSupport.openHistory(dataDirectory: dir, host: venueHost, logger: logger)
+        let location = try StoreLocation(store, dataDirectory: dir)
+        let (history, projector, projecting) = try await ServeSupport.openHistory(location: location, dataDirectory: dir,
+                                                                                  host: venueHost, logger: logger)
+        var copier: JournalCopier?, copying: Task<Void, Never>?
+        if let url = location.postgresURL {
+            (copier, copying) = try await JournalCopyService.start(url: url, dataDirectory: dir, host: venueHost, logger: logger)
+        }
+        logger.info("read models", metadata: ["store": "\(location)", "journalCopy": "\(copier == nil ? "none" : "postgres")"])
+        let metrics = GatewayMetrics()
+        let storeMetrics = StoreMetrics(registry: metrics.registry, projector: projector, copier: copier, host: venueHost)
         let audit = try await ServeSupport.openAudit(dataDirectory: dir, host: venueHost, logger: logger)
         if demo { try await DemoSetup.prepare(host: venueHost, keys: keys, port: port) }
         var gatewayConfiguration = GatewayConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout),
@@ -109,7 +127,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await surveillance.start()
         gatewayConfiguration.surveillance = surveillance
         let server = try await GatewayServer(host: venueHost, keys: keys, history: history, configuration: gatewayConfiguration,
-                                             logger: Logger(label: "harbour.gateway"))
+                                             metrics: metrics, logger: Logger(label: "harbour.gateway"))
         logger.info("listening", metadata: ["url": "http://\(host):\(port)", "demo": "\(demo)"])
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -130,6 +148,7 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             group.addTask { await surveillance.run() }
+            group.addTask { await storeMetrics.run() }
             let headInterval = auditHeadInterval
             group.addTask { await ServeSupport.keepAudit(audit, interval: headInterval, logger: logger) }
             // The server returns on SIGINT / SIGTERM (graceful shutdown); stop the rest.
@@ -137,6 +156,9 @@ struct ServeCommand: AsyncParsableCommand {
             group.cancelAll()
         }
         venueHost.shutdown()
+        // The host finished its subscribers: the projector and the journal copy write what they
+        // hold (bounded: a store that is down must not hold the shutdown; the next start catches up).
+        await ServeSupport.finish([projecting] + (copying.map { [$0] } ?? []), within: .seconds(15), logger: logger)
         // The host finished its subscribers: the trail has every outcome; flush and publish the final head.
         try? await ServeSupport.publish(audit, logger: logger)
         logger.info("stopped cleanly; journal flushed and checkpoint written", metadata: ["data": "\(dir.path)"])

@@ -7,6 +7,7 @@ import Logging
 import ReadModel
 import Sequencer
 import Storage
+import Synchronization
 
 /// Pieces of `harbour serve` that connect optional parts: history (read models) and time.
 enum ServeSupport {
@@ -28,24 +29,49 @@ enum ServeSupport {
         }
     }
 
-    /// Opens the read models, catches them up from the journal if they lag (they are a
-    /// projection and may be behind after a crash), and keeps them following the host.
-    static func openHistory(dataDirectory: URL, host: VenueHost, logger: Logger) throws -> any HistoryProvider {
-        let path = dataDirectory.appendingPathComponent("readmodel.sqlite").path
-        let store = try ReadModelStore(path: path)
-        let behind = try store.lastSequence
-        if behind < host.recovery.lastSequence {
-            // A projection may lag the journal after a crash: catch up before serving.
-            logger.info("catching read models up from the journal",
-                        metadata: ["readModel": "\(behind)", "journal": "\(host.recovery.lastSequence)"])
-            try RebuildCommand.project(dataDirectory: dataDirectory, config: host.options.config, into: store, after: behind)
-        }
-        let projector = ReadModelProjector(store: store)
+    /// Opens the read models (SQLite or PostgreSQL, `--store`), catches them up from the
+    /// journal if they lag (they are a projection and may be behind after a crash), and keeps
+    /// them following the host. Returns the history the gateway serves, the projector (for
+    /// the lag metric) and the task that follows the host (it ends once the host has shut
+    /// down and the projector has written everything).
+    static func openHistory(location: StoreLocation, dataDirectory: URL, host: VenueHost,
+                            logger: Logger) async throws -> (any HistoryProvider, ReadModelProjector, Task<Void, Never>) {
+        let store = try await location.open()
+        // Subscribed before catching up, so nothing falls between the two (the store skips overlaps by sequence).
         let outcomes = host.subscribe().map { o in
             ProjectedOutcome(sequence: o.sequence, timestamp: o.timestamp, commandLine: o.commandLine, eventLines: o.json)
         }
-        Task.detached { await projector.run(outcomes) }
-        return ReadModelHistory(store: store)
+        let behind = try await store.lastSequence
+        if behind < host.recovery.lastSequence {
+            // A projection may lag the journal after a crash: catch up before serving.
+            logger.info("catching read models up from the journal",
+                        metadata: ["store": "\(location)", "readModel": "\(behind)", "journal": "\(host.recovery.lastSequence)"])
+            try await RebuildCommand.project(dataDirectory: dataDirectory, config: host.options.config, into: store, after: behind)
+        }
+        let projector = ReadModelProjector(store: store)
+        let following = Task.detached { await projector.run(outcomes) }
+        return (ReadModelHistory(store: store), projector, following)
+    }
+
+    /// Waits for `tasks` to end, at most `limit`; logs the ones left (their work is caught
+    /// up from the journal at the next start).
+    static func finish(_ tasks: [Task<Void, Never>], within limit: Duration, logger: Logger) async {
+        final class Once: Sendable {
+            let done = Mutex(false)
+            func first() -> Bool { done.withLock { d in defer { d = true }; return !d } }
+        }
+        let finished = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            let once = Once()
+            Task {
+                for t in tasks { await t.value }
+                if once.first() { c.resume(returning: true) }
+            }
+            Task {
+                try? await Task.sleep(for: limit) // a deadline, not synchronisation
+                if once.first() { c.resume(returning: false) }
+            }
+        }
+        if !finished { logger.warning("stores still writing after \(limit); the next start catches them up from the journal") }
     }
 
     /// Opens the audit trail (REG-2) in `DATA/audit`, catches it up from the journal (it may

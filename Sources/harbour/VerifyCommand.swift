@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandInput
 import Engine
 import Foundation
+import ReadModelPostgres
 import Sequencer
 import Storage
 
@@ -10,9 +11,14 @@ import Storage
 /// state hash (OPS-4). It never changes the directory — except, with
 /// `--repair-torn-tail`, to cut a genuine torn tail after printing what it cuts.
 ///
+/// With `--postgres URL` it also checks the PostgreSQL journal copy (every CRC, no gap,
+/// every audit hash, then a replay) and that the copy is the local journal's prefix; with
+/// `--postgres` and no directory, the copy alone.
+///
 /// Exit status: 0 when start-up would accept the directory, 2 when it would refuse it
-/// (damage, sequence gap, checkpoint past the end or not matching, ledger not zero).
-struct VerifyCommand: ParsableCommand {
+/// (damage, sequence gap, checkpoint past the end or not matching, ledger not zero) or the
+/// PostgreSQL copy is refused.
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Replay a data directory's journal by start-up's rules and print its state hash.",
@@ -23,8 +29,11 @@ struct VerifyCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The venue's data directory.")
-    var directory: String
+    @Argument(help: "The venue's data directory (optional with --postgres: then the copy alone is checked).")
+    var directory: String?
+
+    @Option(help: "Also verify the PostgreSQL journal copy: postgres://USER@HOST:PORT/DB?schema=NAME.")
+    var postgres: String?
 
     @Option(help: "Venue configuration file (default: the built-in demo venue).")
     var config: String?
@@ -35,8 +44,43 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Cut a genuine torn tail (an unfinished last batch, never acknowledged) after showing it. Damage is never cut.")
     var repairTornTail = false
 
-    func run() throws {
+    func validate() throws {
+        if directory == nil && postgres == nil { throw ValidationError("give a data directory, --postgres URL, or both") }
+        if directory == nil && (export || repairTornTail) { throw ValidationError("--export and --repair-torn-tail need a data directory") }
+    }
+
+    func run() async throws {
         let venue = try config.map { try VenueConfig.load(path: $0) } ?? .standard
+        if let directory { try verifyDirectory(directory, venue: venue) }
+        if let postgres { try await verifyCopy(postgres, venue: venue) }
+    }
+
+    /// The PostgreSQL copy: restored into a temporary directory (every record checked), its
+    /// state hash printed, and compared record by record with the local journal if given.
+    func verifyCopy(_ text: String, venue: VenueConfig) async throws {
+        let url = try PostgresURL(text)
+        let replica = try await JournalReplica(url: url)
+        defer { replica.close() }
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("harbour-verify-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let start = Date()
+        do {
+            let s = try await PostgresJournalCopy.restore(from: replica, root: temp, config: venue)
+            var text = "postgresCopy: \(url)\npostgresCopy records: \(s.records)\npostgresCopy lastSequence: \(s.lastSequence)\n"
+            text += "postgresCopy CRCs and audit hashes verified in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n"
+            if let directory {
+                let local = try await PostgresJournalCopy.compare(copyOf: replica, with: URL(fileURLWithPath: directory))
+                text += "postgresCopy matches the local journal record for record; lag: \(local - min(local, s.lastSequence)) records\n"
+            }
+            text += "postgresCopy stateHash: \(s.stateHash)\n"
+            Self.report(text)
+        } catch let refused as PostgresJournalCopy.Refused {
+            Self.report("REFUSED: \(refused)\n")
+            throw ExitCode(2)
+        }
+    }
+
+    func verifyDirectory(_ directory: String, venue: VenueConfig) throws {
         let root = URL(fileURLWithPath: directory)
         let journal = root.appendingPathComponent("journal")
         guard FileManager.default.fileExists(atPath: journal.path) else {

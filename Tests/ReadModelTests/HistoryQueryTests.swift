@@ -44,7 +44,7 @@ struct TradingDay {
     /// A resyncing client pages forward after the last sequence it saw and gets every fill,
     /// whatever the limit; time filters apply before the limit (issue 12: a client that
     /// missed more than one page of fills could not recover them).
-    @Test func tradesPageForwardAfterASequenceAndFilterBeforeTheLimit() throws {
+    @Test(arguments: StoreKind.available) func tradesPageForwardAfterASequenceAndFilterBeforeTheLimit(_ kind: StoreKind) async throws {
         let s = Scenario()
         let alice = s.open("alice"), bob = s.open("bob")
         s.mark("50000")
@@ -52,14 +52,14 @@ struct TradingDay {
             s.place(alice, .sell, "0.01", at: String(50000 + k))
             s.place(bob, .buy, "0.01", at: String(50000 + k))
         }
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: s.outcomes)
-        let all = try store.trades(account: "alice", limit: 1000)
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: s.outcomes)
+        let all = try await store.trades(account: "alice", limit: 1000)
         #expect(all.count == 30)
         var seen: [UInt64] = []
         var cursor: Int64 = 0
         while true {
-            let page = try store.trades(account: "alice", afterSequence: cursor, limit: 7)
+            let page = try await store.trades(account: "alice", afterSequence: cursor, limit: 7)
             if page.isEmpty { break }
             #expect(page.map(\.seq) == page.map(\.seq).sorted())
             seen += page.map(\.seq)
@@ -68,55 +68,55 @@ struct TradingDay {
         #expect(seen == all.map(\.seq).reversed())
         // The oldest five by time, with a limit of 5: filtered in SQL, not after the limit.
         let cut = all[all.count - 5].ts
-        let early = try store.trades(account: "alice", toTs: cut, limit: 5)
+        let early = try await store.trades(account: "alice", toTs: cut, limit: 5)
         #expect(early.map(\.seq) == Array(all.suffix(5).map(\.seq)))
-        #expect(try store.trades(account: "alice", fromTs: all[0].ts, limit: 5).map(\.seq) == [all[0].seq])
+        #expect(try await store.trades(account: "alice", fromTs: all[0].ts, limit: 5).map(\.seq) == [all[0].seq])
     }
 
-    @Test func tradesPerAccountAndPublicTradesPerSymbol() throws {
+    @Test(arguments: StoreKind.available) func tradesPerAccountAndPublicTradesPerSymbol(_ kind: StoreKind) async throws {
         let d = TradingDay()
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: d.s.outcomes)
-        let aliceTrades = try store.trades(account: "alice")
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: d.s.outcomes)
+        let aliceTrades = try await store.trades(account: "alice")
         #expect(aliceTrades.count == 4)
         #expect(aliceTrades.allSatisfy { $0.makerAccount == "alice" || $0.takerAccount == "alice" })
         #expect(aliceTrades.map(\.seq) == aliceTrades.map(\.seq).sorted(by: >))   // newest first
-        #expect(try store.trades(account: "alice", symbol: "ETH-PERP").map(\.qty) == ["1.5"])
-        #expect(try store.trades(account: "carol").map(\.makerFee) == ["-0.22575"])  // 1.5 × 3010 × −0.00005 = −0.22575
-        #expect(try store.trades(account: "dave").isEmpty)
-        let btc = try store.trades(symbol: "BTC-PERP")
+        #expect(try await store.trades(account: "alice", symbol: "ETH-PERP").map(\.qty) == ["1.5"])
+        #expect(try await store.trades(account: "carol").map(\.makerFee) == ["-0.22575"])  // 1.5 × 3010 × −0.00005 = −0.22575
+        #expect(try await store.trades(account: "dave").isEmpty)
+        let btc = try await store.trades(symbol: "BTC-PERP")
         #expect(btc.count == 3 && btc.allSatisfy { $0.symbol == "BTC-PERP" })
         #expect(btc.first?.price == "51000" && btc.last?.price == "50000" && btc.last?.takerSide == "buy")
-        #expect(try store.trades(limit: 2).count == 2)
-        #expect(try store.trades().count == 4)
+        #expect(try await store.trades(limit: 2).count == 2)
+        #expect(try await store.trades().count == 4)
     }
 
-    @Test func postingsPerAccountMatchTheLedgerPostingsOnItsBooks() throws {
+    @Test(arguments: StoreKind.available) func postingsPerAccountMatchTheLedgerPostingsOnItsBooks(_ kind: StoreKind) async throws {
         let d = TradingDay()
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: d.s.outcomes)
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: d.s.outcomes)
         let alice = d.s.engine.accountID(named: "alice")!
         let book = d.s.engine.ledger.existingBook(.clientCash(account: alice.index, asset: "USD"))!
         let expected = d.s.history.flatMap { $0.events }.compactMap { e -> Posting? in
             if case let .posting(p) = e, p.from == book || p.to == book { return p } else { return nil }
         }
-        let got = try store.postings(account: "alice", limit: 1000)
+        let got = try await store.postings(account: "alice", limit: 1000)
         #expect(got.count == expected.count)
         #expect(Set(got.map(\.reason)) == ["deposit", "withdrawal", "fee", "realizedPnl"])
         #expect(got.allSatisfy { $0.fromBook == "client:alice:cash:USD" || $0.toBook == "client:alice:cash:USD" })
         let w = try #require(got.first { $0.reason == "withdrawal" })
         #expect(w.amount == "200.5" && w.toBook == "external:USD" && w.fromAccount == "alice" && w.toAccount == nil)
-        #expect(try store.postings(account: "dave").map(\.reason) == ["deposit"])
-        #expect(try store.postings(account: "alice", limit: 3).count == 3)
+        #expect(try await store.postings(account: "dave").map(\.reason) == ["deposit"])
+        #expect(try await store.postings(account: "alice", limit: 3).count == 3)
     }
 
-    @Test func statementSumsEqualTheEngineLedger() throws {
+    @Test(arguments: StoreKind.available) func statementSumsEqualTheEngineLedger(_ kind: StoreKind) async throws {
         let d = TradingDay()
         let s = d.s
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: s.outcomes)
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: s.outcomes)
         let alice = s.engine.accountID(named: "alice")!
-        let st = try store.statement(account: "alice", fromTs: d.windowStart, toTs: d.windowEnd)
+        let st = try await store.statement(account: "alice", fromTs: d.windowStart, toTs: d.windowEnd)
         let flows = s.cashFlows(alice, from: d.windowStart, to: d.windowEnd)
         func dec(_ raw: Int64) -> DecimalText { DecimalText(s.money(raw))! }
         #expect(DecimalText(st.openingBalance) == dec(d.aliceCashAtStart))
@@ -131,22 +131,22 @@ struct TradingDay {
         #expect(a(st.closingBalance) == a(st.openingBalance) + a(st.deposits) - a(st.withdrawals) - a(st.fees)
                 + a(st.realizedPnl) + a(st.funding) + a(st.otherNet))
         // A rebate shows as negative fees.
-        let carol = try store.statement(account: "carol", fromTs: 0, toTs: .max)
+        let carol = try await store.statement(account: "carol", fromTs: 0, toTs: .max)
         #expect(carol.fees == "-0.22575" && carol.openingBalance == "0" && carol.closingBalance == "50000.22575")
         // The whole history closes at the engine's balance.
-        let all = try store.statement(account: "alice", fromTs: 0, toTs: .max)
+        let all = try await store.statement(account: "alice", fromTs: 0, toTs: .max)
         #expect(DecimalText(all.closingBalance) == dec(s.engine.cash(alice)))
-        #expect(try store.balance(account: "alice") == all.closingBalance)
+        #expect(try await store.balance(account: "alice") == all.closingBalance)
     }
 
-    @Test func positionsFollowTheEngine() throws {
+    @Test(arguments: StoreKind.available) func positionsFollowTheEngine(_ kind: StoreKind) async throws {
         let d = TradingDay()
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: d.s.outcomes)
-        let p = try store.positions(account: "alice")
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: d.s.outcomes)
+        let p = try await store.positions(account: "alice")
         #expect(p.map(\.symbol) == ["BTC-PERP", "ETH-PERP"])
         #expect(p[0].size == "0" && p[1].size == "1.5" && p[1].entryPrice == "3010")
-        #expect(try store.positions(account: "bob").first?.size == "0")
-        #expect(try store.positions(account: "dave").isEmpty)
+        #expect(try await store.positions(account: "bob").first?.size == "0")
+        #expect(try await store.positions(account: "dave").isEmpty)
     }
 }

@@ -25,22 +25,22 @@ import Testing
         return (s, first, last)
     }
 
-    @Test func anOrderOlderThanTheLastThousandIsFound() throws {
+    @Test(arguments: StoreKind.available) func anOrderOlderThanTheLastThousandIsFound(_ kind: StoreKind) async throws {
         let (s, first, last) = Self.manyOrders()
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: s.outcomes)
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: s.outcomes)
         // The window the /fapi query used to scan does not reach it.
-        #expect(try store.orders(account: "alice", limit: 1000).contains { $0.orderId == first } == false)
-        let byId = try #require(try store.order(account: "alice", orderId: first))
+        #expect(try await store.orders(account: "alice", limit: 1000).contains { $0.orderId == first } == false)
+        let byId = try #require(try await store.order(account: "alice", orderId: first))
         #expect(byId.status == .canceled && byId.clientOrderId == "old-1" && byId.qty == "0.001")
-        let byClientId = try #require(try store.order(account: "alice", clientOrderId: "old-1"))
+        let byClientId = try #require(try await store.order(account: "alice", clientOrderId: "old-1"))
         #expect(byClientId.orderId == first)
-        #expect(try store.order(account: "alice", orderId: last)?.clientOrderId == "o-1004")
+        #expect(try await store.order(account: "alice", orderId: last)?.clientOrderId == "o-1004")
         // Another account's order is not found by alice's lookup (MM-3), nor an unknown one.
-        #expect(try store.order(account: "bob", orderId: first) == nil)
-        #expect(try store.order(account: "bob", clientOrderId: "old-1") == nil)
-        #expect(try store.order(account: "alice", orderId: 987_654_321) == nil)
-        #expect(try store.order(account: "alice", clientOrderId: "never") == nil)
+        #expect(try await store.order(account: "bob", orderId: first) == nil)
+        #expect(try await store.order(account: "bob", clientOrderId: "old-1") == nil)
+        #expect(try await store.order(account: "alice", orderId: 987_654_321) == nil)
+        #expect(try await store.order(account: "alice", clientOrderId: "never") == nil)
     }
 
     @Test func lookupsAreIndexedQueries() throws {
@@ -53,11 +53,11 @@ import Testing
         #expect(!byClientId.contains("SCAN") && !byClientId.contains("TEMP B-TREE"), "\(byClientId)")
     }
 
-    @Test func everyPostingCarriesTheExactRunningBalanceOfItsCashBook() throws {
+    @Test(arguments: StoreKind.available) func everyPostingCarriesTheExactRunningBalanceOfItsCashBook(_ kind: StoreKind) async throws {
         let d = TradingDay()
         let s = d.s
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: s.outcomes)
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: s.outcomes)
         for name in ["alice", "bob", "carol", "dave"] {
             let account = s.engine.accountID(named: name)!
             let book = s.engine.ledger.existingBook(.clientCash(account: account.index, asset: "USD"))!
@@ -72,15 +72,15 @@ import Testing
                 }
             }
             #expect(running == s.engine.cash(account), "\(name): postings sum to the engine's cash")
-            let rows = try store.cashPostings(account: name, limit: 1000).reversed()
+            let rows = try await store.cashPostings(account: name, limit: 1000).reversed()
             let cash = BookName.cash(account: name, asset: "USD")
             let got = rows.map { $0.toBook == cash ? $0.toBalanceAfter : $0.fromBalanceAfter }
             #expect(got == expected.map { Optional($0) }, "\(name)")
-            #expect(got.last == (try store.balance(account: name)), "\(name): the last running balance is the balance event's")
+            #expect(got.last == (try await store.balance(account: name)), "\(name): the last running balance is the balance event's")
         }
         // A window and a limit apply to the cash postings themselves.
-        #expect(try store.cashPostings(account: "alice", limit: 2).count == 2)
-        let windowed = try store.cashPostings(account: "alice", fromTs: d.windowStart, toTs: d.windowEnd)
+        #expect(try await store.cashPostings(account: "alice", limit: 2).count == 2)
+        let windowed = try await store.cashPostings(account: "alice", fromTs: d.windowStart, toTs: d.windowEnd)
         #expect(!windowed.isEmpty && windowed.allSatisfy { $0.ts >= d.windowStart && $0.ts <= d.windowEnd })
     }
 

@@ -14,7 +14,7 @@ import Testing
         return s.money(book.map { s.engine.ledger.balance($0) } ?? 0)
     }
 
-    @Test func liquidationWithInsurancePayoutAndTopUp() throws {
+    @Test(arguments: StoreKind.available) func liquidationWithInsurancePayoutAndTopUp(_ kind: StoreKind) async throws {
         let s = Scenario()
         let mm = s.open("mm", usd: "1000000")
         s.mark("50000")
@@ -30,9 +30,9 @@ import Testing
         let liq = try #require(ev.compactMap { if case .liquidation(let l) = $0 { return l } else { return nil } }.first)
         let crashSeq = s.sequence
 
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: s.outcomes)
-        let activity = try store.liquidationActivity(account: "long")
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: s.outcomes)
+        let activity = try await store.liquidationActivity(account: "long")
         #expect(activity.count == 2)
         guard case .insurancePayout(let payout) = activity.first, case .liquidation(let step) = activity.last else {
             Issue.record("expected payout then liquidation, newest first: \(activity)")
@@ -42,28 +42,28 @@ import Testing
         #expect(step.symbol == "BTC-PERP" && step.size == "0.2" && step.markPrice == "44000" && step.stage == "full")
         #expect(step.equity == s.money(liq.equity) && step.maintenanceMargin == s.money(liq.maintenanceMargin))
         #expect(payout.amount == "122")
-        #expect(try store.liquidationActivity(account: "mm").isEmpty)
+        #expect(try await store.liquidationActivity(account: "mm").isEmpty)
         // A symbol filter leaves the (symbol-less) payout out; a window before the crash is empty.
-        #expect(try store.liquidationActivity(account: "long", symbol: "BTC-PERP").count == 1)
-        #expect(try store.liquidationActivity(account: "long", symbol: "ETH-PERP").isEmpty)
-        #expect(try store.liquidationActivity(account: "long", toTs: s.ts - 1).isEmpty)
+        #expect(try await store.liquidationActivity(account: "long", symbol: "BTC-PERP").count == 1)
+        #expect(try await store.liquidationActivity(account: "long", symbol: "ETH-PERP").isEmpty)
+        #expect(try await store.liquidationActivity(account: "long", toTs: s.ts - 1).isEmpty)
 
         // The fund from its postings: +500 top-up, −122 payout; equal to the engine's ledger.
         #expect(fund(s) == "378")
-        #expect(try store.insuranceFundBalance() == fund(s))
-        let moves = try store.insuranceFundHistory()
+        #expect(try await store.insuranceFundBalance() == fund(s))
+        let moves = try await store.insuranceFundHistory()
         #expect(moves.map(\.change) == ["-122", "500"])
         #expect(moves.map(\.balance) == ["378", "500"])
         #expect(moves.map(\.reason) == ["insurancePayout", "insuranceTopUp"])
         #expect(moves.last?.seq == topUpSeq)
 
         // Idempotent by sequence: applying everything again changes nothing.
-        #expect(try store.apply(batch: s.outcomes) == 0)
-        #expect(try store.insuranceFundHistory().count == 2)
-        #expect(try store.liquidationActivity(account: "long").count == 2)
+        #expect(try await store.apply(batch: s.outcomes) == 0)
+        #expect(try await store.insuranceFundHistory().count == 2)
+        #expect(try await store.liquidationActivity(account: "long").count == 2)
     }
 
-    @Test func autoDeleveragingFillReachesBothSides() throws {
+    @Test(arguments: StoreKind.available) func autoDeleveragingFillReachesBothSides(_ kind: StoreKind) async throws {
         let s = Scenario()
         let mm = s.open("mm", usd: "1000000")
         s.mark("50000")
@@ -79,9 +79,9 @@ import Testing
         let ev = s.run(.markPrice(instrument: s.btc, price: s.px("44000")))
         #expect(ev.contains { if case .adl = $0 { return true } else { return false } })
 
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: s.outcomes)
-        let mine = try store.liquidationActivity(account: "long")
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: s.outcomes)
+        let mine = try await store.liquidationActivity(account: "long")
         guard case .adl(let fill) = mine.first, case .liquidation = mine.last else {
             Issue.record("expected the ADL fill after the liquidation step: \(mine)")
             return
@@ -90,13 +90,13 @@ import Testing
         #expect(fill.account == "long" && fill.counterparty == "short" && fill.symbol == "BTC-PERP")
         #expect(fill.qty == "0.2" && fill.price == "44510")
         // The counterparty sees the same fill; uninvolved accounts see nothing.
-        #expect(try store.liquidationActivity(account: "short") == [.adl(fill)])
-        #expect(try store.liquidationActivity(account: "short2").isEmpty)
-        #expect(try store.liquidationActivity(account: "mm").isEmpty)
-        #expect(try store.insuranceFundBalance() == "0")
+        #expect(try await store.liquidationActivity(account: "short") == [.adl(fill)])
+        #expect(try await store.liquidationActivity(account: "short2").isEmpty)
+        #expect(try await store.liquidationActivity(account: "mm").isEmpty)
+        #expect(try await store.insuranceFundBalance() == "0")
     }
 
-    @Test func alertsKeepEveryRaiseAndClearAndTheActiveSet() throws {
+    @Test(arguments: StoreKind.available) func alertsKeepEveryRaiseAndClearAndTheActiveSet(_ kind: StoreKind) async throws {
         let s = Scenario()
         let alice = s.open("alice")
         func rate(_ t: String) -> Rate { try! Rate(t) }
@@ -118,14 +118,14 @@ import Testing
         s.publish([.riskAlert(cleared(volatility, value: "0.015")), .riskAlert(openInterest)])
         let second = s.sequence
 
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: s.outcomes)
-        let all = try store.riskAlerts()
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: s.outcomes)
+        let all = try await store.riskAlerts()
         #expect(all.map(\.kind) == ["openInterest", "volatility", "insuranceCoverage", "concentration", "volatility"])
         #expect(all.map(\.state) == ["raised", "cleared", "raised", "raised", "raised"])
         #expect(all[1].seq == second && all[1].value == "0.015" && all[1].symbol == "BTC-PERP")
 
-        let active = try store.riskAlerts(RiskAlertFilter(activeOnly: true))
+        let active = try await store.riskAlerts(RiskAlertFilter(activeOnly: true))
         #expect(active.map(\.kind) == ["openInterest", "insuranceCoverage", "concentration"])
         let c = try #require(active.last)
         #expect(c.seq == first && c.account == "alice" && c.symbol == "BTC-PERP")
@@ -139,19 +139,19 @@ import Testing
         #expect(all[4].volatility == "0.035" && all[4].marginAddOn == "0.01" && all[4].samples == 30)
 
         // Filters: kind, symbol, limit; and a raise after a clear makes the alert active again.
-        #expect(try store.riskAlerts(RiskAlertFilter(activeOnly: true, kind: "volatility")).isEmpty)
-        #expect(try store.riskAlerts(RiskAlertFilter(kind: "volatility")).map(\.state) == ["cleared", "raised"])
-        #expect(try store.riskAlerts(RiskAlertFilter(activeOnly: true, symbol: "ETH-PERP")).map(\.kind) == ["openInterest"])
-        #expect(try store.riskAlerts(RiskAlertFilter(limit: 2)).count == 2)
+        #expect(try await store.riskAlerts(RiskAlertFilter(activeOnly: true, kind: "volatility")).isEmpty)
+        #expect(try await store.riskAlerts(RiskAlertFilter(kind: "volatility")).map(\.state) == ["cleared", "raised"])
+        #expect(try await store.riskAlerts(RiskAlertFilter(activeOnly: true, symbol: "ETH-PERP")).map(\.kind) == ["openInterest"])
+        #expect(try await store.riskAlerts(RiskAlertFilter(limit: 2)).count == 2)
         s.publish([.riskAlert(volatility)])
-        try store.apply(batch: s.outcomes)
-        let again = try store.riskAlerts(RiskAlertFilter(activeOnly: true, kind: "volatility"))
+        try await store.apply(batch: s.outcomes)
+        let again = try await store.riskAlerts(RiskAlertFilter(activeOnly: true, kind: "volatility"))
         #expect(again.map(\.seq) == [s.sequence])
         // Volatility is active again beside the three others.
-        #expect(try store.riskAlerts(RiskAlertFilter(activeOnly: true)).count == 4)
+        #expect(try await store.riskAlerts(RiskAlertFilter(activeOnly: true)).count == 4)
     }
 
-    @Test func stressTestsMetricsAndRanksKeepLatestAndHistory() throws {
+    @Test(arguments: StoreKind.available) func stressTestsMetricsAndRanksKeepLatestAndHistory(_ kind: StoreKind) async throws {
         let s = Scenario()
         let alice = s.open("alice")
         let bob = s.open("bob")
@@ -169,36 +169,36 @@ import Testing
                    .adlRank(account: alice, instrument: s.btc, rank: 4), .adlRank(account: alice, instrument: s.eth, rank: 1)])
         let last = s.sequence
 
-        let store = try ReadModelStore(path: ":memory:")
-        try store.apply(batch: s.outcomes)
-        let latest = try store.latestStressTests()
+        let store = try await TestStore.make(kind)
+        try await store.apply(batch: s.outcomes)
+        let latest = try await store.latestStressTests()
         #expect(latest.map(\.scenario) == ["-0.3", "-0.5"])
         #expect(latest.allSatisfy { $0.seq == last })
         #expect(latest[1].shortfall == "700.25" && latest[1].insuranceFund == "600" && latest[1].uncovered == "100.25")
         #expect(latest[1].accountsInShortfall == 2 && latest[0].uncovered == "0")
-        #expect(try store.stressTestHistory(scenario: "-0.5").map(\.shortfall) == ["700.25", "900"])
-        #expect(try store.stressTestHistory().count == 4)
+        #expect(try await store.stressTestHistory(scenario: "-0.5").map(\.shortfall) == ["700.25", "900"])
+        #expect(try await store.stressTestHistory().count == 4)
 
-        let m = try store.latestRiskMetrics()
+        let m = try await store.latestRiskMetrics()
         #expect(m.map(\.symbol) == ["BTC-PERP", "ETH-PERP"])
         #expect(m[0].volatility == "0.03" && m[0].marginAddOn == "0.005" && m[0].openInterest == "13" && m[0].samples == 11)
         #expect(m[0].seq == last && m[1].seq == last - 1 && m[1].openInterest == "40")
-        #expect(try store.riskMetricsHistory(symbol: "BTC-PERP").map(\.openInterest) == ["13", "12.5"])
+        #expect(try await store.riskMetricsHistory(symbol: "BTC-PERP").map(\.openInterest) == ["13", "12.5"])
 
-        let ranks = try store.adlRanks(account: "alice")
+        let ranks = try await store.adlRanks(account: "alice")
         #expect(ranks.map(\.symbol) == ["BTC-PERP", "ETH-PERP"] && ranks.map(\.rank) == [4, 1])
         #expect(ranks[0].updatedSeq == last)
-        #expect(try store.adlRanks(account: "bob").map(\.rank) == [5])
-        #expect(try store.adlRanks(account: "carol").isEmpty)
+        #expect(try await store.adlRanks(account: "bob").map(\.rank) == [5])
+        #expect(try await store.adlRanks(account: "carol").isEmpty)
     }
 
-    @Test func aRiskEventMissingAFieldFailsTheOutcomeAndWritesNothing() throws {
-        let store = try ReadModelStore(path: ":memory:")
+    @Test(arguments: StoreKind.available) func aRiskEventMissingAFieldFailsTheOutcomeAndWritesNothing(_ kind: StoreKind) async throws {
+        let store = try await TestStore.make(kind)
         let line = #"{"type":"riskAlert","seq":1,"kind":"volatility","symbol":"BTC-PERP","threshold":"0.02","value":"0.03"}"#
-        #expect(throws: ReadModelError.missingField(sequence: 1, type: "riskAlert", field: "state")) {
-            try store.apply(sequence: 1, timestamp: 1, commandLine: nil, eventLines: [line])
+        await #expect(throws: ReadModelError.missingField(sequence: 1, type: "riskAlert", field: "state")) {
+            try await store.apply(sequence: 1, timestamp: 1, commandLine: nil, eventLines: [line])
         }
-        #expect(try store.lastSequence == 0)
-        #expect(try store.riskAlerts().isEmpty)
+        #expect(try await store.lastSequence == 0)
+        #expect(try await store.riskAlerts().isEmpty)
     }
 }

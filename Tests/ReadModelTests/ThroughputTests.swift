@@ -1,10 +1,12 @@
 import Foundation
 import ReadModel
+import ReadModelPostgres
 import Testing
 
 @Suite struct ThroughputTests {
     /// Projects ≥ 100k engine events (round trips between two accounts: accepted, trade,
-    /// fee and PnL postings, positions, balances) and prints events per second. Measures,
+    /// fee and PnL postings, positions, balances) and prints events per second, on SQLite in
+    /// memory and in a file and, when the test server is there, on PostgreSQL. Measures,
     /// asserts only that everything was projected.
     @Test func projectionThroughputFor100kEvents() async throws {
         let s = Scenario()
@@ -23,8 +25,12 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
 
-        for (label, path) in [("memory", ":memory:"), ("file(WAL)", dir.appendingPathComponent("tp.sqlite").path)] {
-            let store = try ReadModelStore(path: path)
+        var stores: [(String, any ReadModelStorage)] = [("memory", try ReadModelStore(path: ":memory:")),
+                                                       ("file(WAL)", try ReadModelStore(path: dir.appendingPathComponent("tp.sqlite").path))]
+        if let url = StoreKind.postgresURL {
+            stores.append(("postgres", try await PostgresReadModelStore(url: try TestStore.freshSchema(url))))
+        }
+        for (label, store) in stores {
             let projector = ReadModelProjector(store: store)
             let (stream, input) = AsyncStream.makeStream(of: ProjectedOutcome.self)
             let clock = ContinuousClock()
@@ -38,9 +44,9 @@ import Testing
             print("readmodel throughput [\(label)]: \(events) events in \(s.outcomes.count) outcomes, "
                   + "\(projector.stats.batches) transactions, \(String(format: "%.2f", seconds)) s, "
                   + "\(Int(Double(events) / seconds)) events/s")
-            #expect(try store.lastSequence == s.sequence)
+            #expect(try await store.lastSequence == s.sequence)
             #expect(projector.stats.failed == 0)
-            #expect(try store.trades(limit: 1_000_000).count == k)
+            #expect(try await store.trades(account: nil, symbol: nil, fromTs: nil, toTs: nil, afterSequence: nil, limit: 1_000_000).count == k)
         }
     }
 }

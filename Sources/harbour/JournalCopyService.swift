@@ -1,0 +1,58 @@
+import Engine
+import Foundation
+import Logging
+import ReadModelPostgres
+import Sequencer
+
+/// `harbour serve --store postgres://...`: copies the journal into PostgreSQL (OPS-4).
+/// At start the copy is caught up from the local journal (it may lag after a crash or an
+/// outage); then it follows the host's durable outcomes through a `JournalCopier`, off the
+/// acknowledgement path. docs/OPERATOR.md "PostgreSQL" explains what this copy promises.
+/// Returns the copier and the task following the host (it ends once the host has shut down
+/// and everything received is stored).
+enum JournalCopyService {
+    static func start(url: PostgresURL, dataDirectory: URL, host: VenueHost, logger: Logger) async throws -> (JournalCopier, Task<Void, Never>) {
+        let replica = try await JournalReplica(url: url)
+        // Subscribed before catching up, so nothing falls between the two (overlaps are skipped by sequence).
+        let live = host.subscribe()
+        let copier = try await JournalCopier.resuming(replica) { line in logger.error("journal copy: \(line)") }
+        let copied = copier.progress.copied
+        if copied > host.recovery.lastSequence {
+            throw ReplicaAhead(copied: copied, journal: host.recovery.lastSequence)
+        }
+        if copied < host.recovery.lastSequence {
+            logger.info("copying the journal to PostgreSQL", metadata: ["copied": "\(copied)", "journal": "\(host.recovery.lastSequence)"])
+            try await JournalOutcomes.chunks(dataDirectory: dataDirectory, config: host.options.config, after: copied, chunk: 5_000) { outcomes in
+                for o in outcomes {
+                    copier.enqueue(.init(sequence: o.sequence, timestamp: o.timestamp, payload: o.payload,
+                                         commandLine: o.commandLine, eventLines: o.eventLines))
+                }
+                await copier.drain()
+                if let error = copier.progress.stopped { throw ReplicaStopped(reason: error) }
+            }
+        }
+        let entries = live.map { o -> JournalCopier.Entry in
+            var payload: [UInt8] = []
+            CommandCodec.encode(o.command, into: &payload)
+            return JournalCopier.Entry(sequence: o.sequence, timestamp: o.timestamp, payload: payload,
+                                       commandLine: o.commandLine, eventLines: o.json)
+        }
+        let following = Task.detached { await copier.run(entries) }
+        return (copier, following)
+    }
+
+    /// The PostgreSQL copy has records this journal does not: it belongs to another venue
+    /// (or this data directory lost records). Refused rather than mixed.
+    struct ReplicaAhead: Error, CustomStringConvertible {
+        let copied: UInt64, journal: UInt64
+        var description: String {
+            "the PostgreSQL journal copy ends at \(copied) but the local journal at \(journal): it is another venue's copy, "
+                + "or this data directory lost records — restore it with 'harbour restore', or use another schema"
+        }
+    }
+
+    struct ReplicaStopped: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { "journal copy: \(reason)" }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import ReadModel
+import ReadModelPostgres
+import Storage
+import Synchronization
+import Testing
+
+/// The journal copy in PostgreSQL (OPS-4): records arrive whole and in order, with the
+/// journal's CRC and the audit trail's hash; overlaps are skipped, gaps and changed records
+/// refused, and a copier that sees the stream skip a sequence stops instead of leaving a hole.
+@Suite(.enabled(if: StoreKind.postgresURL != nil, "needs HARBOUR_TEST_POSTGRES_URL (scripts/test.sh sets it)"))
+struct JournalCopyTests {
+    static func entries(_ range: ClosedRange<UInt64>) -> [JournalCopier.Entry] {
+        range.map { n in
+            JournalCopier.Entry(sequence: n, timestamp: 1_767_225_600_000 + Int64(n), payload: Array("command \(n) 'x'\\".utf8) + [0, 255],
+                                commandLine: #"{"type":"tick","ts":\#(n)}"#, eventLines: [#"{"type":"markPrice","seq":\#(n)}"#])
+        }
+    }
+
+    static func replica() async throws -> JournalReplica {
+        try await JournalReplica(url: try TestStore.freshSchema(try #require(StoreKind.postgresURL)))
+    }
+
+    @Test func copiedRecordsCarryTheJournalCRCAndTheAuditChain() async throws {
+        let replica = try await Self.replica()
+        defer { replica.close() }
+        let copier = try await JournalCopier.resuming(replica, maxBatch: 7)
+        let (stream, input) = AsyncStream.makeStream(of: JournalCopier.Entry.self)
+        let task = Task { await copier.run(stream) }
+        for e in Self.entries(1...30) + Self.entries(25...40) { input.yield(e) } // an overlap, as catch-up and live stream give
+        input.finish()
+        await task.value
+        #expect(copier.progress.copied == 40 && copier.progress.stopped == nil && copier.backlog == 0)
+
+        var previous = AuditRecord.genesis
+        var seen: [UInt64] = []
+        try await replica.forEach(page: 9) { r in
+            let e = Self.entries(r.sequence...r.sequence)[0]
+            #expect(r.payload == e.payload && r.timestamp == e.timestamp)
+            #expect(r.checksumIsValid)
+            let framed = JournalRecord(sequence: r.sequence, timestamp: r.timestamp, payload: r.payload).encoded()
+            #expect(Array(framed.suffix(4)) == withUnsafeBytes(of: r.crc.littleEndian) { Array($0) }, "the journal's own CRC")
+            let hash = AuditRecord(previousHash: previous, sequence: r.sequence, timestamp: r.timestamp, command: e.commandLine,
+                                   events: e.eventLines).hash
+            #expect(r.auditHash == hash)
+            previous = hash
+            seen.append(r.sequence)
+        }
+        #expect(seen == Array(1...40))
+        // A copier opened later resumes after the last record and its hash.
+        let resumed = try await JournalCopier.resuming(replica)
+        #expect(resumed.progress.copied == 40)
+        #expect(try await replica.last()?.auditHash == previous)
+    }
+
+    @Test func theReplicaRefusesGapsAndChangedRecords() async throws {
+        let replica = try await Self.replica()
+        defer { replica.close() }
+        func record(_ n: UInt64, hash: String = String(repeating: "a", count: 64)) -> ReplicatedRecord {
+            ReplicatedRecord(sequence: n, timestamp: Int64(n), payload: [UInt8(n)], auditHash: hash)
+        }
+        #expect(try await replica.append([record(1), record(2), record(3)]) == 3)
+        #expect(try await replica.append([record(2), record(3), record(4)]) == 1, "the same records again are skipped")
+        await #expect(throws: JournalReplica.Mismatch.self) { try await replica.append([record(6)]) }
+        await #expect(throws: JournalReplica.Mismatch.self) { try await replica.append([record(5), record(7)]) }
+        await #expect(throws: JournalReplica.Mismatch.self) {
+            try await replica.append([record(4, hash: String(repeating: "b", count: 64)), record(5)])
+        }
+        #expect(try await replica.last()?.sequence == 4, "nothing of a refused batch was written")
+    }
+
+    @Test func aCopierThatSeesTheStreamSkipStops() async throws {
+        let replica = try await Self.replica()
+        defer { replica.close() }
+        let logged = LockedLines()
+        let copier = try await JournalCopier.resuming(replica, log: { logged.append($0) })
+        let (stream, input) = AsyncStream.makeStream(of: JournalCopier.Entry.self)
+        let task = Task { await copier.run(stream) }
+        for e in Self.entries(1...5) + Self.entries(7...9) { input.yield(e) }
+        input.finish()
+        await task.value
+        #expect(copier.progress.copied == 5)
+        #expect(copier.progress.stopped?.contains("skipped to 7") == true)
+        #expect(logged.lines.contains { $0.contains("stopped at 5") })
+        #expect(try await replica.last()?.sequence == 5)
+    }
+}
+
+/// Lines logged by a component under test, from any task.
+final class LockedLines: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ line: String) { storage.withLock { $0.append(line) } }
+    var lines: [String] { storage.withLock { $0 } }
+}
