@@ -231,27 +231,7 @@ extension Engine {
 
     /// How much of `t` could fill now, honouring self-trade prevention (for FOK).
     func fillable(_ t: Taker) -> Int64 {
-        let book = books[Int(t.instrument)]
-        let side = book.bookSide(t.side.opposite)
-        var total: Int64 = 0
-        var li = side.levels.count - 1
-        while li >= 0 && total < t.remaining {
-            let level = side.levels[li]
-            if t.side == .buy ? level.price > t.limit : level.price < t.limit { break }
-            var s: Int32? = book.bestSlotOfLevel(level)
-            while let slot = s {
-                let m = book[slot]
-                if m.group == t.group {
-                    if t.stp.expiresTaker { return total }
-                } else {
-                    total += m.remaining
-                    if total >= t.remaining { return total }
-                }
-                s = book.nextInLevel(slot)
-            }
-            li -= 1
-        }
-        return total
+        books[Int(t.instrument)].fillable(side: t.side, limit: t.limit, group: t.group, stp: t.stp, remaining: t.remaining)
     }
 
     /// Matches a taker with the venue's matching loop (`Matcher`), the engine providing

@@ -169,27 +169,7 @@ extension Engine {
 
     /// How much of `t` could fill now in market `m`, honouring self-trade prevention (FOK).
     func spotFillable(_ t: MatchTaker, market m: Int) -> Int64 {
-        let book = spot.books[m]
-        let side = book.bookSide(t.side.opposite)
-        var total: Int64 = 0
-        var li = side.levels.count - 1
-        while li >= 0 && total < t.remaining {
-            let level = side.levels[li]
-            if t.side == .buy ? level.price > t.limit : level.price < t.limit { break }
-            var s: Int32? = book.bestSlotOfLevel(level)
-            while let slot = s {
-                let maker = book[slot]
-                if maker.group == t.group {
-                    if t.stp.expiresTaker { return total }
-                } else {
-                    total += maker.remaining
-                    if total >= t.remaining { return total }
-                }
-                s = book.nextInLevel(slot)
-            }
-            li -= 1
-        }
-        return total
+        spot.books[m].fillable(side: t.side, limit: t.limit, group: t.group, stp: t.stp, remaining: t.remaining)
     }
 
     /// Settles one fill of `quantity` at the maker's price, both legs at once (see the type's comment).
