@@ -56,13 +56,13 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "HarbourCore", "Matching", "Ledger", "Risk", "Compliance", "Spot",
+                "HarbourCore", "Matching", "Ledger", "Risk", "Compliance", "Spot", "Financing",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The one typed command path (DECISIONS 31): strict JSON, the field table, the
         // request → Command builder and config-file reading; no server library.
-        .target(name: "CommandInput", dependencies: ["Engine", "HarbourCore", "Matching", "Compliance"]),
+        .target(name: "CommandInput", dependencies: ["Engine", "HarbourCore", "Matching", "Compliance", "Financing"]),
         .target(name: "Storage", dependencies: ["HarbourCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Sequencer", dependencies: ["Engine", "Storage"]),
         .target(
@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "CommandInput",
+                "Engine", "CommandInput", "Financing",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -75,6 +75,9 @@ public struct CommandBuilder {
              .approveRequest, .rejectRequest, .recordKnowledgeAssessment, .acknowledgeDisclosure, .publishDisclosure,
              .proposeProductApproval, .proposeWithdrawal:
             return try buildCompliance(type, reader)
+        case .financingClient, .creditAssessment, .loanOpen, .collateralPledge, .collateralRelease, .loanDrawdown, .loanRepay,
+             .collateralPrice, .brokerCapital, .forcedSaleFill:
+            return try buildFinancing(type, reader)
         }
     }
 

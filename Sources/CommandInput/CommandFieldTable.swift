@@ -75,6 +75,30 @@ public enum CommandFieldTable {
         FieldRule("minPresenceBps", .integer, pattern: "^[0-9]+$", code: .invalidPolicy, accepts: { isInteger($0, negative: false) },
                   refusal: { _ in Rejection(.invalidPolicy, "minPresenceBps must be an integer number of basis points") }),
         FieldRule("minSize", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        // Margin financing (FIN-1..6).
+        FieldRule("agreement", .text),
+        FieldRule("relatedGroup", .text),
+        FieldRule("annualRate", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("interestSettlement", .enumeration(["PAY", "CAPITALISE"]),
+                  refusal: { _ in Rejection(.malformedCommand, "interestSettlement must be PAY or CAPITALISE") }),
+        FieldRule("securitiesMarginLoans", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("netWorthFiat", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("netWorthNonFiat", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("liquidFiat", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("liquidNonFiat", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("annualIncome", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("liabilities", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("limit", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("reviewDueAt", .integer, pattern: "^[0-9]+$", accepts: { isInteger($0, negative: false) },
+                  refusal: { _ in Rejection(.malformedCommand, "reviewDueAt is the review date in ms since the epoch (an integer)") }),
+        FieldRule("loan", .integer, pattern: "^[0-9]+$", code: .unknownLoan, accepts: { isInteger($0, negative: false) },
+                  refusal: { _ in Rejection(.unknownLoan, "loan is the loan's number (a positive integer)") }),
+        FieldRule("instruction", .integer, pattern: "^[0-9]+$", code: .unknownForcedSaleInstruction, accepts: { isInteger($0, negative: false) },
+                  refusal: { _ in Rejection(.unknownForcedSaleInstruction, "instruction is the forced-sale instruction's number (a positive integer)") }),
+        FieldRule("proceeds", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("fiat", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("securities", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("virtualAssets", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
     ]
 
     /// `text` is digits (after an optional "-" when `negative`) and fits an Int64.
@@ -135,6 +159,18 @@ public enum CommandFieldTable {
         case .proposeProductApproval: return [("requestId", true), ("by", true), ("symbol", true), ("reason", true)]
         case .proposeWithdrawal:
             return [("requestId", true), ("by", true), ("account", true), ("asset", true), ("amount", true), ("reason", true)]
+        case .financingClient:
+            return [("account", true), ("agreement", true), ("relatedGroup", false), ("annualRate", true), ("interestSettlement", false),
+                    ("securitiesMarginLoans", false), ("by", true)]
+        case .creditAssessment:
+            return [("account", true), ("by", true), ("netWorthFiat", true), ("netWorthNonFiat", true), ("liquidFiat", true),
+                    ("liquidNonFiat", true), ("annualIncome", true), ("liabilities", true), ("asOf", true), ("limit", true), ("reviewDueAt", true)]
+        case .loanOpen: return [("account", true)]
+        case .collateralPledge, .collateralRelease: return [("account", true), ("loan", true), ("asset", true), ("qty", true)]
+        case .loanDrawdown, .loanRepay: return [("account", true), ("loan", true), ("amount", true)]
+        case .collateralPrice: return [("asset", true), ("price", true)]
+        case .brokerCapital: return [("fiat", true), ("securities", true), ("virtualAssets", true), ("by", true)]
+        case .forcedSaleFill: return [("instruction", true), ("asset", true), ("qty", true), ("proceeds", true)]
         }
     }
 }

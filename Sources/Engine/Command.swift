@@ -70,6 +70,8 @@ public enum Command: Sendable, Hashable {
     case insuranceDeposit(asset: String, amount: Int64)
     /// Onboarding, suitability, disclosures, four-eyes decisions, market-maker registration.
     case compliance(ComplianceCommand)
+    /// Margin financing: staff records, loan operations, prices, forced-sale fills (FIN-1..6).
+    case financing(FinancingCommand)
     /// A command the edge could not even decode into the above (unknown account or
     /// symbol, malformed number): the engine answers it with a rejection and changes
     /// nothing, so the refusal is ordered and journaled like any other outcome.

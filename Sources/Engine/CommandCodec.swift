@@ -46,6 +46,8 @@ public enum CommandCodec {
             w.u8(15); w.str(asset); w.i64(amount)
         case let .compliance(command):
             encode(command, &w)
+        case let .financing(command):
+            encode(command, &w)
         case let .invalid(r, coid):
             w.u8(11); w.str(r.code.rawValue); w.str(r.message); w.optStr(coid)
         }
@@ -101,6 +103,7 @@ public enum CommandCodec {
         case 14: c = .tick
         case 15: c = .insuranceDeposit(asset: try r.str(), amount: try r.i64())
         case complianceTag: c = .compliance(try decodeCompliance(&r))
+        case financingTag: c = .financing(try decodeFinancing(&r))
         default: throw DecodeError(description: "unknown command tag \(tag)")
         }
         guard r.atEnd else { throw DecodeError(description: "trailing bytes after command tag \(tag)") }

@@ -64,6 +64,8 @@ public struct CommandEncoder {
             w.str("amount", FixedDecimal.format(amount, scale: engine.config.settlementAsset.scale))
         case let .compliance(c):
             encode(c, timestamp: ts, engine: engine, into: &w)
+        case let .financing(c):
+            encode(c, timestamp: ts, engine: engine, into: &w)
         case let .invalid(r, coid):
             // Not a replayable command: recorded as an unknown type so replay reports it.
             w.str("type", "invalid"); w.int("ts", ts); w.str("code", r.code.rawValue); w.str("message", r.message)

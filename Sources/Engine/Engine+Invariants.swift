@@ -18,6 +18,7 @@ extension Engine {
         problems += openOrderViolations()
         problems += liquidationIndexViolations()
         problems += riskState.invariantViolations()
+        problems += financingViolations()
         return problems
     }
 

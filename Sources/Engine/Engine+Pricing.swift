@@ -107,6 +107,7 @@ extension Engine {
             pricing[i].publishedIndex = price
             events.append(.index(instrument: InstrumentID(UInt16(i)), result: r))
         }
+        if r.status == .ok { feedCollateralPrice(instrument: i, index: price, now: now) }
         if pricing[i].degraded != wasDegraded {
             if pricing[i].degraded { holdGuard(i) } else { releaseGuard(i) }
         }

@@ -11,7 +11,7 @@ import Matching
 ///     "HBSN"  u16 version (6; older versions are refused and recovery replays the
 ///       journal: 1 and 2 predate pricing and platform risk monitoring, 3 framed the risk
 ///       state as a counted list of words before it was coded by `RiskMonitorState.code`,
-///       4 predates the compliance component, 5 the spot markets)
+///       4 predates the compliance component, 5 the spot markets, 6 margin financing)
 ///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory,
 ///       per instrument the funding interval and pricing parameters
 ///     the state hash of the engine at the snapshot (checked after restore)
@@ -74,7 +74,7 @@ extension Engine {
 
     /// "HBSN".
     public static let snapshotMagic: [UInt8] = [0x48, 0x42, 0x53, 0x4E]
-    public static let snapshotVersion: UInt16 = 6
+    public static let snapshotVersion: UInt16 = 7
     static let snapshotChecksumSize = 32
 
     // MARK: - Writing
@@ -152,6 +152,8 @@ extension Engine {
         // Spot markets (version 6).
         var spotCopy = spot
         infallible { () throws(SnapshotError) in try spotCopy.code(&w, accepts: { _ in nil }) }
+        // Margin financing (version 7).
+        infallible { () throws(SnapshotError) in try codeFinancing(&w) }
 
         w.out.append(contentsOf: Self.checksum(w.out, count: w.out.count))
         return w.out
@@ -168,6 +170,10 @@ extension Engine {
         case let .external(asset): w.u8(6); w.str(asset)
         case let .fundingClearing(asset): w.u8(7); w.str(asset)
         case let .clientLocked(a, asset): w.u8(8); w.u32(a); w.str(asset)
+        case let .loanCollateral(loan, asset): w.u8(9); w.i64(loan); w.str(asset)
+        case let .loanPrincipal(loan, asset): w.u8(10); w.i64(loan); w.str(asset)
+        case let .loanInterest(loan, asset): w.u8(11); w.i64(loan); w.str(asset)
+        case let .interestIncome(asset): w.u8(12); w.str(asset)
         }
     }
 
@@ -433,6 +439,9 @@ extension Engine {
         spot = restoredSpot
         let lockProblems = spotLockViolations()
         guard lockProblems.isEmpty else { throw .corrupt("spot locks: \(lockProblems.joined(separator: "; "))") }
+        try codeFinancing(&r)
+        let financingProblems = financingViolations().filter { !$0.contains("zone") }
+        guard financingProblems.isEmpty else { throw .corrupt(financingProblems.joined(separator: "; ")) }
         guard r.atEnd else { throw .corrupt("\(payload.upperBound - r.pos) bytes after the encoded state") }
 
         // Client order ids: each open id names an open order of its account, and
@@ -538,6 +547,10 @@ struct SnapshotReader {
         case 6: return .external(asset: try str())
         case 7: return .fundingClearing(asset: try str())
         case 8: return .clientLocked(account: try u32(), asset: try str())
+        case 9: return .loanCollateral(loan: try i64(), asset: try str())
+        case 10: return .loanPrincipal(loan: try i64(), asset: try str())
+        case 11: return .loanInterest(loan: try i64(), asset: try str())
+        case 12: return .interestIncome(asset: try str())
         case let tag: throw .corrupt("byte \(pos - 1): unknown ledger book kind \(tag)")
         }
     }

@@ -35,7 +35,8 @@ extension Engine {
     /// The decimal scale of a held asset (the settlement asset's for an unknown code).
     public func assetScale(_ code: String) -> DecimalScale {
         if code == config.settlementAsset.code { return config.settlementAsset.scale }
-        return spot.specs.first { $0.base.code == code }?.base.scale ?? config.settlementAsset.scale
+        if let base = spot.specs.first(where: { $0.base.code == code }) { return base.base.scale }
+        return config.securityAssets.first { $0.code == code }?.scale ?? config.settlementAsset.scale
     }
 
     /// The last trade price of a perpetual or spot market (0 before the first trade).

@@ -35,6 +35,7 @@ extension Engine {
         compliance.encode(into: &e)
         var spotCopy = spot
         infallible { () throws(SnapshotError) in try spotCopy.code(&e, accepts: { _ in nil }) }
+        if financingUsed { infallible { () throws(SnapshotError) in try codeFinancing(&e) } }
         // Liquidation index (derived: computed from the state above when not yet built,
         // into a copy, so that hashing changes nothing).
         let index = liq.valid ? liq : rebuiltLiquidationIndex()

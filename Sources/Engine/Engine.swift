@@ -1,3 +1,4 @@
+import Financing
 import HarbourCore
 import Ledger
 import Matching
@@ -82,6 +83,21 @@ public final class Engine {
     let marketSpecs: [InstrumentSpec]
     /// Non-settlement asset balances changed by the current command (coalescing).
     @exclusivity(unchecked) var touchedAssets: [(account: UInt32, asset: String)] = []
+    /// The broker's margin-financing book (FIN-1..6); nil when the venue offers none.
+    @exclusivity(unchecked) var financing: LoanBook?
+    /// Set by the first financing command that took effect: from then on the financing
+    /// section is part of the state hash (so venues that never used it keep their hashes).
+    @exclusivity(unchecked) var financingUsed = false
+    /// Next daily interest accrual (UTC midnight; `.max` until financing is used).
+    @exclusivity(unchecked) var financingDayDueMs: Int64 = .max
+    /// Earliest deadline of an open margin call (derived from the loans).
+    @exclusivity(unchecked) var financingDeadlineMs: Int64 = .max
+    /// Spot-book forced sales waiting for another attempt (derived: the loans' pending spot sales).
+    @exclusivity(unchecked) var spotSaleQueue: [Int64] = []
+    /// Spot-book forced sales issued by the current command, sent before it ends.
+    @exclusivity(unchecked) var freshSpotSales: [Int64] = []
+    /// When the waiting forced sales are tried again (`.max`: none waiting).
+    @exclusivity(unchecked) var spotSaleRetryMs: Int64 = .max
 
     public init(config: VenueConfig = .standard) {
         self.config = config
@@ -104,6 +120,7 @@ public final class Engine {
         compliance = ComplianceBook(config: config)
         spot = SpotMarkets(specs: config.spotMarkets, firstId: config.instruments.count)
         marketSpecs = config.markets
+        financing = config.financing.map { LoanBook(config: $0, capital: config.brokerCapital) }
         for (i, spec) in config.instruments.enumerated() where config.proposedInstruments.contains(spec.symbol) {
             statuses[i] = .disabled   // not tradable until approved and enabled (PERP-6)
         }
@@ -138,6 +155,7 @@ public final class Engine {
         if timestamp >= pricingNextDueMs { runTimeDrivenWork(now: timestamp) }
         if timestamp >= riskState.nextSweepAtMs { runRiskSweep(now: timestamp) }
         if timestamp >= compliance.nextDueMs { runComplianceDue(now: timestamp) }
+        if timestamp >= financingDueMs { runFinancingDue(now: timestamp) }
         switch command {
         case let .openAccount(name, group, feeTier):
             openAccount(name: name, group: group, feeTier: feeTier)
@@ -189,6 +207,8 @@ public final class Engine {
         case let .compliance(c):
             complianceEpoch &+= 1
             applyCompliance(c, now: timestamp)
+        case let .financing(c):
+            applyFinancing(c, now: timestamp)
         case let .invalid(rejection, clientOrderId):
             events.append(.rejected(rejection, account: nil, orderId: nil, clientOrderId: clientOrderId))
         }

@@ -96,4 +96,6 @@ public enum Event: Sendable, Hashable {
     case insuranceFund(balance: Int64)
     /// Onboarding, suitability, disclosure, four-eyes and market-maker records (PI, REG-4, MM-1).
     case compliance(ComplianceEvent)
+    /// Margin financing: clients, credit, loans, collateral, notices, forced sales (FIN-1..6).
+    case financing(FinancingEvent)
 }

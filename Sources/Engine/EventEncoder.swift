@@ -84,6 +84,8 @@ public struct EventEncoder {
             Self.encodeRisk(event, seq: seq, engine: engine, into: &w)
         case .compliance(let c):
             Self.encodeCompliance(c, seq: seq, engine: engine, into: &w)
+        case .financing(let f):
+            Self.encodeFinancing(f, seq: seq, engine: engine, into: &w)
         }
         return w.finish()
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Compliance
+import Financing
 import HarbourCore
 import Spot
 
@@ -42,10 +43,17 @@ public struct VenueConfig: Sendable {
     /// spot market `j` is `InstrumentID(instruments.count + j)`.
     public var spotMarkets: [SpotMarketSpec] = []
 
+    /// Margin financing (FIN-1..6): the collateral list and haircuts, levels, limits, credit
+    /// rule; nil: the venue offers no financing and refuses its commands.
+    public var financing: FinancingConfig? = VenueConfig.standardFinancing
+    /// The broker's capital at start (FIN-3), replaced by `brokerCapital` commands.
+    public var brokerCapital = BrokerCapital(items: [])
+
     /// Every asset an account can hold: the settlement asset, then each spot market's base.
     public var assets: [Asset] {
         var out = [settlementAsset]
         for m in spotMarkets where !out.contains(where: { $0.code == m.base.code }) { out.append(m.base) }
+        for a in securityAssets where !out.contains(where: { $0.code == a.code }) { out.append(a) }
         return out
     }
 

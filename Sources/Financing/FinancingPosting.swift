@@ -78,13 +78,20 @@ public struct FinancingPosting: Sendable, Hashable {
 /// The financing ledger: a balance per (book, asset), changed only by postings. The
 /// engine's ledger will take these postings once financing is wired (docs/FINANCING.md).
 public struct FinancingLedger: Sendable, Hashable {
-    public private(set) var balances: [FinancingBook: Int64] = [:]
-    /// Every posting, in order (the engine would drain them into events).
-    public private(set) var postings: [FinancingPosting] = []
+    public internal(set) var balances: [FinancingBook: Int64] = [:]
+    /// The postings since the last `takePostings()`, in order (the engine drains them onto
+    /// its own ledger after every operation).
+    public internal(set) var postings: [FinancingPosting] = []
 
     public init() {}
 
     public func balance(_ book: FinancingBook) -> Int64 { balances[book] ?? 0 }
+
+    /// The postings made since the last call, in order; the list is then empty.
+    public mutating func takePostings() -> [FinancingPosting] {
+        defer { postings.removeAll(keepingCapacity: true) }
+        return postings
+    }
 
     mutating func post(_ from: FinancingBook, _ to: FinancingBook, asset: String, _ amount: Int64, _ reason: FinancingPostingReason) {
         guard amount != 0 else { return }

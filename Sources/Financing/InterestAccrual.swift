@@ -17,9 +17,9 @@ public struct InterestAccrual: Sendable, Hashable {
     public static let denominator = Int128(daysPerYear) * Int128(Rate.one.raw)
 
     /// The last epoch day (UTC) accrued; interest runs from the day after.
-    public private(set) var lastAccruedDay: Int64
+    public internal(set) var lastAccruedDay: Int64
     /// Charged ahead of the exact interest, in 1/`denominator` units: 0 ≤ residue < denominator.
-    public private(set) var residue: Int128 = 0
+    public internal(set) var residue: Int128 = 0
 
     public init(startDay: Int64) { lastAccruedDay = startDay }
 

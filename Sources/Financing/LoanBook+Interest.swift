@@ -38,14 +38,17 @@ extension LoanBook {
     /// Month-end settlement (the engine schedules it): each loan's accrued interest is paid
     /// from the client's cash when the client chose `pay` and the cash covers it, and
     /// capitalised (added to principal) otherwise.
-    public mutating func settleInterest(at now: Int64) -> [MarginNotice] {
+    /// `available`: each client's free cash as the engine's ledger has it (standalone, the
+    /// book's own `clientFree` balance is used).
+    public mutating func settleInterest(at now: Int64, available: ((AccountID) -> Int64)? = nil) -> [MarginNotice] {
         var notices: [MarginNotice] = []
         for id in loans.keys.sorted() {
             accrue(id, at: now)
             guard var loan = loans[id], loan.accruedInterest > .zero, let client = clients[loan.account.index] else { continue }
             let interest = loan.accruedInterest
             let cashBook = FinancingBook.clientFree(account: loan.account.index, asset: settlementCode)
-            if client.interestSettlement == .pay, ledger.balance(cashBook) >= interest.raw {
+            let cash = available?(loan.account) ?? ledger.balance(cashBook)
+            if client.interestSettlement == .pay, cash >= interest.raw {
                 ledger.post(cashBook, .accruedInterest(loan: id.raw, asset: settlementCode), asset: settlementCode, interest.raw, .interestPaid)
             } else {
                 ledger.post(.loanPrincipal(loan: id.raw, asset: settlementCode), .accruedInterest(loan: id.raw, asset: settlementCode),

@@ -241,8 +241,12 @@ extension LoanBook {
         }
         var loan = loans[id]!
         let sale = loan.pendingSales.first { $0.id == instruction }!
-        guard quantity.raw >= 0, quantity <= sale.quantity, proceeds >= .zero else {
-            throw FinancingRefusal(.invalidAmount, "a fill is at most the instruction's \(sale.quantity.raw) with non-negative proceeds")
+        // A market sells in whole lots, so a fill may exceed the instruction by less than a
+        // lot (rounded up: the least the market can sell that restores); never more than
+        // the loan holds outside its other pending sales.
+        let sellable = (loan.collateral[sale.asset] ?? .zero) - loan.quantityInSale(sale.asset) + sale.quantity
+        guard quantity.raw >= 0, quantity <= sellable, proceeds >= .zero else {
+            throw FinancingRefusal(.invalidAmount, "a fill is at most the \(sellable.raw) the loan holds outside its other sales (instruction: \(sale.quantity.raw)), with non-negative proceeds")
         }
         let cash = settlementCode
         ledger.post(.pledged(loan: id.raw, asset: sale.asset), .external(asset: sale.asset), asset: sale.asset, quantity.raw, .forcedSaleDelivery)

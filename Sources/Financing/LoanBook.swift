@@ -34,6 +34,16 @@ public struct LoanBook: Sendable {
     /// Adds or replaces a client's financing record (assessment, classification, group).
     public mutating func upsert(client: MarginClient) { clients[client.account.index] = client }
 
+    /// The client's compliance record (PI classification) as the engine's compliance
+    /// component has it now; the engine sets it before every financing command.
+    public mutating func setCompliance(_ record: ClientComplianceRecord, for account: AccountID) {
+        clients[account.index]?.compliance = record
+    }
+
+    /// The financing postings made since the last call (the engine moves them onto its
+    /// own ledger after every operation).
+    public mutating func takePostings() -> [FinancingPosting] { ledger.takePostings() }
+
     /// The broker's capital figure changed (fed by finance).
     public mutating func setCapital(_ capital: BrokerCapital) { self.capital = capital }
 
@@ -79,13 +89,16 @@ public struct LoanBook: Sendable {
 
     /// Pledges free collateral to a loan (FIN-2). Pledged collateral leaves the loan only
     /// by `release` or forced sale; there is no path to pledge it again elsewhere.
-    public mutating func pledge(_ id: LoanID, asset code: String, quantity: Quantity, at now: Int64) throws(FinancingRefusal) -> [MarginNotice] {
+    /// `available`: the client's free units as the engine's ledger has them (the engine
+    /// passes it; standalone, the book's own `clientFree` balance is used).
+    public mutating func pledge(_ id: LoanID, asset code: String, quantity: Quantity, available: Int64? = nil,
+                                at now: Int64) throws(FinancingRefusal) -> [MarginNotice] {
         var loan = try loan(id)
         _ = try asset(code)
         guard quantity.raw > 0, quantity.raw <= MarginValuation.maxQuantityRaw else {
             throw FinancingRefusal(.invalidAmount, "a pledge is a positive quantity within bounds")
         }
-        let free = freeBalance(loan.account, asset: code)
+        let free = available ?? freeBalance(loan.account, asset: code)
         guard free >= quantity.raw else {
             throw FinancingRefusal(.insufficientBalance, "\(loan.account) has \(free) \(code) free, not \(quantity.raw)",
                                    figures: ["free": free, "requested": quantity.raw])
@@ -143,14 +156,15 @@ public struct LoanBook: Sendable {
 
     /// Repays from the client's cash: accrued interest first, then principal (FIN-4).
     /// Repaying more than is owed is refused.
-    public mutating func repay(_ id: LoanID, amount: Amount, at now: Int64) throws(FinancingRefusal) -> [MarginNotice] {
+    /// `available`: the client's free cash as the engine's ledger has it (see `pledge`).
+    public mutating func repay(_ id: LoanID, amount: Amount, available: Int64? = nil, at now: Int64) throws(FinancingRefusal) -> [MarginNotice] {
         var loan = withInterestAccrued(try loan(id), at: now)
         guard amount > .zero else { throw FinancingRefusal(.invalidAmount, "a repayment is positive") }
         guard amount <= loan.amountOwed else {
             throw FinancingRefusal(.invalidAmount, "\(id) owes \(loan.amountOwed.raw); cannot repay \(amount.raw)",
                                    figures: ["owed": loan.amountOwed.raw, "requested": amount.raw])
         }
-        let cash = freeBalance(loan.account, asset: settlementCode)
+        let cash = available ?? freeBalance(loan.account, asset: settlementCode)
         guard cash >= amount.raw else {
             throw FinancingRefusal(.insufficientBalance, "\(loan.account) has \(cash) cash, not \(amount.raw)", figures: ["cash": cash, "requested": amount.raw])
         }

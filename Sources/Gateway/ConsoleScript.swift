@@ -21,6 +21,9 @@ enum ConsoleScript {
   class ApiFailure extends Error {
     constructor(status, code, message) { super(code + ": " + message); this.status = status; this.code = code; }
   }
+  // Set once sign-out begins: a poll still in flight then meets 401 SESSION_UNKNOWN, and must not
+  // race the sign-out's own navigation to "?reason=SIGNED_OUT".
+  let signingOut = false;
   async function api(method, path, body) {
     const headers = {};
     if (method !== "GET") { headers["X-CSRF-Token"] = csrf; headers["Content-Type"] = "application/json"; }
@@ -30,7 +33,7 @@ enum ConsoleScript {
     try { json = await r.json(); } catch (e) { json = null; }
     if (!r.ok) {
       const code = json && json.code ? json.code : "HTTP_" + r.status;
-      if (r.status === 401) { window.location.assign("/console?reason=" + encodeURIComponent(code === "SESSION_EXPIRED" ? code : "SESSION_UNKNOWN")); }
+      if (r.status === 401 && !signingOut) { window.location.assign("/console?reason=" + encodeURIComponent(code === "SESSION_EXPIRED" ? code : "SESSION_UNKNOWN")); }
       throw new ApiFailure(r.status, code, json && json.message ? json.message : r.statusText);
     }
     return json;
@@ -337,6 +340,7 @@ enum ConsoleScript {
   }
   document.getElementById("signout-form").addEventListener("submit", async ev => {
     ev.preventDefault();
+    signingOut = true;
     try { await api("POST", "/console/session/end"); } catch (e) { /* already ended */ }
     window.location.assign("/console?reason=SIGNED_OUT");
   });

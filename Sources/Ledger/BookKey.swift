@@ -32,11 +32,20 @@ public enum BookKey: Sendable, Hashable, CustomStringConvertible {
     case houseRounding(asset: String)
     /// The outside world: deposits come from here, withdrawals go there.
     case external(asset: String)
+    /// Collateral pledged to a margin loan (FIN-2): client assets, out of reach of trading
+    /// and withdrawals; they leave only by release or forced sale.
+    case loanCollateral(loan: Int64, asset: String)
+    /// Principal owed on a margin loan (FIN-4): the broker's receivable, negative by what it lent.
+    case loanPrincipal(loan: Int64, asset: String)
+    /// Interest accrued on a loan and not yet paid or capitalised (negative: owed).
+    case loanInterest(loan: Int64, asset: String)
+    /// The broker's interest income from margin financing.
+    case interestIncome(asset: String)
 
     public var owner: BookOwner {
         switch self {
-        case .clientCash, .clientLocked, .clientIsolatedMargin, .positionsPool, .fundingClearing: return .client
-        case .houseFees, .insuranceFund, .houseRounding: return .house
+        case .clientCash, .clientLocked, .clientIsolatedMargin, .positionsPool, .fundingClearing, .loanCollateral: return .client
+        case .houseFees, .insuranceFund, .houseRounding, .loanPrincipal, .loanInterest, .interestIncome: return .house
         case .external: return .external
         }
     }
@@ -45,7 +54,8 @@ public enum BookKey: Sendable, Hashable, CustomStringConvertible {
     public var asset: String? {
         switch self {
         case let .clientCash(_, a), let .clientLocked(_, a), let .positionsPool(a), let .fundingClearing(a),
-             let .houseFees(a), let .insuranceFund(a), let .houseRounding(a), let .external(a): return a
+             let .houseFees(a), let .insuranceFund(a), let .houseRounding(a), let .external(a),
+             let .loanCollateral(_, a), let .loanPrincipal(_, a), let .loanInterest(_, a), let .interestIncome(a): return a
         case .clientIsolatedMargin: return nil
         }
     }
@@ -61,6 +71,10 @@ public enum BookKey: Sendable, Hashable, CustomStringConvertible {
         case .insuranceFund(let asset): return "house:insurance:\(asset)"
         case .houseRounding(let asset): return "house:rounding:\(asset)"
         case .external(let asset): return "external:\(asset)"
+        case .loanCollateral(let loan, let asset): return "client:loan:\(loan):collateral:\(asset)"
+        case .loanPrincipal(let loan, let asset): return "house:loan:\(loan):principal:\(asset)"
+        case .loanInterest(let loan, let asset): return "house:loan:\(loan):interest:\(asset)"
+        case .interestIncome(let asset): return "house:interest-income:\(asset)"
         }
     }
 }

@@ -2,7 +2,9 @@
 public enum PostingReason: UInt8, Sendable, Hashable, CaseIterable {
     case deposit, withdrawal, fee, rebate, realizedPnl, isolatedMargin, funding, fundingRounding,
          liquidationFee, insurancePayout, adl, rounding, insuranceTopUp,
-         spotLock, spotRelease, spotPayment, spotDelivery
+         spotLock, spotRelease, spotPayment, spotDelivery,
+         pledge, release, drawdown, repayment, interestAccrual, interestCapitalised, interestPaid,
+         forcedSale, forcedSaleProceeds
 
     public var name: String {
         switch self {
@@ -23,6 +25,15 @@ public enum PostingReason: UInt8, Sendable, Hashable, CaseIterable {
         case .spotRelease: return "spotRelease"
         case .spotPayment: return "spotPayment"
         case .spotDelivery: return "spotDelivery"
+        case .pledge: return "pledge"
+        case .release: return "release"
+        case .drawdown: return "drawdown"
+        case .repayment: return "repayment"
+        case .interestAccrual: return "interestAccrual"
+        case .interestCapitalised: return "interestCapitalised"
+        case .interestPaid: return "interestPaid"
+        case .forcedSale: return "forcedSale"
+        case .forcedSaleProceeds: return "forcedSaleProceeds"
         }
     }
 }

@@ -48,6 +48,14 @@ import Testing
         .recordKnowledgeAssessment: [("by", #""maya""#), ("account", #""alice""#), ("method", #""quiz""#), ("reference", #""r""#),
                                      ("score", "15"), ("met", "true")],
         .acknowledgeDisclosure: [("account", #""alice""#), ("symbol", #""BTC-PERP""#), ("version", "1")],
+        .financingClient: [("account", #""alice""#), ("agreement", #""SMA-1""#), ("relatedGroup", #""family""#), ("annualRate", #""0.075""#),
+                           ("interestSettlement", #""PAY""#), ("securitiesMarginLoans", #""1000""#), ("by", #""credit-1""#)],
+        .creditAssessment: [("account", #""alice""#), ("by", #""credit-1""#), ("netWorthFiat", #""4000000""#), ("netWorthNonFiat", #""0""#),
+                            ("liquidFiat", #""4000000""#), ("liquidNonFiat", #""0""#), ("annualIncome", #""500000""#), ("liabilities", #""0""#),
+                            ("asOf", "900"), ("limit", #""1000000""#), ("reviewDueAt", "2000000")],
+        .collateralPledge: [("account", #""alice""#), ("loan", "1"), ("asset", #""BTC""#), ("qty", #""0.5""#)],
+        .brokerCapital: [("fiat", #""50000000""#), ("securities", #""0""#), ("virtualAssets", #""0""#), ("by", #""finance-1""#)],
+        .forcedSaleFill: [("instruction", "1"), ("asset", #""0700.HK""#), ("qty", #""10""#), ("proceeds", #""400""#)],
     ]
 
     /// Values of the right JSON type that break a row's pattern or names, with the code.

@@ -11,6 +11,7 @@ import Testing
     static let examples: [String: String] = [
         "basic-trading.jsonl": "2871f1194f26442a8fa8c38a7249b1974515fea33ebb2439de50c22821147ca5",
         "funding.jsonl": "c28231dd26f4d5c246a53ba6d2c416ab453cd94aab3211afd3c399cac73cd59a",
+        "margin-financing.jsonl": "da4b1573d5257a4e73cd1cb70f1b50a0c9af181c54f5c7e29cdbbd1ddc3eb572",
         "spot-trading.jsonl": "a23fe161e22c1b32a6f801e3d7d2af2a2556eb0ed3117fb2ff82d06385ad11b1",
     ]
 

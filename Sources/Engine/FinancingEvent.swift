@@ -1,0 +1,24 @@
+import Financing
+import HarbourCore
+
+/// What margin financing changed (FIN-1..6), in the event stream and so in the journal's
+/// audit trail. Amounts are settlement raw units, quantities raw units of the asset.
+public enum FinancingEvent: Sendable, Hashable {
+    case clientSet(account: AccountID, agreement: String, relatedGroup: String?, annualRate: Int64,
+                   settlement: MarginClient.InterestSettlement, securitiesMarginLoans: Int64, by: String)
+    case creditAssessed(account: AccountID, ruleLimit: Int64, approvedLimit: Int64, reviewDueAt: Int64, by: String)
+    case loanOpened(loan: Int64, account: AccountID)
+    case collateralPledged(loan: Int64, account: AccountID, asset: String, quantity: Int64, pledged: Int64)
+    case collateralReleased(loan: Int64, account: AccountID, asset: String, quantity: Int64, pledged: Int64)
+    case loanDrawn(loan: Int64, account: AccountID, amount: Int64, principal: Int64)
+    case loanRepaid(loan: Int64, account: AccountID, amount: Int64, principal: Int64, accruedInterest: Int64)
+    case collateralPriced(asset: String, price: Int64)
+    case capitalSet(figure: Int64, by: String)
+    /// A margin notice to the client (early warning, call, call met, forced sale, fill,
+    /// unsecured shortfall) with the margin value and loan it was judged on.
+    case notice(MarginNotice)
+    /// A forced sale of a virtual asset went to the spot book as an IOC sell within the
+    /// price-protection band: the order and what it sold.
+    case forcedSaleOrder(instruction: Int64, loan: Int64, account: AccountID, asset: String, quantity: Int64,
+                         limitPrice: Int64, order: Int64, filled: Int64, proceeds: Int64)
+}
