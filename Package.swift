@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "CommandInput", "Sequencer", "ReadModel", "Disclosures", "Surveillance", "Compliance", "Storage",
+                "Engine", "CommandInput", "Sequencer", "ReadModel", "Disclosures", "Surveillance", "Compliance", "Storage", "Financing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -91,9 +91,10 @@ public enum CommandFieldTable {
         FieldRule("limit", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
         FieldRule("reviewDueAt", .integer, pattern: "^[0-9]+$", accepts: { isInteger($0, negative: false) },
                   refusal: { _ in Rejection(.malformedCommand, "reviewDueAt is the review date in ms since the epoch (an integer)") }),
-        FieldRule("loan", .integer, pattern: "^[0-9]+$", code: .unknownLoan, accepts: { isInteger($0, negative: false) },
+        // loan and instruction arrive as path parameters (their pattern is stated there).
+        FieldRule("loan", .integer, code: .unknownLoan, accepts: { isInteger($0, negative: false) },
                   refusal: { _ in Rejection(.unknownLoan, "loan is the loan's number (a positive integer)") }),
-        FieldRule("instruction", .integer, pattern: "^[0-9]+$", code: .unknownForcedSaleInstruction, accepts: { isInteger($0, negative: false) },
+        FieldRule("instruction", .integer, code: .unknownForcedSaleInstruction, accepts: { isInteger($0, negative: false) },
                   refusal: { _ in Rejection(.unknownForcedSaleInstruction, "instruction is the forced-sale instruction's number (a positive integer)") }),
         FieldRule("proceeds", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
         FieldRule("fiat", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),

@@ -50,6 +50,13 @@ struct AccountEventView {
             guard a == account else { return nil }
             return .object([("type", "classified"), ("investorKind", .string(c.kind.rawValue)),
                             ("assessedAt", .int(c.assessedAt)), ("expiresAt", .int(c.expiresAt))])
+        // FIN-1..6: the client's own loans, collateral, notices and forced sales.
+        case .financing(.loanOpened(_, let a)), .financing(.collateralPledged(_, let a, _, _, _)), .financing(.collateralReleased(_, let a, _, _, _)),
+             .financing(.loanDrawn(_, let a, _, _)), .financing(.loanRepaid(_, let a, _, _, _)),
+             .financing(.forcedSaleOrder(_, _, let a, _, _, _, _, _, _)):
+            return a == account ? .raw(json) : nil
+        case .financing(.notice(let n)):
+            return n.account == account ? .raw(json) : nil
         default:
             return nil
         }

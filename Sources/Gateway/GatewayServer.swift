@@ -105,6 +105,7 @@ public final class GatewayServer: Sendable {
         core.addBarrierRoutes(router)
         core.addDisclosureRoutes(router)
         core.addComplianceRoutes(router)
+        core.addFinancingRoutes(router)
         core.addSurveillanceRoutes(router, surveillance: core.configuration.surveillance)
         // Binance USDⓈ-M compatible /fapi routes (ccxt binanceusdm), BinanceRoutes.swift.
         core.addBinanceRoutes(router)

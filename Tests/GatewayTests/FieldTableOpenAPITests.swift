@@ -106,6 +106,11 @@ import Testing
         ("proposeMarketMaker", .proposeMarketMaker, ["by"]), ("recordKnowledgeAssessment", .recordKnowledgeAssessment, ["by"]),
         ("rejectRequest", .rejectRequest, ["by", "requestId"]), ("proposeProductApproval", .proposeProductApproval, ["by", "symbol"]),
         ("proposeWithdrawal", .proposeWithdrawal, ["by"]), ("acknowledgeDisclosure", .acknowledgeDisclosure, ["account", "symbol"]),
+        ("pledgeCollateral", .collateralPledge, ["account", "loan"]), ("releaseCollateral", .collateralRelease, ["account", "loan"]),
+        ("drawLoan", .loanDrawdown, ["account", "loan"]), ("repayLoan", .loanRepay, ["account", "loan"]),
+        ("setFinancingClient", .financingClient, ["by"]), ("assessCredit", .creditAssessment, ["by"]),
+        ("setBrokerCapital", .brokerCapital, ["by"]), ("setCollateralPrice", .collateralPrice, []),
+        ("recordForcedSaleFill", .forcedSaleFill, ["instruction"]),
     ]
 
     @Test("every command body in docs/openapi.yaml has the table's fields, required fields, patterns and names")
