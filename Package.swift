@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "harbour",
             dependencies: [
-                "Engine", "CommandInput", "Storage", "Matching", "Sequencer", "ReadModel", "ReadModelPostgres", "Gateway", "Simulator", "Disclosures", "Surveillance",
+                "Engine", "CommandInput", "Storage", "Matching", "Sequencer", "ReadModel", "ReadModelPostgres", "Gateway", "Simulator", "Disclosures", "Surveillance", "Financing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

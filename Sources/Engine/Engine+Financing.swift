@@ -48,7 +48,8 @@ extension Engine {
     /// A refusal's message with its figures (the limit and the numbers it was judged on).
     static func describe(_ r: FinancingRefusal) -> String {
         guard !r.figures.isEmpty else { return r.message }
-        return r.message + " (" + r.figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
+        return r.message + " (" + r.figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            + "; figures in raw units: USD 1e-6, BTC and ETH 1e-8, shares 1)"
     }
 
     private func runFinancing(_ c: FinancingCommand, now: Int64) throws(FinancingRefusal) {

@@ -212,6 +212,20 @@ enum ConsoleScript {
       if (!market.trades.length && Array.isArray(t)) market.trades = t.slice(-50);
       renderBook();
     },
+    async financing() {
+      const b = await api("GET", "/v1/financing/loans");
+      if (!b.enabled) { fill("financing", empty("This venue offers no margin financing.")); return; }
+      const calls = b.items.filter(l => l.call || l.pendingForcedSales.length || l.zone !== "healthy");
+      fill("financing",
+        el("dl", { class: "figures" }, [el("dt", { text: "Loan book" }), el("dd", { id: "loan-book", text: b.loanBook + " USD" }),
+          el("dt", { text: "Broker capital" }), el("dd", { text: b.capital + " USD" }),
+          el("dt", { text: "Loans" }), el("dd", { text: show(b.loans) }), el("dt", { text: "Open calls" }), el("dd", { text: show(b.openCalls) }),
+          el("dt", { text: "FIN-3 limits breached" }), el("dd", { text: b.breaches.length ? b.breaches.map(x => x.code).join(", ") : "none" })]),
+        calls.length ? table("Loans warned, called or in forced sale", [["Loan", r => r.loan], ["Account", r => r.account], ["Owed", r => r.owed],
+          ["Margin value", r => r.marginValue], ["Ratio", r => show(r.marginRatio)], ["Zone", r => r.zone],
+          ["Call deadline", r => r.call ? time(r.call.deadline) : "—"], ["Forced sales", r => r.pendingForcedSales.map(s => s.qty + " " + s.asset).join(", ") || "—"]],
+          calls, "financing") : empty("No loan is warned, called or being sold."));
+    },
     async oi() {
       const rows = await api("GET", "/v1/risk/metrics");
       fill("oi", rows.length ? table("Open interest by instrument", [["Instrument", r => r.symbol], ["Open interest", r => r.openInterest],

@@ -111,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
         gatewayConfiguration.consoleSessionIdleMillis = consoleSessionIdleMillis ?? ConsoleSessionStore.defaultIdleMillis
         let market = demo ? DemoMarket(host: venueHost) : nil
         if let market { try await market.prepare() }
+        if demo { try await DemoFinancing.prepare(host: venueHost) }
         // The disclosures name the affiliated market makers (MM-1); a new version is
         // published to the engine, so clients must acknowledge it before adding risk (PI-2).
         let makers = try await venueHost.read { engine in engine.marketMakers.map { engine.accountName($0.account) } }
@@ -231,6 +232,7 @@ enum DemoSetup {
           Console: http://127.0.0.1:\(port)/console  (sign in with a staff key above: raj is risk, maya and chen compliance)
           Public:  curl http://127.0.0.1:\(port)/v1/book/BTC-PERP
           Signed:  KEY=... SECRET=... scripts/hcurl POST /v1/orders '{"symbol":"BTC-PERP","side":"buy","orderType":"market","qty":"0.01"}'
+          alice also has a margin loan on 1 BTC and 1,000 0700.HK (20,000 USD drawn): scripts/hcurl GET /v1/loans
           alice, bob and loadtest are onboarded professional investors; carol is retail: her orders are
           refused NOT_PROFESSIONAL_INVESTOR until compliance (maya, then chen) onboards her — README,
           "Professional investors only". Her status: scripts/hcurl GET /v1/account/eligibility

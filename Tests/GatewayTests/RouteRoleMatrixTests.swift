@@ -28,6 +28,14 @@ import Testing
         "GET /v1/balances": "\(account) read", "POST /v1/leverage": "\(account) trade", "POST /v1/margin-mode": "\(account) trade",
         "GET /v1/orders/history": "\(account) read", "GET /v1/trades/history": "\(account) read", "GET /v1/statement": "\(account) read",
         "GET /v1/liquidations": "\(account) read", "GET /v1/ledger": "\(account) read",
+        // Margin financing (FIN-1..6): the client's loans; staff records, prices, fills, the book.
+        "POST /v1/loans": "\(account) trade", "GET /v1/loans": "\(account) read", "POST /v1/loans/{loan}/pledge": "\(account) trade",
+        "POST /v1/loans/{loan}/release": "\(account) trade", "POST /v1/loans/{loan}/drawdown": "\(account) trade",
+        "POST /v1/loans/{loan}/repay": "\(account) trade",
+        "POST /v1/financing/clients": "compliance trade", "POST /v1/financing/credit-assessments": "compliance trade",
+        "POST /v1/financing/capital": "operations trade", "POST /v1/financing/collateral-prices": "operations trade",
+        "POST /v1/financing/forced-sales/{instruction}/fill": "operations trade", "GET /v1/financing/loans": "\(staffRead) read",
+        "GET /v1/financing/stress": "risk,supervisor read",
         // Staff.
         "POST /v1/admin/accounts": "operations trade", "GET /v1/admin/accounts": "\(staffRead) read",
         "POST /v1/admin/api-keys": "operations trade", "POST /v1/admin/deposits": "operations trade",
@@ -135,7 +143,7 @@ import Testing
     static func call(_ venue: TestVenue, _ client: any TestClientProtocol, _ rule: RouteRule, _ key: ApiKey) async throws -> Reply {
         let method = HTTPRequest.Method(rawValue: rule.method)!
         if rule.path.hasPrefix("/fapi/") { return try await venue.binance(client, method, rule.path, key: key) }
-        let path = rule.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "console.js")
+        let path = rule.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "console.js").replacingOccurrences(of: "{loan}", with: "1").replacingOccurrences(of: "{instruction}", with: "1")
         let body: String? = method == .get || method == .delete ? nil : "{}"
         return try await venue.send(client, method, path, key: key, body: body)
     }
@@ -181,7 +189,7 @@ import Testing
             let events = core.barrier.all
             #expect(events.count == barrier)
             #expect(events.allSatisfy { $0.key == keys[.marketMaker]!.key && $0.account == "mm" && $0.kind == .staffRoute })
-            let staffRoutes = rules.filter { !$0.admits(.marketMaker) }.map { "\($0.method) \($0.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "console.js"))" }
+            let staffRoutes = rules.filter { !$0.admits(.marketMaker) }.map { "\($0.method) \($0.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "console.js").replacingOccurrences(of: "{loan}", with: "1").replacingOccurrences(of: "{instruction}", with: "1"))" }
             #expect(events.map(\.route) == staffRoutes)
             #expect(refused > 50 && barrier == staffRoutes.count && barrier >= 28, "refused \(refused), barrier \(barrier)")
         }
