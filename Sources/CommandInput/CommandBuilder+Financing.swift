@@ -20,6 +20,11 @@ extension CommandBuilder {
             return v
         }
         func loan() throws(Rejection) -> Int64 { try reader.integer("loan") }
+        func figures() throws(Rejection) -> DeclaredFigures {
+            DeclaredFigures(netWorthFiat: try amount("netWorthFiat"), netWorthNonFiat: try amount("netWorthNonFiat"),
+                            liquidFiat: try amount("liquidFiat"), liquidNonFiat: try amount("liquidNonFiat"),
+                            annualIncome: try amount("annualIncome"), liabilities: try amount("liabilities"), asOf: try reader.integer("asOf"))
+        }
         func quantity(of asset: Asset) throws(Rejection) -> Int64 {
             let v = try reader.decimal("qty", asset.scale, offScale: .invalidAmount)
             guard v > 0 else { throw Rejection(.invalidAmount, "qty must be positive") }
@@ -36,12 +41,19 @@ extension CommandBuilder {
                                          securitiesMarginLoans: securities, by: try reader.string("by")))
         case .creditAssessment:
             let account = try reader.account(), by = try reader.string("by")
-            let figures = DeclaredFigures(netWorthFiat: try amount("netWorthFiat"), netWorthNonFiat: try amount("netWorthNonFiat"),
-                                          liquidFiat: try amount("liquidFiat"), liquidNonFiat: try amount("liquidNonFiat"),
-                                          annualIncome: try amount("annualIncome"), liabilities: try amount("liabilities"),
-                                          asOf: try reader.integer("asOf"))
-            return .financing(.assessCredit(account: account, declared: figures, limit: try amount("limit"),
+            return .financing(.assessCredit(account: account, declared: try figures(), limit: try amount("limit"),
                                             reviewDueAt: try reader.integer("reviewDueAt"), by: by))
+        case .proposeCreditLimit:
+            let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
+            let account = try reader.account()
+            let change = StaffChange.creditLimit(account: account, declared: try figures(), limit: try amount("limit"),
+                                                 reviewDueAt: try reader.integer("reviewDueAt"))
+            return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"), change: change))
+        case .proposeHaircut:
+            let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
+            let asset = try reader.heldAsset()
+            let haircut = try reader.decimal("haircut", DecimalScale(8), offScale: .invalidNumber)
+            return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"), change: .haircut(asset: asset.code, haircut: haircut)))
         case .loanOpen:
             return .financing(.openLoan(account: try reader.account()))
         case .collateralPledge, .collateralRelease:

@@ -76,7 +76,7 @@ public struct CommandBuilder {
              .proposeProductApproval, .proposeWithdrawal:
             return try buildCompliance(type, reader)
         case .financingClient, .creditAssessment, .loanOpen, .collateralPledge, .collateralRelease, .loanDrawdown, .loanRepay,
-             .collateralPrice, .brokerCapital, .forcedSaleFill:
+             .collateralPrice, .brokerCapital, .forcedSaleFill, .proposeCreditLimit, .proposeHaircut:
             return try buildFinancing(type, reader)
         }
     }

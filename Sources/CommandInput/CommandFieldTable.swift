@@ -100,6 +100,7 @@ public enum CommandFieldTable {
         FieldRule("fiat", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
         FieldRule("securities", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
         FieldRule("virtualAssets", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("haircut", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
     ]
 
     /// `text` is digits (after an optional "-" when `negative`) and fits an Int64.
@@ -172,6 +173,11 @@ public enum CommandFieldTable {
         case .collateralPrice: return [("asset", true), ("price", true)]
         case .brokerCapital: return [("fiat", true), ("securities", true), ("virtualAssets", true), ("by", true)]
         case .forcedSaleFill: return [("instruction", true), ("asset", true), ("qty", true), ("proceeds", true)]
+        case .proposeCreditLimit:
+            return [("requestId", true), ("by", true), ("account", true), ("netWorthFiat", true), ("netWorthNonFiat", true), ("liquidFiat", true),
+                    ("liquidNonFiat", true), ("annualIncome", true), ("liabilities", true), ("asOf", true), ("limit", true), ("reviewDueAt", true),
+                    ("reason", true)]
+        case .proposeHaircut: return [("requestId", true), ("by", true), ("asset", true), ("haircut", true), ("reason", true)]
         }
     }
 }

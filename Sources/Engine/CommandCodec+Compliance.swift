@@ -48,6 +48,12 @@ extension CommandCodec {
             w.u8(5); w.u32(0); w.u16(i.index)
         case let .withdrawal(a, amount):
             w.u8(6); w.u32(a.index); w.i64(amount)
+        case let .creditLimit(a, d, limit, review):
+            w.u8(7); w.u32(a.index)
+            for f in d.figures { w.i64(f) }
+            w.i64(d.asOf); w.i64(limit); w.i64(review)
+        case let .haircut(asset, haircut):
+            w.u8(8); w.u32(0); w.str(asset); w.i64(haircut)
         }
     }
 
@@ -112,6 +118,13 @@ extension CommandCodec {
                                         minSize: try r.i64(), minPresenceBps: try r.i64())
         case 5: return .approveProduct(instrument: InstrumentID(try r.u16()))
         case 6: return .withdrawal(account: a, amount: try r.i64())
+        case 7:
+            var f: [Int64] = []
+            for _ in 0..<6 { f.append(try r.i64()) }
+            let d = DeclaredFigures(netWorthFiat: f[0], netWorthNonFiat: f[1], liquidFiat: f[2], liquidNonFiat: f[3], annualIncome: f[4],
+                                    liabilities: f[5], asOf: try r.i64())
+            return .creditLimit(account: a, declared: d, limit: try r.i64(), reviewDueAt: try r.i64())
+        case 8: return .haircut(asset: try r.str(), haircut: try r.i64())
         default: throw DecodeError(description: "unknown staff change \(tag)")
         }
     }

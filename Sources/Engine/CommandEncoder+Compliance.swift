@@ -32,6 +32,16 @@ extension CommandEncoder {
                 w.str("minSize", engine.spec(i).sizeString(size)); w.int("minPresenceBps", presence)
             case let .approveProduct(i):
                 w.str("type", "proposeProductApproval"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("symbol", sym(i))
+            case let .creditLimit(a, d, limit, review):
+                let money = engine.config.settlementAsset.scale
+                w.str("type", "proposeCreditLimit"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("account", name(a))
+                for (k, v) in zip(["netWorthFiat", "netWorthNonFiat", "liquidFiat", "liquidNonFiat", "annualIncome", "liabilities"], d.figures) {
+                    w.str(k, FixedDecimal.format(v, scale: money))
+                }
+                w.int("asOf", d.asOf); w.str("limit", FixedDecimal.format(limit, scale: money)); w.int("reviewDueAt", review)
+            case let .haircut(asset, haircut):
+                w.str("type", "proposeHaircut"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("asset", asset)
+                w.str("haircut", FixedDecimal.format(haircut, scale: DecimalScale(8)))
             case let .withdrawal(a, amount):
                 w.str("type", "proposeWithdrawal"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("account", name(a))
                 w.str("asset", engine.config.settlementAsset.code)

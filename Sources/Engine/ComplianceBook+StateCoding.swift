@@ -277,6 +277,8 @@ extension ComplianceBook: StateCoding {
         case .registerMarketMaker(let a, _, _, _, _)?: tag = 4; account = a.index
         case .approveProduct?: tag = 5
         case .withdrawal(let a, _)?: tag = 6; account = a.index
+        case .creditLimit(let a, _, _, _)?: tag = 7; account = a.index
+        case .haircut?: tag = 8
         case nil: break
         }
         try coder.code(&tag); try coder.code(&account)
@@ -316,6 +318,19 @@ extension ComplianceBook: StateCoding {
             try coder.code(&amount)
             try coder.require(amount > 0, "withdrawal amount \(amount)")
             return .withdrawal(account: a, amount: amount)
+        case (7, _):
+            var f = [Int64](repeating: 0, count: 7), limit: Int64 = 0, review: Int64 = 0
+            if case let .creditLimit(_, d, l, r)? = c { f = d.figures + [d.asOf]; limit = l; review = r }
+            for k in f.indices { try coder.code(&f[k]) }
+            try coder.code(&limit); try coder.code(&review)
+            return .creditLimit(account: a, declared: DeclaredFigures(netWorthFiat: f[0], netWorthNonFiat: f[1], liquidFiat: f[2], liquidNonFiat: f[3],
+                                                                      annualIncome: f[4], liabilities: f[5], asOf: f[6]),
+                                limit: limit, reviewDueAt: review)
+        case (8, _):
+            var asset = "", haircut: Int64 = 0
+            if case let .haircut(x, h)? = c { asset = x; haircut = h }
+            try coder.code(&asset); try coder.code(&haircut)
+            return .haircut(asset: asset, haircut: haircut)
         default:
             throw .corrupt("staff change tag \(tag)")
         }

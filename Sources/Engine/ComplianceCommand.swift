@@ -62,6 +62,12 @@ public enum StaffChange: Sendable, Hashable {
     case approveProduct(instrument: InstrumentID)
     /// Pay out a large withdrawal of free funds (REG-4), checked again at approval.
     case withdrawal(account: AccountID, amount: Int64)
+    /// A margin client's credit limit on its declared figures (FIN-1): within the rule, or
+    /// above it as a waiver whose reason is the request's.
+    case creditLimit(account: AccountID, declared: DeclaredFigures, limit: Int64, reviewDueAt: Int64)
+    /// A new haircut (1e-8) for one collateral asset (FIN-2), applied at once to every loan;
+    /// a virtual asset's never below the 60% floor.
+    case haircut(asset: String, haircut: Int64)
 
     /// The kind's name in events and the API.
     public var kindName: String {
@@ -72,6 +78,8 @@ public enum StaffChange: Sendable, Hashable {
         case .registerMarketMaker: return "marketMaker"
         case .approveProduct: return "productApproval"
         case .withdrawal: return "withdrawal"
+        case .creditLimit: return "creditLimit"
+        case .haircut: return "haircut"
         }
     }
 
@@ -79,9 +87,9 @@ public enum StaffChange: Sendable, Hashable {
     public var subject: AccountID? {
         switch self {
         case let .classify(a, _, _, _), let .leverageCap(a, _, _), let .ownerNotionalCap(a, _),
-             let .registerMarketMaker(a, _, _, _, _), let .withdrawal(a, _):
+             let .registerMarketMaker(a, _, _, _, _), let .withdrawal(a, _), let .creditLimit(a, _, _, _):
             return a
-        case .approveProduct: return nil
+        case .approveProduct, .haircut: return nil
         }
     }
 }

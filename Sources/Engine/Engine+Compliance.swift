@@ -233,6 +233,14 @@ extension Engine {
         var effect: ComplianceEvent
         let a = change.subject?.index ?? 0
         switch change {
+        case .creditLimit, .haircut:
+            let mark = events.count
+            if let r = approveFinancingChange(change, request: pending.request, checker: by, now: now) {
+                return reject(r.code, r.message, account: change.subject, clientOrderId: nil)
+            }
+            compliance.pending[requestId] = nil
+            events.insert(.compliance(.requestApproved(requestId: requestId, change: change, by: by)), at: mark)
+            return
         case let .classify(account, kind, licence, owners):
             var evidence = compliance.evidence[a] ?? ClassificationEvidence()
             evidence.licenceReference = licence
@@ -329,6 +337,8 @@ extension Engine {
                 return .failure(Rejection(.invalidAmount, "a notional cap must be positive and within the venue's limit"))
             }
             return .success([cap.map { "owner notional cap \(FixedDecimal.format($0, scale: config.settlementAsset.scale))" } ?? "no owner notional cap"])
+        case .creditLimit, .haircut:
+            return checkFinancingChange(change, now: now)
         case let .withdrawal(account, amount):
             guard amount > 0 else { return .failure(Rejection(.invalidAmount, "withdrawal amount must be positive")) }
             if let r = withdrawalProblem(account.index, amount) { return .failure(r) }

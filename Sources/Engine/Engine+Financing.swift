@@ -38,11 +38,16 @@ extension Engine {
             _ = financing!.takePostings()   // a refusal posts nothing; nothing to move
             return reject(RejectCode(rawValue: error.code.rawValue) ?? .invalidAmount, Self.describe(error), account: c.account, clientOrderId: nil)
         }
-        if !financingUsed {
-            financingUsed = true
-            financingDayDueMs = (Self.floorDiv(now, Self.dayMs) + 1) * Self.dayMs
-        }
+        markFinancingUsed(now: now)
         runSpotSales(now: now)
+    }
+
+    /// From the first change to the financing book on, its section is in the state hash
+    /// and the daily accrual is scheduled.
+    func markFinancingUsed(now: Int64) {
+        guard !financingUsed else { return }
+        financingUsed = true
+        financingDayDueMs = (Self.floorDiv(now, Self.dayMs) + 1) * Self.dayMs
     }
 
     /// A refusal's message with its figures (the limit and the numbers it was judged on).
@@ -432,5 +437,98 @@ extension Engine {
             out.append("financing: spot forced sale \(s.id) is pending but not queued")
         } }
         return out
+    }
+}
+
+// MARK: - Four-eyes financing changes (REG-4)
+
+extension Engine {
+    /// Whether a credit limit or haircut change can be made now, and what it amounts to.
+    func checkFinancingChange(_ change: StaffChange, now: Int64) -> Result<[String], Rejection> {
+        guard let book = financing else { return .failure(Rejection(.financingDisabled, "this venue offers no margin financing")) }
+        let scale = config.settlementAsset.scale
+        switch change {
+        case let .creditLimit(account, figures, limit, reviewDueAt):
+            guard book.clients[account.index]?.marginAgreement != nil else {
+                return .failure(Rejection(.unknownClient, "\(name(of: account)) is not a margin client (record its agreement first)"))
+            }
+            guard limit >= 0, reviewDueAt > now else { return .failure(Rejection(.invalidAmount, "a limit is not negative and the review date is after now")) }
+            let declared: DeclaredFinancials
+            do { declared = try Self.declared(figures) } catch { return .failure(Rejection(.invalidAmount, "\(error)")) }
+            let rule = book.config.creditRule.limit(for: declared)
+            let within = Amount(raw: limit) <= rule
+            return .success(["rule limit \(FixedDecimal.format(rule.raw, scale: scale)); requested \(FixedDecimal.format(limit, scale: scale))"
+                             + (within ? " (within the rule)" : " (ABOVE the rule: a waiver, recorded with the request's reason)")])
+        case let .haircut(code, haircut):
+            guard let asset = book.config.collateral[code] else {
+                return .failure(Rejection(.unknownCollateralAsset, "'\(code)' is not on the collateral list (\(book.config.collateral.keys.sorted().joined(separator: ", ")))"))
+            }
+            do { try CollateralAsset.validate(haircut: Rate(raw: haircut), for: code, kind: asset.kind) } catch {
+                return .failure(Rejection(.invalidFinancingConfig, "\(error)"))
+            }
+            let holding = book.loans.values.filter { $0.collateral[code] != nil }.count
+            return .success(["\(code) haircut \(asset.haircut.formatted) → \(Rate(raw: haircut).formatted), applied at once to \(holding) loan(s)"])
+        default:
+            return .failure(Rejection(.malformedCommand, "not a financing change"))
+        }
+    }
+
+    /// Applies an approved credit limit or haircut; nil on success (events appended), or
+    /// the refusal (nothing changed).
+    func approveFinancingChange(_ change: StaffChange, request: FourEyesRequest<StaffChange>, checker: String, now: Int64) -> Rejection? {
+        guard financing != nil else { return Rejection(.financingDisabled, "this venue offers no margin financing") }
+        switch change {
+        case let .creditLimit(account, figures, limit, reviewDueAt):
+            guard var client = financing!.clients[account.index], let declared = try? Self.declared(figures) else {
+                return Rejection(.unknownClient, "\(name(of: account)) is not a margin client")
+            }
+            let rule = financing!.config.creditRule
+            let credit: CreditAssessment
+            do throws(FinancingRefusal) {
+                if Amount(raw: limit) <= rule.limit(for: declared) {
+                    credit = try CreditAssessment.approveWithinRule(declared, limit: Amount(raw: limit), rule: rule, by: checker, at: now,
+                                                                    reviewDueAt: reviewDueAt)
+                } else {
+                    let waiver = CreditWaiver(declared: declared, limit: Amount(raw: limit), reviewDueAt: reviewDueAt, maker: request.maker, reason: request.reason)
+                    var w: FourEyesRequest<CreditWaiver>
+                    do {
+                        w = try FourEyesRequest(id: request.id, change: waiver, maker: request.maker, madeAt: request.madeAt, reason: request.reason)
+                        _ = try w.approve(by: checker, at: now)
+                    } catch { throw FinancingRefusal(.waiverInvalid, "\(error)") }
+                    credit = try CreditAssessment.approveWaiver(w, rule: rule)
+                }
+            } catch {
+                return Rejection(RejectCode(rawValue: error.code.rawValue) ?? .invalidAmount, Self.describe(error))
+            }
+            client.credit = credit
+            financing!.upsert(client: client)
+            markFinancingUsed(now: now)
+            events.append(.financing(.creditAssessed(account: account, ruleLimit: credit.ruleLimit.raw, approvedLimit: credit.approvedLimit.raw,
+                                                     reviewDueAt: reviewDueAt, by: checker)))
+            return nil
+        case let .haircut(code, haircut):
+            var r: FourEyesRequest<FinancingChange>
+            let notices: [MarginNotice]
+            do {
+                r = try FourEyesRequest(id: request.id, change: .haircut(asset: code, Rate(raw: haircut)), maker: request.maker,
+                                        madeAt: request.madeAt, reason: request.reason)
+                _ = try r.approve(by: checker, at: now)
+            } catch { return Rejection(.sameMakerAndChecker, "\(error)") }
+            do { notices = try financing!.apply(r, at: now) } catch { return Rejection(.invalidFinancingConfig, "\(error)") }
+            mirrorFinancingPostings()
+            events.append(.financing(.haircutSet(asset: code, haircut: haircut, by: checker)))
+            publish(notices, now: now)
+            markFinancingUsed(now: now)
+            runSpotSales(now: now)
+            return nil
+        default:
+            return Rejection(.malformedCommand, "not a financing change")
+        }
+    }
+
+    static func declared(_ f: DeclaredFigures) throws(FinancingError) -> DeclaredFinancials {
+        let d = { (v: Int64) in DatedAmount(Amount(raw: v), asOf: f.asOf) }
+        return try DeclaredFinancials(netWorthFiat: d(f.netWorthFiat), netWorthNonFiat: d(f.netWorthNonFiat), liquidFiat: d(f.liquidFiat),
+                                      liquidNonFiat: d(f.liquidNonFiat), annualIncome: d(f.annualIncome), liabilities: d(f.liabilities))
     }
 }

@@ -33,6 +33,10 @@ extension EventEncoder {
                 w.int("minPresenceBps", presence)
             case let .approveProduct(i):
                 w.str("symbol", sym(i))
+            case let .creditLimit(_, _, limit, review):
+                w.str("limit", FixedDecimal.format(limit, scale: engine.config.settlementAsset.scale)); w.int("reviewDueAt", review)
+            case let .haircut(asset, haircut):
+                w.str("asset", asset); w.str("haircut", FixedDecimal.format(haircut, scale: DecimalScale(8)))
             case let .withdrawal(_, amount):
                 w.str("asset", engine.config.settlementAsset.code)
                 w.str("amount", FixedDecimal.format(amount, scale: engine.config.settlementAsset.scale))

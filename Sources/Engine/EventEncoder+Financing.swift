@@ -34,6 +34,9 @@ extension EventEncoder {
             w.str("type", "collateralPriced"); w.int("seq", seq); w.str("asset", asset); w.str("price", usd(price))
         case let .capitalSet(figure, by):
             w.str("type", "brokerCapital"); w.int("seq", seq); w.str("capital", usd(figure)); w.str("by", by)
+        case let .haircutSet(asset, haircut, by):
+            w.str("type", "haircutSet"); w.int("seq", seq); w.str("asset", asset); w.str("haircut", FixedDecimal.format(haircut, scale: DecimalScale(8)))
+            w.str("by", by)
         case let .notice(n):
             w.str("type", "marginNotice"); w.int("seq", seq); w.str("kind", n.kind.rawValue); w.int("loan", n.loan.raw)
             w.str("account", acct(n.account)); w.str("marginValue", usd(n.marginValue.raw)); w.str("owed", usd(n.loanAmount.raw))

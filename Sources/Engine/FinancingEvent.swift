@@ -14,6 +14,8 @@ public enum FinancingEvent: Sendable, Hashable {
     case loanRepaid(loan: Int64, account: AccountID, amount: Int64, principal: Int64, accruedInterest: Int64)
     case collateralPriced(asset: String, price: Int64)
     case capitalSet(figure: Int64, by: String)
+    /// A four-eyes haircut change took effect (every loan holding the asset re-evaluated).
+    case haircutSet(asset: String, haircut: Int64, by: String)
     /// A margin notice to the client (early warning, call, call met, forced sale, fill,
     /// unsecured shortfall) with the margin value and loan it was judged on.
     case notice(MarginNotice)

@@ -129,7 +129,7 @@ extension GatewayCore {
     func checkDecider(_ requestId: String, _ caller: Caller) async throws {
         let kind = try await host.read { engine in engine.pendingRequests.first { $0.id == requestId }?.request.change.kindName }
         guard let kind, let role = caller.key?.role else { return }
-        let allowed: Set<Role> = kind == "withdrawal" ? [.operations, .risk] : [.compliance]
+        let allowed: Set<Role> = kind == "withdrawal" ? [.operations, .risk] : kind == "haircut" ? [.risk] : [.compliance]
         guard allowed.contains(role) else {
             throw ApiError.forbiddenRole("a \(kind) request is decided by \(allowed.map(\.rawValue).sorted().joined(separator: " or ")), not \(role.rawValue)")
         }

@@ -4,7 +4,8 @@ import HarbourCore
 import Sequencer
 
 /// The demo's margin-financing client (FIN-1..6): alice, a professional investor, is made
-/// a margin client by compliance (maya), given a credit limit within the rule, and holds a
+/// a margin client by compliance (maya), given a credit limit within the rule (maya
+/// proposes, chen approves), and holds a
 /// loan on 1 BTC and 1,000 shares of 0700.HK with 20,000 USD drawn — healthy, so a user
 /// can draw more, buy BTC on the spot book and watch the warning, the call and the
 /// forced sale as the demo price walks (docs/FINANCING.md, "Try it").
@@ -21,10 +22,13 @@ enum DemoFinancing {
             for command: FinancingCommand in [
                 .setClient(account: id, agreement: "SMA-DEMO-0001", relatedGroup: nil, annualRate: 7_500_000, settlement: .capitalise,
                            securitiesMarginLoans: 0, by: "maya"),
-                .assessCredit(account: id, declared: declared, limit: usd(1_000_000), reviewDueAt: max(0, now) + 365 * 86_400_000, by: "maya"),
                 .brokerCapital(fiat: usd(50_000_000), securities: usd(10_000_000), virtualAssets: usd(5_000_000), by: "olivia"),
                 .collateralPrice(asset: "0700.HK", price: usd(50)),
             ] { _ = try await host.submit(.financing(command)) }
+            // The credit limit, maker and checker (REG-4): maya proposes, chen approves.
+            let change = StaffChange.creditLimit(account: id, declared: declared, limit: usd(1_000_000), reviewDueAt: max(0, now) + 365 * 86_400_000)
+            _ = try await host.submit(.compliance(.propose(requestId: "demo-credit-alice", by: "maya", reason: "demo margin client", change: change)))
+            _ = try await host.submit(.compliance(.approve(requestId: "demo-credit-alice", by: "chen")))
             _ = try await host.submit(.deposit(account: id, asset: "0700.HK", amount: 1_000))
         }
         guard try await host.read({ $0.loanBook!.loans(of: id).isEmpty }) else { return }

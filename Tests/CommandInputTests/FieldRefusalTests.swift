@@ -56,6 +56,7 @@ import Testing
         .collateralPledge: [("account", #""alice""#), ("loan", "1"), ("asset", #""BTC""#), ("qty", #""0.5""#)],
         .brokerCapital: [("fiat", #""50000000""#), ("securities", #""0""#), ("virtualAssets", #""0""#), ("by", #""finance-1""#)],
         .forcedSaleFill: [("instruction", "1"), ("asset", #""0700.HK""#), ("qty", #""10""#), ("proceeds", #""400""#)],
+        .proposeHaircut: [("requestId", #""h1""#), ("by", #""raj""#), ("asset", #""BTC""#), ("haircut", #""0.7""#), ("reason", #""volatility""#)],
     ]
 
     /// Values of the right JSON type that break a row's pattern or names, with the code.

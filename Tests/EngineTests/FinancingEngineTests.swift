@@ -189,4 +189,46 @@ import Testing
         b.apply(.financing(.openLoan(account: AccountID(0))), timestamp: Self.t0)   // refused: not a margin client
         #expect(a.stateHash() == b.stateHash())
     }
+
+    static func creditRequest(_ id: String, limit: String) -> [String: Any] {
+        ["requestId": id, "by": "maya", "account": "alice", "netWorthFiat": "4000000", "netWorthNonFiat": "0", "liquidFiat": "4000000",
+         "liquidNonFiat": "0", "annualIncome": "500000", "liabilities": "0", "asOf": t0, "limit": limit, "reviewDueAt": t0 + 300 * V.day,
+         "reason": "private banking relationship, audited accounts"]
+    }
+
+    @Test func aCreditLimitIsMadeByOneOfficerAndCheckedByAnotherAndAWaiverKeepsItsReason() {
+        let v = V.withLoan()
+        // Within the rule (2,000,000): maya proposes, chen approves.
+        v.run(Self.t0 + 2000, "proposeCreditLimit", Self.creditRequest("cl-1", limit: "1500000"))
+        #expect(v.engine.loanBook!.clients[v.alice.index]!.credit!.approvedLimit.raw == 1_000_000_000_000, "nothing before the checker")
+        let same = v.run(Self.t0 + 2000, "approveRequest", ["requestId": "cl-1", "by": "maya"])
+        #expect(V.rejection(same)?.code == .sameMakerAndChecker)
+        v.run(Self.t0 + 2000, "approveRequest", ["requestId": "cl-1", "by": "chen"])
+        let credit = v.engine.loanBook!.clients[v.alice.index]!.credit!
+        #expect(credit.approvedLimit.raw == 1_500_000_000_000 && credit.approvedBy == "chen" && credit.waiver == nil)
+        // Above the rule: a waiver, effective only through four-eyes, with the reason recorded.
+        v.run(Self.t0 + 3000, "proposeCreditLimit", Self.creditRequest("cl-2", limit: "2500000"))
+        v.run(Self.t0 + 3000, "approveRequest", ["requestId": "cl-2", "by": "chen"])
+        let waived = v.engine.loanBook!.clients[v.alice.index]!.credit!
+        #expect(waived.approvedLimit.raw == 2_500_000_000_000 && waived.ruleLimit.raw == 2_000_000_000_000)
+        #expect(waived.waiver?.maker == "maya" && waived.waiver?.reason == "private banking relationship, audited accounts")
+        // The direct (one-officer) assessment still cannot go above the rule.
+        v.marginClient("alice", limit: "2000000.000001", at: Self.t0 + 3000)
+        #expect(V.rejection(v.all.suffix(1))?.code == .creditLimitAboveRule)
+        v.expectSnapshotRoundTrip()
+    }
+
+    @Test func aHaircutRaiseAppliesAtOnceToEveryLoanAndCallsInTheSameCommand() {
+        let v = V.withLoan()
+        // 1 BTC at 60,000, 20,000 drawn: 24,000 at 60% → 18,000 at 70%, under the loan.
+        let below = v.run(Self.t0 + 2000, "proposeHaircut", ["requestId": "h-0", "by": "raj", "asset": "BTC", "haircut": "0.59999999", "reason": "x"])
+        #expect(V.rejection(below)?.code == .invalidFinancingConfig)
+        v.run(Self.t0 + 2000, "proposeHaircut", ["requestId": "h-1", "by": "raj", "asset": "BTC", "haircut": "0.7", "reason": "volatility"])
+        #expect(V.notices(v.all).isEmpty)
+        let approved = v.run(Self.t0 + 2000, "approveRequest", ["requestId": "h-1", "by": "rita"])
+        #expect(V.rejection(approved) == nil)
+        #expect(V.notices(approved).map(\.kind) == [.marginCall])
+        #expect(v.loan.call != nil && v.engine.loanBook!.marginValue(v.loan).raw == 18_000_000_000)
+        v.expectSnapshotRoundTrip()
+    }
 }

@@ -110,7 +110,8 @@ import Testing
         ("drawLoan", .loanDrawdown, ["account", "loan"]), ("repayLoan", .loanRepay, ["account", "loan"]),
         ("setFinancingClient", .financingClient, ["by"]), ("assessCredit", .creditAssessment, ["by"]),
         ("setBrokerCapital", .brokerCapital, ["by"]), ("setCollateralPrice", .collateralPrice, []),
-        ("recordForcedSaleFill", .forcedSaleFill, ["instruction"]),
+        ("recordForcedSaleFill", .forcedSaleFill, ["instruction"]), ("proposeCreditLimit", .proposeCreditLimit, ["by"]),
+        ("proposeHaircut", .proposeHaircut, ["by"]),
     ]
 
     @Test("every command body in docs/openapi.yaml has the table's fields, required fields, patterns and names")

@@ -36,6 +36,7 @@ import Testing
         "POST /v1/financing/capital": "operations trade", "POST /v1/financing/collateral-prices": "operations trade",
         "POST /v1/financing/forced-sales/{instruction}/fill": "operations trade", "GET /v1/financing/loans": "\(staffRead) read",
         "GET /v1/financing/stress": "risk,supervisor read",
+        "POST /v1/financing/credit-limit-requests": "compliance trade", "POST /v1/financing/haircut-requests": "risk trade",
         // Staff.
         "POST /v1/admin/accounts": "operations trade", "GET /v1/admin/accounts": "\(staffRead) read",
         "POST /v1/admin/api-keys": "operations trade", "POST /v1/admin/deposits": "operations trade",
