@@ -4,23 +4,21 @@ import HarbourCore
 /// alerts when prices, interest or capital (not a drawdown) put it over one.
 extension LoanBook {
     /// Σ owed (principal + accrued interest) of every loan — the loan book.
-    public var loanBookTotal: Amount { loans.values.reduce(Amount.zero) { $0 + $1.amountOwed } }
+    public var loanBookTotal: Amount { totals.book }
 
     /// Σ owed of the loans of one concentration group (a client or its related group).
-    func groupTotal(_ group: String) -> Amount {
-        loans.values.filter { clients[$0.account.index]?.groupKey == group }.reduce(Amount.zero) { $0 + $1.amountOwed }
-    }
+    func groupTotal(_ group: String) -> Amount { totals.byGroup[group] ?? .zero }
 
-    /// Market value of all pledged collateral, per correlated group and in total.
+    /// Market value of all pledged collateral, per correlated group and in total: each
+    /// asset's total pledged quantity at its price, rounded down once per asset.
     func pledgedByGroup() -> (groups: [String: Int128], total: Int128) {
         var groups: [String: Int128] = [:]
         var total: Int128 = 0
-        for loan in loans.values {
-            for (asset, quantity, price) in holdings(loan) {
-                let value = Int128(MarginValuation.marketValue(quantity, of: asset, at: price).raw)
-                groups[asset.group, default: 0] += value
-                total += value
-            }
+        for code in totals.pledged.keys.sorted() {
+            guard let asset = config.collateral[code], let price = prices[code], let quantity = totals.pledged[code], quantity.raw > 0 else { continue }
+            let value = Int128(MarginValuation.marketValue(quantity, of: asset, at: price).raw)
+            groups[asset.group, default: 0] += value
+            total += value
         }
         return (groups, total)
     }
@@ -53,7 +51,7 @@ extension LoanBook {
 
     func creditRefusal(_ client: MarginClient, _ amount: Amount, pendingInterest: Amount) -> FinancingRefusal? {
         let limit = client.credit?.approvedLimit ?? .zero
-        let financing = loans(of: client.account).reduce(Amount.zero) { $0 + $1.amountOwed } + pendingInterest
+        let financing = (totals.byAccount[client.account.index] ?? .zero) + pendingInterest
         let after = Int128(client.securitiesMarginLoans.raw) + Int128(financing.raw) + Int128(amount.raw)
         guard after <= Int128(limit.raw) else {
             return FinancingRefusal(.creditLimitExceeded,
@@ -124,7 +122,7 @@ extension LoanBook {
         let capitalFigure = capital.figure
         let book = loanBookTotal
         for client in clients.values.sorted(by: { $0.account < $1.account }) {
-            let financing = loans(of: client.account).reduce(Amount.zero) { $0 + $1.amountOwed }
+            let financing = totals.byAccount[client.account.index] ?? .zero
             let limit = client.credit?.approvedLimit ?? .zero
             if financing > .zero, client.securitiesMarginLoans + financing > limit {
                 out.append(ControlBreach(code: .creditLimitExceeded, subject: "client:\(client.account.index)",

@@ -11,7 +11,7 @@ extension LoanBook {
         ledger.post(.accruedInterest(loan: id.raw, asset: settlementCode), .brokerInterestIncome(asset: settlementCode),
                     asset: settlementCode, charge.raw, .interestAccrual)
         loan.accruedInterest = loan.accruedInterest + charge
-        loans[id] = loan
+        store(loan)
         return charge
     }
 
@@ -56,7 +56,7 @@ extension LoanBook {
                 loan.principal = loan.principal + interest
             }
             loan.accruedInterest = .zero
-            loans[id] = loan
+            store(loan)
             notices += evaluate(id, at: now)
         }
         return notices

@@ -22,6 +22,7 @@ extension LoanBook {
             if zone >= .call, loan.call == nil, loan.pendingSales.isEmpty { out.append("\(id): under-margined with no call and no forced sale") }
         }
         if !indexIsConsistent { out.append("margin-call index differs from its recomputation") }
+        if totals != rebuiltTotals() { out.append("running totals differ from their recomputation") }
         return out
     }
 }

@@ -152,7 +152,7 @@ extension LoanBook {
                 notices += forceSale(&loan, cause: .belowForceSaleLevel, at: now)
             }
         }
-        loans[id] = loan
+        store(loan)
         reindex(id)
         return notices
     }
@@ -261,7 +261,7 @@ extension LoanBook {
         loan.accruedInterest = loan.accruedInterest - toInterest
         loan.principal = loan.principal - toPrincipal
         loan.pendingSales.removeAll { $0.id == instruction }
-        loans[id] = loan
+        store(loan)
         var notices = [notice(.forcedSaleFilled, loan, at: now, instructions: [sale])]
         notices += evaluate(id, at: now)
         return notices

@@ -21,6 +21,7 @@ extension LoanBook {
         try c.require(loans.keys.allSatisfy { $0.raw < nextLoan }, "a loan id at or above the next loan id")
         if c.isReading {
             index = rebuiltIndex()
+            totals = rebuiltTotals()
             lastVisited = []
         }
     }

@@ -16,6 +16,8 @@ public struct LoanBook: Sendable {
     public internal(set) var prices: [String: Price] = [:]
     public internal(set) var ledger = FinancingLedger()
     var index = MarginCallIndex()
+    /// Running totals for the controls (derived, see `BookTotals`).
+    var totals = BookTotals()
     var nextLoan: Int64 = 1
     var nextInstruction: Int64 = 1
     /// The loans the last price change re-evaluated (tests and metrics).
@@ -32,7 +34,11 @@ public struct LoanBook: Sendable {
     // MARK: clients and loans
 
     /// Adds or replaces a client's financing record (assessment, classification, group).
-    public mutating func upsert(client: MarginClient) { clients[client.account.index] = client }
+    public mutating func upsert(client: MarginClient) {
+        let regrouped = clients[client.account.index]?.groupKey != client.groupKey
+        clients[client.account.index] = client
+        if regrouped { totals = rebuiltTotals() }   // the client's loans count toward its new group
+    }
 
     /// The client's compliance record (PI classification) as the engine's compliance
     /// component has it now; the engine sets it before every financing command.
@@ -53,12 +59,12 @@ public struct LoanBook: Sendable {
         if let refusal = client.eligibilityRefusal(at: now) { throw refusal }
         let id = LoanID(nextLoan)
         nextLoan += 1
-        loans[id] = Loan(id: id, account: account, startDay: now.floorDiv(BusinessCalendar.dayMs) - 1)
+        store(Loan(id: id, account: account, startDay: now.floorDiv(BusinessCalendar.dayMs) - 1))
         return id
     }
 
     /// Loans of one client, by id.
-    public func loans(of account: AccountID) -> [Loan] {
+    public func loans(of account: AccountID) -> [Loan] {   // O(loans): for reports and the API, not the controls
         loans.values.filter { $0.account == account }.sorted { $0.id < $1.id }
     }
 
@@ -105,7 +111,7 @@ public struct LoanBook: Sendable {
         }
         ledger.post(.clientFree(account: loan.account.index, asset: code), .pledged(loan: id.raw, asset: code), asset: code, quantity.raw, .pledge)
         loan.collateral[code, default: .zero] = loan.collateral[code, default: .zero] + quantity
-        loans[id] = loan
+        store(loan)
         return evaluate(id, at: now)
     }
 
@@ -135,7 +141,7 @@ public struct LoanBook: Sendable {
         ledger.post(.pledged(loan: id.raw, asset: code), .clientFree(account: loan.account.index, asset: code), asset: code, quantity.raw, .release)
         loan.collateral[code] = held - quantity
         if loan.collateral[code] == .zero { loan.collateral[code] = nil }
-        loans[id] = loan
+        store(loan)
         return evaluate(id, at: now)
     }
 
@@ -150,7 +156,7 @@ public struct LoanBook: Sendable {
         ledger.post(.loanPrincipal(loan: id.raw, asset: settlementCode), .clientFree(account: loan.account.index, asset: settlementCode),
                     asset: settlementCode, amount.raw, .drawdown)
         loan.principal = loan.principal + amount
-        loans[id] = loan
+        store(loan)
         return evaluate(id, at: now)
     }
 
@@ -176,7 +182,7 @@ public struct LoanBook: Sendable {
         ledger.post(client, .loanPrincipal(loan: id.raw, asset: settlementCode), asset: settlementCode, (amount - toInterest).raw, .repayment)
         loan.accruedInterest = loan.accruedInterest - toInterest
         loan.principal = loan.principal - (amount - toInterest)
-        loans[id] = loan
+        store(loan)
         return evaluate(id, at: now)
     }
 
