@@ -34,6 +34,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "LoanMonitor",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Financing", package: "Harbour"),
+                .product(name: "Compliance", package: "Harbour"),
+                .product(name: "HarbourCore", package: "Harbour"),
+            ],
+            path: "Benchmarks/LoanMonitor",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "LiquibookInsert",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -35,7 +35,7 @@ public struct LoanBook: Sendable {
 
     /// Adds or replaces a client's financing record (assessment, classification, group).
     public mutating func upsert(client: MarginClient) {
-        let regrouped = clients[client.account.index]?.groupKey != client.groupKey
+        let regrouped = clients[client.account.index].map { $0.groupKey != client.groupKey } ?? false
         clients[client.account.index] = client
         if regrouped { totals = rebuiltTotals() }   // the client's loans count toward its new group
     }

@@ -32,7 +32,12 @@ struct MarginCallIndex: Sendable, Hashable {
     var assets: [String: AssetIndex] = [:]
 
     mutating func set(loan: Int64, asset: String, to triggers: Triggers?, multi: Bool) {
-        var index = assets[asset] ?? AssetIndex()
+        // In place (`default:` subscript's modify accessor): copying the asset's index out
+        // and back would copy all of its loans on every change.
+        Self.update(&assets[asset, default: AssetIndex()], loan: loan, to: triggers, multi: multi)
+    }
+
+    private static func update(_ index: inout AssetIndex, loan: Int64, to triggers: Triggers?, multi: Bool) {
         if let old = index.byLoan[loan] {
             if let falls = old.falls { index.falls.remove(.init(price: falls, loan: loan)) }
             if let rises = old.rises { index.rises.remove(.init(price: rises, loan: loan)) }
@@ -49,7 +54,6 @@ struct MarginCallIndex: Sendable, Hashable {
         let wanted = multi && triggers != nil
         if wanted && !present { index.multi.insert(loan, at: low) }
         if !wanted && present { index.multi.remove(at: low) }
-        assets[asset] = index
     }
 
     /// Removes every entry of a loan.

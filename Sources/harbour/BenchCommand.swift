@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Performance benches: the matching loop alone and through the engine (insert), the whole engine (engine), margin monitoring at scale (monitor).",
-        subcommands: [InsertBench.self, EngineBench.self, MonitorBench.self]
+        subcommands: [InsertBench.self, EngineBench.self, MonitorBench.self, LoanMonitorBench.self]
     )
 }
 

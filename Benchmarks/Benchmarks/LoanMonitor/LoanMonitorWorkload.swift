@@ -1,0 +1,1 @@
+../../../Sources/harbour/LoanMonitorWorkload.swift
