@@ -189,7 +189,9 @@ enum DemoSetup {
         }
     }
     /// The demo staff: role and staff name.
-    static let staffKeys: [(Role, String)] = [(.operations, "olivia"), (.risk, "raj"), (.compliance, "maya"),
+    /// Two risk officers and two compliance officers: a four-eyes change needs a maker and a
+    /// different checker of the deciding team (a haircut: risk; a classification: compliance).
+    static let staffKeys: [(Role, String)] = [(.operations, "olivia"), (.risk, "raj"), (.risk, "rita"), (.compliance, "maya"),
                                               (.compliance, "chen"), (.supervisor, "sam")]
 
     static func prepare(host: VenueHost, keys: ApiKeyStore, port: Int) async throws {
