@@ -126,9 +126,11 @@ extension Engine {
                 throw FinancingRefusal(.invalidAmount, "\(code) is a virtual asset: it is valued at the venue's index price, not a reference price")
             }
             guard price > 0, price <= MarginValuation.maxPriceRaw else { throw FinancingRefusal(.invalidAmount, "a reference price is positive and within bounds") }
+            let before = financing!.collateralBreaches()
             let notices = try financing!.setPrice(code, Price(raw: price), at: now)
             mirrorFinancingPostings()
             events.append(.financing(.collateralPriced(asset: code, price: price)))
+            publishBreaches(before: before, after: financing!.collateralBreaches())
             publish(notices, now: now)
         case let .brokerCapital(fiat, securities, virtualAssets, by):
             guard fiat >= 0, securities >= 0, virtualAssets >= 0, !by.isEmpty else {
@@ -137,8 +139,10 @@ extension Engine {
             let capital = BrokerCapital(items: [.init(name: "fiat", kind: .fiat, value: Amount(raw: fiat)),
                                                 .init(name: "securities", kind: .securities, value: Amount(raw: securities)),
                                                 .init(name: "virtual assets", kind: .virtualAsset, value: Amount(raw: virtualAssets))])
+            let before = financing!.breaches()
             financing!.setCapital(capital)
             events.append(.financing(.capitalSet(figure: capital.figure.raw, by: by)))
+            publishBreaches(before: before, after: financing!.breaches())
         case let .forcedSaleFill(instruction, quantity, proceeds):
             guard let sale = pendingSale(instruction), sale.venue == .securitiesDesk else {
                 throw FinancingRefusal(.unknownInstruction, "no pending securities-desk forced sale \(instruction) (spot-book sales are the engine's own)")
@@ -357,14 +361,32 @@ extension Engine {
         guard decimals >= 0 else { return }
         let price = Price(raw: index * Self.power10(decimals))
         guard financing!.prices[code] != price else { return }
+        let before = financingUsed ? financing!.collateralBreaches() : []
         do {
             let notices = try financing!.setPrice(code, price, at: now)
+            if financingUsed { publishBreaches(before: before, after: financing!.collateralBreaches()) }
             mirrorFinancingPostings()
             publish(notices, now: now)
         } catch {
             return   // a price beyond the valuation's bounds leaves the last one in force
         }
         runSpotSales(now: now)
+    }
+
+    /// Publishes the FIN-3 breaches that appeared or disappeared between two evaluations.
+    func publishBreaches(before: [ControlBreach], after: [ControlBreach]) {
+        let key = { (b: ControlBreach) in b.code.rawValue + " " + b.subject }
+        let was = Set(before.map(key)), now = Set(after.map(key))
+        for b in after where !was.contains(key(b)) {
+            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: true)))
+        }
+        for b in before where !now.contains(key(b)) {
+            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: false)))
+        }
+    }
+
+    static func describe(_ b: ControlBreach) -> String {
+        b.message + " (" + b.figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
     }
 
     /// Earliest time financing's time-driven work is due.
@@ -376,6 +398,8 @@ extension Engine {
         guard financing != nil else { return }
         timeWorkRan = true
         if now >= financingDayDueMs {
+            let before = financing!.breaches()
+            defer { publishBreaches(before: before, after: financing!.breaches()) }
             let notices = financing!.accrueInterest(at: now)
             mirrorFinancingPostings()
             publish(notices, now: now)
@@ -514,7 +538,9 @@ extension Engine {
                                         madeAt: request.madeAt, reason: request.reason)
                 _ = try r.approve(by: checker, at: now)
             } catch { return Rejection(.sameMakerAndChecker, "\(error)") }
+            let before = financing!.breaches()
             do { notices = try financing!.apply(r, at: now) } catch { return Rejection(.invalidFinancingConfig, "\(error)") }
+            publishBreaches(before: before, after: financing!.breaches())
             mirrorFinancingPostings()
             events.append(.financing(.haircutSet(asset: code, haircut: haircut, by: checker)))
             publish(notices, now: now)

@@ -34,6 +34,9 @@ extension EventEncoder {
             w.str("type", "collateralPriced"); w.int("seq", seq); w.str("asset", asset); w.str("price", usd(price))
         case let .capitalSet(figure, by):
             w.str("type", "brokerCapital"); w.int("seq", seq); w.str("capital", usd(figure)); w.str("by", by)
+        case let .controlBreach(code, subject, message, raised):
+            w.str("type", "controlBreach"); w.int("seq", seq); w.str("code", code); w.str("subject", subject); w.str("message", message)
+            w.str("state", raised ? "raised" : "cleared")
         case let .haircutSet(asset, haircut, by):
             w.str("type", "haircutSet"); w.int("seq", seq); w.str("asset", asset); w.str("haircut", FixedDecimal.format(haircut, scale: DecimalScale(8)))
             w.str("by", by)

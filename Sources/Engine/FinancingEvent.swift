@@ -14,6 +14,9 @@ public enum FinancingEvent: Sendable, Hashable {
     case loanRepaid(loan: Int64, account: AccountID, amount: Int64, principal: Int64, accruedInterest: Int64)
     case collateralPriced(asset: String, price: Int64)
     case capitalSet(figure: Int64, by: String)
+    /// A FIN-3 limit the book went over (`raised`) or back under without a drawdown — a
+    /// market move, interest, a capital or haircut change — for the risk team at once.
+    case controlBreach(code: String, subject: String, message: String, raised: Bool)
     /// A four-eyes haircut change took effect (every loan holding the asset re-evaluated).
     case haircutSet(asset: String, haircut: Int64, by: String)
     /// A margin notice to the client (early warning, call, call met, forced sale, fill,

@@ -143,6 +143,20 @@ extension LoanBook {
                                          figures: ["groupTotal": total.raw, "book": book.raw]))
             }
         }
+        out += collateralBreaches()
+        let capacity = Int128(capitalFigure.raw) * Int128(limits.lendingMultiple)
+        if Int128(book.raw) > capacity {
+            out.append(ControlBreach(code: .lendingCapacityExceeded, subject: "book", message: "total loans \(book.raw) above \(capacity)",
+                                     figures: ["book": book.raw, "capacity": capacity.clampedInt64]))
+        }
+        return out.sorted { $0.code.rawValue != $1.code.rawValue ? $0.code.rawValue < $1.code.rawValue : $0.subject < $1.subject }
+    }
+
+    /// The collateral-concentration breaches alone: the only limit a price move can break
+    /// (the others depend on amounts owed and capital). O(collateral assets).
+    public func collateralBreaches() -> [ControlBreach] {
+        var out: [ControlBreach] = []
+        let limits = config.limits
         let pledged = pledgedByGroup()
         if pledged.total > 0, pledged.total >= Int128(limits.collateralShareMinimumPool.raw) {
             for (group, value) in pledged.groups.sorted(by: { $0.key < $1.key })
@@ -151,11 +165,6 @@ extension LoanBook {
                                          figures: ["groupValue": value.clampedInt64, "pledgedTotal": pledged.total.clampedInt64]))
             }
         }
-        let capacity = Int128(capitalFigure.raw) * Int128(limits.lendingMultiple)
-        if Int128(book.raw) > capacity {
-            out.append(ControlBreach(code: .lendingCapacityExceeded, subject: "book", message: "total loans \(book.raw) above \(capacity)",
-                                     figures: ["book": book.raw, "capacity": capacity.clampedInt64]))
-        }
-        return out.sorted { $0.code.rawValue != $1.code.rawValue ? $0.code.rawValue < $1.code.rawValue : $0.subject < $1.subject }
+        return out
     }
 }

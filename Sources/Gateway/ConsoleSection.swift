@@ -62,6 +62,8 @@ struct ConsoleSection: Sendable {
     /// Reports: links to the API's own documents, each shown only if its route admits the role.
     static let reports: [(title: String, href: String, route: String)] = [
         ("Stress tests (JSON)", "/v1/risk/stress", "GET /v1/risk/stress"),
+        ("Loan book (JSON)", "/v1/financing/loans", "GET /v1/financing/loans"),
+        ("Loan-book stress test (JSON)", "/v1/financing/stress", "GET /v1/financing/stress"),
         ("Risk alerts (JSON)", "/v1/risk/alerts", "GET /v1/risk/alerts"),
         ("Audit-trail head (JSON)", "/v1/audit/head", "GET /v1/audit/head"),
         ("Information-barrier events (JSON)", "/v1/compliance/barrier-events", "GET /v1/compliance/barrier-events"),

@@ -231,4 +231,28 @@ import Testing
         #expect(v.loan.call != nil && v.engine.loanBook!.marginValue(v.loan).raw == 18_000_000_000)
         v.expectSnapshotRoundTrip()
     }
+
+    @Test func aMarketMoveThatBreachesTheCollateralLimitRaisesAnAlertAtOnceAndClearsIt() throws {
+        // Concentration from the first dollar pledged (no minimum pool): VA-MAJORS at most 60%.
+        var config = VenueConfig.standard
+        let std = VenueConfig.standardFinancing
+        config.financing = try FinancingConfig(collateral: Array(std.collateral.values).sorted { $0.code < $1.code },
+                                               limits: try ControlLimits(clientShareOfCapital: .one, clientShareOfLoanBook: .one, loanBookShareMinimumBook: .zero,
+                                                                         collateralGroupShare: Rate(raw: 60_000_000), collateralShareMinimumPool: .zero),
+                                               creditRule: std.creditRule)
+        let v = V.withLoan(draw: "0", config: config)
+        v.run(Self.t0 + 2000, "deposit", ["account": "alice", "asset": "0700.HK", "amount": "800"])
+        v.run(Self.t0 + 2000, "collateralPrice", ["asset": "0700.HK", "price": "50"])
+        v.run(Self.t0 + 2000, "collateralPledge", ["account": "alice", "loan": 1, "asset": "0700.HK", "qty": "800"])
+        v.run(Self.t0 + 2000, "loanDrawdown", ["account": "alice", "loan": 1, "amount": "10000"])
+        // BTC 60,000 of 100,000 pledged = 60%: at the limit, not over it. BTC to 66,000: 66,000 of 106,000.
+        v.index(Self.t0 + 3000, "66000")
+        let raised = v.all.compactMap { if case let .financing(.controlBreach(code, subject, _, up)) = $0 { return (code, subject, up) } else { return nil } }
+        #expect(raised.count == 1 && raised[0].0 == "COLLATERAL_CONCENTRATION_EXCEEDED" && raised[0].1 == "VA-MAJORS" && raised[0].2)
+        // A drawdown is refused by the same limit; back to 60,000 the alert clears.
+        #expect(V.rejection(v.run(Self.t0 + 3000, "loanDrawdown", ["account": "alice", "loan": 1, "amount": "1"]))?.code == .collateralConcentrationExceeded)
+        v.index(Self.t0 + 4000, "60000")
+        let all = v.all.compactMap { if case let .financing(.controlBreach(_, _, _, up)) = $0 { return up } else { return nil } }
+        #expect(all == [true, false])
+    }
 }

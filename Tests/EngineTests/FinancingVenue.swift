@@ -12,8 +12,10 @@ final class FinancingVenue {
     /// Thursday 2026-01-01 00:00 UTC.
     static let t0: Int64 = 1_767_225_600_000
     static let day: Int64 = 86_400_000
-    let engine = Engine()
+    let engine: Engine
     let decoder = CommandDecoder()
+
+    init(config: VenueConfig = .standard) { engine = Engine(config: config) }
     private(set) var all: [Event] = []
 
     /// Applies one command given as replay fields; returns its events.
@@ -51,8 +53,8 @@ final class FinancingVenue {
 
     /// alice (PI, margin client) pledges 1 BTC to loan 1 and draws `draw` USD at BTC 60,000;
     /// bob holds 2 BTC to sell, carol (PI) 100,000 USD to buy.
-    static func withLoan(draw: String = "20000", settlement: String = "CAPITALISE") -> FinancingVenue {
-        let v = FinancingVenue()
+    static func withLoan(draw: String = "20000", settlement: String = "CAPITALISE", config: VenueConfig = .standard) -> FinancingVenue {
+        let v = FinancingVenue(config: config)
         for who in ["alice", "bob", "carol"] { v.run(t0, "openAccount", ["account": who]) }
         v.professional("alice")
         v.professional("carol")
