@@ -102,6 +102,7 @@ public final class GatewayServer: Sendable {
         core.addPrivateRoutes(router)
         core.addAdminRoutes(router)
         core.addRiskRoutes(router)
+        core.addReconciliationRoutes(router)
         core.addBarrierRoutes(router)
         core.addDisclosureRoutes(router)
         core.addComplianceRoutes(router)
