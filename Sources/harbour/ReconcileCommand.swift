@@ -14,7 +14,8 @@ import Storage
 /// checkpoint recorded at clean shutdown; every ledger book (client and house) in the live
 /// read model equals the replayed engine's; the live read model equals the rebuilt one
 /// table by table, row by row (row counts and each row by key); client-asset books equal
-/// the custody balances the operator recorded (`--custody`). Read-only.
+/// the custody balances the operator recorded (`--custody`). Read-only: the read model is
+/// inspected in a temporary copy.
 ///
 /// Exit status 0 when everything reconciles, 2 when anything differs (each difference on
 /// one line naming the check, the book, asset or table row, and both figures).
@@ -79,7 +80,15 @@ struct ReconcileCommand: AsyncParsableCommand {
             throw ValidationError("\(root.path) has no journal/ directory")
         }
         guard FileManager.default.fileExists(atPath: livePath) else { throw ValidationError("\(root.path) has no readmodel.sqlite") }
-        let live = try ReadModelStore(path: livePath)
+        // Inspect a copy (with its WAL, if the venue left one): opening SQLite in place would
+        // create -wal/-shm files, and a check must change nothing it inspects.
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("harbour-reconcile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: livePath + suffix) {
+            try FileManager.default.copyItem(atPath: livePath + suffix, toPath: copy.appendingPathComponent("readmodel.sqlite" + suffix).path)
+        }
+        let live = try ReadModelStore(path: copy.appendingPathComponent("readmodel.sqlite").path)
         let liveSequence = try live.lastSequence
         let rebuilt = try ReadModelStore(path: ":memory:")
 
