@@ -103,6 +103,7 @@ public final class GatewayServer: Sendable {
         core.addAdminRoutes(router)
         core.addRiskRoutes(router)
         core.addReconciliationRoutes(router)
+        core.addReportRoutes(router)
         core.addBarrierRoutes(router)
         core.addDisclosureRoutes(router)
         core.addComplianceRoutes(router)
