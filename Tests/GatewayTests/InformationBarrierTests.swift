@@ -122,10 +122,10 @@ import Testing
         try await Self.withCore { v, core, keys, client in
             let mm = keys[.marketMaker]!
             let staffRoutes = core.routeRules.filter { !$0.admits(.marketMaker) }
-            #expect(staffRoutes.count == 31)   // 28 + the liquidation watch, the console dashboard and sign-out
+            #expect(staffRoutes.count == 33)   // 28 + the liquidation watch, the console dashboard and sign-out, reconciliation, reports
             for rule in staffRoutes {
                 let method = HTTPRequest.Method(rawValue: rule.method)!
-                let path = rule.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1")
+                let path = rule.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "fees")
                 try await Self.barred(v, core, .staffRoute, route: "\(rule.method) \(path)") {
                     try await v.send(client, method, path, key: mm, body: method == .get ? nil : "{}")
                 }
