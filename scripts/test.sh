@@ -41,6 +41,9 @@ python3 tests/server_crash_test.py .build/debug/harbour --postgres "$HARBOUR_TES
 echo "== PostgreSQL store test: the demo on PostgreSQL answers as on SQLite; restore from the journal copy to the same state hash"
 python3 tests/postgres_store_test.py .build/debug/harbour --postgres "$HARBOUR_TEST_POSTGRES_URL"
 
+echo "== reconcile test: a demo directory reconciles; a broken read-model row, short custody and a bad custody file are named (issue 16)"
+python3 tests/reconcile_test.py .build/debug/harbour
+
 echo "== hostile connections test: malformed requests, 1,000 idle sockets, per-IP cap, a WebSocket that never reads"
 python3 tests/hostile_connections_test.py .build/debug/harbour
 

@@ -20,6 +20,8 @@ enum AccessPolicy: Sendable {
     static let complianceWrite = AccessPolicy.signed(roles: [.compliance], permission: .trade)
     /// Compliance views (audit head, information-barrier events): compliance and the supervisor.
     static let complianceRead = AccessPolicy.signed(roles: [.compliance, .supervisor], permission: .read)
+    /// Records and controls (reconciliation, issue 16): risk, compliance and the supervisor.
+    static let recordsRead = AccessPolicy.signed(roles: [.risk, .compliance, .supervisor], permission: .read)
     /// Venue-wide views every staff team needs (the account list): all staff roles.
     static let staffRead = AccessPolicy.signed(roles: [.operations, .risk, .compliance, .supervisor], permission: .read)
 

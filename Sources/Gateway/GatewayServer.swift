@@ -102,6 +102,8 @@ public final class GatewayServer: Sendable {
         core.addPrivateRoutes(router)
         core.addAdminRoutes(router)
         core.addRiskRoutes(router)
+        core.addReconciliationRoutes(router)
+        core.addReportRoutes(router)
         core.addBarrierRoutes(router)
         core.addDisclosureRoutes(router)
         core.addComplianceRoutes(router)

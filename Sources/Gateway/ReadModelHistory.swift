@@ -86,6 +86,12 @@ public struct ReadModelHistory: HistoryProvider {
         try await store.riskAlerts(filter)
     }
 
+    /// Reports come from the SQLite store; on PostgreSQL they are not built yet (nil: NOT_READY).
+    public func report(_ name: String, day: BusinessDay) async throws -> ReportTable? {
+        guard let sqlite = store as? ReadModelStore else { return nil }
+        return try sqlite.report(name, day: day)
+    }
+
     public func stressTests() async throws -> [StressTestRecord]? {
         try await store.latestStressTests()
     }

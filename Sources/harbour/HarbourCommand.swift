@@ -6,6 +6,6 @@ struct HarbourCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "harbour",
         abstract: "Harbour: a regulated perpetual-futures venue for professional investors.",
-        subcommands: [ServeCommand.self, ReplayCommand.self, VerifyCommand.self, AuditCommand.self, RebuildCommand.self, RestoreCommand.self, BenchCommand.self, LoadCommand.self, CrashLoadCommand.self, ReportCommand.self, StressCommand.self]
+        subcommands: [ServeCommand.self, ReplayCommand.self, VerifyCommand.self, AuditCommand.self, ReconcileCommand.self, ReportCommand.self, RebuildCommand.self, RestoreCommand.self, BenchCommand.self, LoadCommand.self, CrashLoadCommand.self, StressCommand.self]
     )
 }

@@ -4,34 +4,18 @@ import Foundation
 import Gateway
 import Sequencer
 
-/// `harbour report loan-book DIR` (FIN-3..5): the margin-financing book of a data
-/// directory, recovered by start-up's rules (newest snapshot, then the journal): every loan
-/// with principal, interest, collateral value, margin ratio, zone, open call and pending
-/// forced sales, as CSV or as the JSON of `GET /v1/financing/loans`.
-struct LoanBookReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "loan-book",
-        abstract: "The margin-financing loan book of a data directory, as CSV or JSON."
-    )
+/// `harbour report loan-book --data DIR [--format csv|json]` (FIN-3..5): the margin-financing
+/// book of a data directory, recovered by start-up's rules (newest snapshot, then the
+/// journal): every loan with principal, interest, collateral value, margin ratio, zone, open
+/// call and pending forced sales, as CSV or as the JSON of `GET /v1/financing/loans`.
+enum LoanBookReport {
+    static let name = "loan-book"
 
-    @Argument(help: "The venue's data directory.")
-    var directory: String
-
-    @Option(help: "csv or json.")
-    var format: String = "csv"
-
-    @Option(help: "Venue configuration file (default: the built-in demo venue).")
-    var config: String?
-
-    func validate() throws {
-        guard ["csv", "json"].contains(format) else { throw ValidationError("--format is csv or json, not '\(format)'") }
-    }
-
-    func run() async throws {
-        let engine = try FinancingCLI.recover(directory, config: config)
+    static func run(data: String, format: String, config: String? = nil) throws {
+        guard ["csv", "json"].contains(format) else { throw ValidationError("INVALID_FORMAT: the loan-book report is csv or json, not '\(format)'") }
+        let engine = try FinancingCLI.recover(data, config: config)
         let json = FinancingJSON.loanBook(engine: engine)
-        FileHandle.standardOutput.write(Data((format == "json" ? json.rendered : FinancingCLI.csv(json)).utf8))
-        if format == "json" { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        FileHandle.standardOutput.write(Data((format == "json" ? json.rendered + "\n" : FinancingCLI.csv(json)).utf8))
     }
 }
 
@@ -53,15 +37,6 @@ struct StressCommand: AsyncParsableCommand {
         let engine = try FinancingCLI.recover(directory, config: config)
         FileHandle.standardOutput.write(Data((FinancingJSON.stress(engine: engine).rendered + "\n").utf8))
     }
-}
-
-/// `harbour report ...`: reports produced from a data directory.
-struct ReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "report",
-        abstract: "Reports from a venue's data directory.",
-        subcommands: [LoanBookReportCommand.self]
-    )
 }
 
 enum FinancingCLI {

@@ -122,10 +122,10 @@ import Testing
         try await Self.withCore { v, core, keys, client in
             let mm = keys[.marketMaker]!
             let staffRoutes = core.routeRules.filter { !$0.admits(.marketMaker) }
-            #expect(staffRoutes.count == 40)   // 28 + the liquidation watch, the console dashboard and sign-out + nine financing staff routes
+            #expect(staffRoutes.count == 42)   // 28 + the liquidation watch, the console dashboard and sign-out, reconciliation, reports, nine financing staff routes
             for rule in staffRoutes {
                 let method = HTTPRequest.Method(rawValue: rule.method)!
-                let path = rule.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{loan}", with: "1").replacingOccurrences(of: "{instruction}", with: "1")
+                let path = rule.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "fees").replacingOccurrences(of: "{loan}", with: "1").replacingOccurrences(of: "{instruction}", with: "1")
                 try await Self.barred(v, core, .staffRoute, route: "\(rule.method) \(path)") {
                     try await v.send(client, method, path, key: mm, body: method == .get ? nil : "{}")
                 }

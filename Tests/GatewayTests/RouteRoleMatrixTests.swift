@@ -44,6 +44,7 @@ import Testing
         "POST /v1/admin/insurance-fund/deposits": "risk trade",
         "GET /v1/risk/alerts": "risk,supervisor read", "GET /v1/risk/stress": "risk,supervisor read",
         "GET /v1/risk/liquidation-watch": "risk,supervisor read",
+        "GET /v1/reconciliation": "risk,compliance,supervisor read", "GET /v1/reports/{name}": "compliance,supervisor read",
         "GET /v1/audit/head": "compliance,supervisor read", "GET /v1/compliance/barrier-events": "compliance,supervisor read",
         // Onboarding, suitability, four-eyes (PI-1, PI-2, REG-4, MM-1): compliance writes, compliance and supervisor read.
         "POST /v1/compliance/evidence": "compliance trade", "POST /v1/compliance/classifications": "compliance trade",

@@ -1,0 +1,48 @@
+import Foundation
+@testable import Gateway
+import ReadModel
+import Testing
+
+/// `GET /v1/reports/{name}` (REG-3): compliance and supervisor keys fetch a business day's
+/// report as JSON, CSV or HTML; the figures are the read model's, worked out by hand here.
+@Suite("Report route", .timeLimit(.minutes(2))) struct ReportRouteTests {
+    @Test("the fees report of today's one trade: 0.01 BTC at 50000, maker 0.0002, taker 0.0005")
+    func feesReportThroughTheAPI() async throws {
+        try await TestVenue.withLiveReadModel { v, client, feed in
+            #expect(try await v.send(client, .post, "/v1/orders", key: v.alice, body: limitOrder("sell", price: "50000", qty: "0.01")).status == 200)
+            #expect(try await v.send(client, .post, "/v1/orders", key: v.bob, body: limitOrder("buy", price: "50000", qty: "0.01")).status == 200)
+            try await feed.catchUp(through: try await v.lastSequence())
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(secondsFromGMT: 8 * 3600); f.dateFormat = "yyyy-MM-dd"
+            let today = f.string(from: Date(timeIntervalSince1970: Double(v.clock.nowMillis()) / 1000))
+
+            typealias A = AuthAndValidationTests
+            for key in [v.alice, v.op, v.risk] {
+                try await A.refused(v, 403, "FORBIDDEN_ROLE") { try await v.send(client, .get, "/v1/reports/fees?date=\(today)", key: key) }
+            }
+            try await A.refused(v, 403, "INFORMATION_BARRIER") { try await v.send(client, .get, "/v1/reports/fees?date=\(today)", key: v.mm) }
+            try await A.refused(v, 404, "NOT_FOUND") { try await v.send(client, .get, "/v1/reports/weather?date=\(today)", key: v.compliance) }
+            try await A.refused(v, 400, "INVALID_PARAMETER") { try await v.send(client, .get, "/v1/reports/fees?date=2026-02-30", key: v.compliance) }
+            try await A.refused(v, 400, "INVALID_PARAMETER") { try await v.send(client, .get, "/v1/reports/fees", key: v.compliance) }
+            try await A.refused(v, 400, "INVALID_PARAMETER") { try await v.send(client, .get, "/v1/reports/fees?date=\(today)&format=pdf", key: v.compliance) }
+
+            let json = try await v.send(client, .get, "/v1/reports/fees?date=\(today)", key: v.supervisor)
+            #expect(json.status == 200, "\(json.text)")
+            #expect(json.header("Content-Type") == "application/json")
+            let rows = try #require(json.object["rows"] as? [[String: String]])
+            #expect(rows.map { $0["account"] } == ["alice", "bob"])
+            // alice made: 500 × 0.0002 = 0.1; bob took: 500 × 0.0005 = 0.25.
+            #expect(DecimalText(rows[0]["makerFees"]!) == DecimalText("0.1") && DecimalText(rows[0]["takerFees"]!) == .zero)
+            #expect(DecimalText(rows[1]["takerFees"]!) == DecimalText("0.25"))
+            let summary = try #require(json.object["summary"] as? [String: String])
+            #expect(DecimalText(summary["totalFees"]!) == DecimalText("0.35"))
+
+            let csv = try await v.send(client, .get, "/v1/reports/fees?date=\(today)&format=csv", key: v.compliance)
+            #expect(csv.status == 200 && csv.header("Content-Type") == "text/csv; charset=utf-8")
+            #expect(csv.text.hasPrefix("account,trades,makerFees,takerFees,totalFees\r\nalice,1,"))
+            let html = try await v.send(client, .get, "/v1/reports/fees?date=\(today)&format=html", key: v.compliance)
+            #expect(html.status == 200 && html.header("Content-Type") == "text/html; charset=utf-8")
+            #expect(html.text.contains("<td>bob</td>"))
+        }
+    }
+}
