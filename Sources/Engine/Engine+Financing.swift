@@ -72,12 +72,7 @@ extension Engine {
         case let .assessCredit(a, figures, limit, reviewDueAt, by):
             guard var client = financing!.clients[a.index] else { throw FinancingRefusal(.unknownClient, "\(name(of: a)) is not a margin client (record its agreement first)") }
             let declared: DeclaredFinancials
-            do {
-                let d = { (v: Int64) in DatedAmount(Amount(raw: v), asOf: figures.asOf) }
-                declared = try DeclaredFinancials(netWorthFiat: d(figures.netWorthFiat), netWorthNonFiat: d(figures.netWorthNonFiat),
-                                                  liquidFiat: d(figures.liquidFiat), liquidNonFiat: d(figures.liquidNonFiat),
-                                                  annualIncome: d(figures.annualIncome), liabilities: d(figures.liabilities))
-            } catch { throw FinancingRefusal(.invalidAmount, "\(error)") }
+            do { declared = try Self.declared(figures) } catch { throw FinancingRefusal(.invalidAmount, "\(error)") }
             let credit = try CreditAssessment.approveWithinRule(declared, limit: Amount(raw: limit), rule: financing!.config.creditRule, by: by,
                                                                 at: now, reviewDueAt: reviewDueAt)
             client.credit = credit
