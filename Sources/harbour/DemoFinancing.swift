@@ -3,14 +3,14 @@ import Financing
 import HarbourCore
 import Sequencer
 
-/// The demo's margin-financing client (FIN-1..6): alice, a professional investor, is made
+/// The demo's margin-financing client (FIN-1..6): dora, a professional investor, is made
 /// a margin client by compliance (maya), given a credit limit within the rule (maya
 /// proposes, chen approves), and holds a
 /// loan on 1 BTC and 1,000 shares of 0700.HK with 20,000 USD drawn — healthy, so a user
 /// can draw more, buy BTC on the spot book and watch the warning, the call and the
 /// forced sale as the demo price walks (docs/FINANCING.md, "Try it").
 enum DemoFinancing {
-    static let borrower = "alice"
+    static let borrower = "dora"
 
     static func prepare(host: VenueHost) async throws {
         guard try await host.read({ $0.loanBook != nil }), let id = try await host.read({ $0.accountID(named: borrower) }) else { return }

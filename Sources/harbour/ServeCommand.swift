@@ -169,7 +169,9 @@ struct ServeCommand: AsyncParsableCommand {
 /// Opens demo accounts and their API keys once, and prints how to use them.
 enum DemoSetup {
     /// Demo clients; all but `retailClient` are onboarded as individual professional investors.
-    static let clients = ["alice", "bob", "loadtest", "carol"]
+    /// dora is the margin-financing borrower (DemoFinancing), so alice's cash stays the
+    /// plain demo balance the perpetual and ccxt examples start from.
+    static let clients = ["alice", "bob", "loadtest", "carol", "dora"]
     /// A funded client left unclassified, to show the PI-3 refusal and the onboarding flow.
     static let retailClient = "carol"
 
@@ -234,8 +236,8 @@ enum DemoSetup {
           Console: http://127.0.0.1:\(port)/console  (sign in with a staff key above: raj is risk, maya and chen compliance)
           Public:  curl http://127.0.0.1:\(port)/v1/book/BTC-PERP
           Signed:  KEY=... SECRET=... scripts/hcurl POST /v1/orders '{"symbol":"BTC-PERP","side":"buy","orderType":"market","qty":"0.01"}'
-          alice also has a margin loan on 1 BTC and 1,000 0700.HK (20,000 USD drawn): scripts/hcurl GET /v1/loans
-          alice, bob and loadtest are onboarded professional investors; carol is retail: her orders are
+          dora has a margin loan on 1 BTC and 1,000 0700.HK (20,000 USD drawn): with her key, scripts/hcurl GET /v1/loans
+          alice, bob, loadtest and dora are onboarded professional investors; carol is retail: her orders are
           refused NOT_PROFESSIONAL_INVESTOR until compliance (maya, then chen) onboards her — README,
           "Professional investors only". Her status: scripts/hcurl GET /v1/account/eligibility
 
