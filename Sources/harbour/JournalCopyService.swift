@@ -7,7 +7,9 @@ import Sequencer
 /// `harbour serve --store postgres://...`: copies the journal into PostgreSQL (OPS-4).
 /// At start the copy is caught up from the local journal (it may lag after a crash or an
 /// outage); then it follows the host's durable outcomes through a `JournalCopier`, off the
-/// acknowledgement path. docs/OPERATOR.md "PostgreSQL" explains what this copy promises.
+/// acknowledgement path; if it falls so far behind that the host drops outcomes for it, it
+/// catches up from the local journal (`catchUp`) and follows again, without a restart.
+/// docs/OPERATOR.md "PostgreSQL" explains what this copy promises.
 /// Returns the copier and the task following the host (it ends once the host has shut down
 /// and everything received is stored).
 enum JournalCopyService {
@@ -37,8 +39,28 @@ enum JournalCopyService {
             return JournalCopier.Entry(sequence: o.sequence, timestamp: o.timestamp, payload: payload,
                                        commandLine: o.commandLine, eventLines: o.json)
         }
-        let following = Task.detached { await copier.run(entries) }
+        let config = host.options.config
+        let following = Task.detached { await copier.run(entries, catchUp: catchUp(dataDirectory: dataDirectory, config: config)) }
         return (copier, following)
+    }
+
+    /// Reads records from the local journal for a copier that fell behind: replays the
+    /// journal (the audit hash needs each record's events) and hands over the records after
+    /// `after` through `through` in chunks of 5,000, stopping once `through` is reached.
+    static func catchUp(dataDirectory: URL, config: VenueConfig) -> JournalCopier.CatchUp {
+        { after, through, deliver in
+            struct Reached: Error {}
+            do {
+                try await JournalOutcomes.chunks(dataDirectory: dataDirectory, config: config, after: after, chunk: 5_000) { outcomes in
+                    let wanted = outcomes.prefix { $0.sequence <= through }.map {
+                        JournalCopier.Entry(sequence: $0.sequence, timestamp: $0.timestamp, payload: $0.payload,
+                                            commandLine: $0.commandLine, eventLines: $0.eventLines)
+                    }
+                    if !wanted.isEmpty { try await deliver(wanted) }
+                    if wanted.count < outcomes.count || outcomes.last?.sequence == through { throw Reached() }
+                }
+            } catch is Reached {}
+        }
     }
 
     /// The PostgreSQL copy has records this journal does not: it belongs to another venue
