@@ -26,6 +26,7 @@ public final class PostgresReadModelStore: ReadModelStorage {
     public init(url: PostgresURL, logger: Logger = Logger(label: "harbour.postgres")) async throws {
         session = PostgresSession(url: url, logger: logger)
         do {
+            try await PostgresSession.probe(url, logger: logger)
             try await PostgresMigrations.migrate(session)
         } catch {
             session.close()
