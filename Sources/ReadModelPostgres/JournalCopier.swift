@@ -62,18 +62,23 @@ public final class JournalCopier: Sendable {
     private let log: @Sendable (String) -> Void
     private let pending = Mutex<[ReplicatedRecord]>([])
     /// A catch-up waiting for the backlog to fall to `maxBatch` (resumed by `drain`).
-    private let roomWaiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let roomWaiter = Mutex<(continuation: CheckedContinuation<Void, Never>, limit: Int)?>(nil)
+    /// At most this many records wait in memory for PostgreSQL: beyond it the copier stops
+    /// taking from the live stream (the host's bounded buffer then drops, and the copier
+    /// catches up from the journal), so a PostgreSQL outage never grows the venue's memory.
+    public let maxBacklog: Int
     private let chain: Mutex<(sequence: UInt64, hash: String)>
     private let state: Mutex<Progress>
     private let retryDelay: Duration
 
     /// Starts after the replica's last record: `after` and its audit hash `previousHash`
     /// (0 and 64 zeros for an empty replica).
-    public init(replica: JournalReplica, after: UInt64, previousHash: String, maxBatch: Int = 5_000,
+    public init(replica: JournalReplica, after: UInt64, previousHash: String, maxBatch: Int = 5_000, maxBacklog: Int = 50_000,
                 retryDelay: Duration = .seconds(1),
                 log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("journal copy: " + $0 + "\n").utf8)) }) {
         self.replica = replica
         self.maxBatch = max(1, maxBatch)
+        self.maxBacklog = max(self.maxBatch, maxBacklog)
         self.retryDelay = retryDelay
         self.log = log
         chain = Mutex((after, previousHash))
@@ -81,12 +86,12 @@ public final class JournalCopier: Sendable {
     }
 
     /// Opens a copier continuing `replica` where it ends.
-    public static func resuming(_ replica: JournalReplica, maxBatch: Int = 5_000,
+    public static func resuming(_ replica: JournalReplica, maxBatch: Int = 5_000, maxBacklog: Int = 50_000,
                                 log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("journal copy: " + $0 + "\n").utf8)) })
         async throws -> JournalCopier {
         let last = try await replica.last()
         return JournalCopier(replica: replica, after: last?.sequence ?? 0, previousHash: last?.auditHash ?? AuditRecord.genesis,
-                             maxBatch: maxBatch, log: log)
+                             maxBatch: maxBatch, maxBacklog: maxBacklog, log: log)
     }
 
     public var progress: Progress { state.withLock { $0 } }
@@ -140,21 +145,25 @@ public final class JournalCopier: Sendable {
         resumeWaiter()
     }
 
-    /// Resumes a catch-up waiting for room, if the backlog allows it or copying stopped.
+    /// Resumes a task waiting for room, if the backlog allows it or copying stopped.
     private func resumeWaiter(force: Bool = false) {
         let waiter: CheckedContinuation<Void, Never>? = pending.withLock { p in
-            guard force || p.count <= maxBatch || state.withLock({ $0.stopped != nil }) else { return nil }
-            return roomWaiter.withLock { w in defer { w = nil }; return w }
+            roomWaiter.withLock { w in
+                guard let (c, limit) = w, force || p.count <= limit || state.withLock({ $0.stopped != nil }) else { return nil }
+                w = nil
+                return c
+            }
         }
         waiter?.resume()
     }
 
-    /// Waits until at most `maxBatch` records are waiting to be written (or copying stopped).
-    private func waitForRoom() async {
+    /// Waits until at most `limit` records are waiting to be written (or copying stopped, or
+    /// the writer finished a pass); callers check again.
+    private func waitForRoom(limit: Int) async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let now: Bool = pending.withLock { p in
-                if p.count <= maxBatch || state.withLock({ $0.stopped != nil }) { return true }
-                roomWaiter.withLock { $0 = c }
+                if p.count <= limit || state.withLock({ $0.stopped != nil }) { return true }
+                roomWaiter.withLock { $0 = (c, limit) }
                 return false
             }
             if now { c.resume() }
@@ -179,7 +188,7 @@ public final class JournalCopier: Sendable {
                         }
                     }
                     wake.yield()
-                    while !Task.isCancelled, backlog > maxBatch, state.withLock({ $0.stopped == nil }) { await waitForRoom() }
+                    while !Task.isCancelled, backlog > maxBatch, state.withLock({ $0.stopped == nil }) { await waitForRoom(limit: maxBatch) }
                     if let why = state.withLock({ $0.stopped }) { throw Stopped(reason: why) }
                 }
             } catch is Stopped {
@@ -256,6 +265,10 @@ public final class JournalCopier: Sendable {
                         }
                         if state.withLock({ $0.stopped != nil }) { break following }
                         wake.yield()
+                        // PostgreSQL behind: stop taking from the stream rather than grow memory.
+                        while !Task.isCancelled, backlog > maxBacklog, state.withLock({ $0.stopped == nil }) {
+                            await waitForRoom(limit: maxBacklog)
+                        }
                     }
                 } catch {
                     log("outcome stream failed: \(error)")

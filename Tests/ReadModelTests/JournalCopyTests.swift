@@ -1,6 +1,6 @@
 import Foundation
 import ReadModel
-import ReadModelPostgres
+@testable import ReadModelPostgres
 import Storage
 import Synchronization
 import Testing
@@ -151,6 +151,38 @@ struct JournalCopyTests {
             seen.append(r.sequence)
         }
         #expect(seen == Array(1...300))
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass; returns whether it held.
+    static func eventually(within seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(5)) // polling interval; the condition is the synchronisation
+        }
+        return try await condition()
+    }
+
+    @Test func whilePostgreSQLIsStuckTheCopierHoldsAtMostMaxBacklogRecords() async throws {
+        let replica = try await Self.replica()
+        defer { replica.close() }
+        let copier = try await JournalCopier.resuming(replica, maxBatch: 5, maxBacklog: 20, log: { _ in })
+        let (stream, input) = AsyncStream.makeStream(of: JournalCopier.Entry.self)
+        let task = Task { await copier.run(stream) }
+        // Another session holds the table: the copier's writes wait behind it.
+        let holder = try await JournalReplica(url: replica.session.url)
+        defer { holder.close() }
+        try await holder.session.transaction { c in
+            try await PostgresSession.execute("LOCK TABLE journal_records IN ACCESS EXCLUSIVE MODE", on: c, logger: holder.session.logger)
+            for e in Self.entries(1...200) { input.yield(e) }
+            input.finish()
+            #expect(await Self.eventually(within: 10) { copier.progress.received == 21 }, "received \(copier.progress.received)")
+            #expect(await !Self.eventually(within: 0.5) { copier.progress.received > 21 }, "stopped taking from the stream")
+            #expect(copier.backlog == 21 && copier.progress.copied == 0)
+        }
+        await task.value
+        #expect(copier.progress.copied == 200 && copier.progress.stopped == nil && copier.backlog == 0)
+        #expect(try await replica.last()?.sequence == 200)
     }
 
     @Test func aCatchUpThatCannotFillTheGapStops() async throws {
