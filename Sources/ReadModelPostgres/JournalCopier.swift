@@ -52,8 +52,9 @@ public final class JournalCopier: Sendable {
         public var catchUps: Int = 0
     }
 
-    /// Reads the local journal's records after `after` through `through` (every one of them
-    /// durable) and hands them to `deliver` in order, in chunks it bounds, awaiting each.
+    /// Reads the local journal's records after `after` through at least `through` (every one
+    /// of them durable; it may go further, to what the venue has made durable since) and hands
+    /// them to `deliver` in order, in chunks it bounds, awaiting each.
     public typealias CatchUp = @Sendable (_ after: UInt64, _ through: UInt64,
                                           _ deliver: ([Entry]) async throws -> Void) async throws -> Void
 
@@ -182,7 +183,7 @@ public final class JournalCopier: Sendable {
             if after >= through { break }
             do {
                 try await read(after, through) { entries in
-                    for e in entries where e.sequence <= through {
+                    for e in entries {
                         if case .gap(let expected) = admit(e) {
                             throw CatchUpGap(expected: expected, got: e.sequence)
                         }

@@ -40,26 +40,31 @@ enum JournalCopyService {
                                        commandLine: o.commandLine, eventLines: o.json)
         }
         let config = host.options.config
-        let following = Task.detached { await copier.run(entries, catchUp: catchUp(dataDirectory: dataDirectory, config: config)) }
+        let following = Task.detached { await copier.run(entries, catchUp: catchUp(dataDirectory: dataDirectory, config: config, host: host)) }
         return (copier, following)
     }
 
     /// Reads records from the local journal for a copier that fell behind: replays the
     /// journal (the audit hash needs each record's events) and hands over the records after
-    /// `after` through `through` in chunks of 5,000, stopping once `through` is reached.
-    static func catchUp(dataDirectory: URL, config: VenueConfig) -> JournalCopier.CatchUp {
-        { after, through, deliver in
-            struct Reached: Error {}
-            do {
-                try await JournalOutcomes.chunks(dataDirectory: dataDirectory, config: config, after: after, chunk: 5_000) { outcomes in
-                    let wanted = outcomes.prefix { $0.sequence <= through }.map {
-                        JournalCopier.Entry(sequence: $0.sequence, timestamp: $0.timestamp, payload: $0.payload,
-                                            commandLine: $0.commandLine, eventLines: $0.eventLines)
-                    }
-                    if !wanted.isEmpty { try await deliver(wanted) }
-                    if wanted.count < outcomes.count || outcomes.last?.sequence == through { throw Reached() }
+    /// `after` through `through` — or through the venue's last command if that is further (the
+    /// live stream's buffer holds the newest outcomes, so stopping at the gap would leave the
+    /// copier chasing what the buffer keeps dropping) — in chunks of 5,000. It reads to the journal's end rather than
+    /// stop early, and keeps a failure of `deliver` until the replay ends: `JournalOutcomes.chunks`
+    /// must not be left by a throw from its body while its replay thread runs (its semaphore
+    /// would be freed in use, which crashes the process).
+    static func catchUp(dataDirectory: URL, config: VenueConfig, host: VenueHost) -> JournalCopier.CatchUp {
+        { after, gapEnd, deliver in
+            let through = max(gapEnd, UInt64(try await host.read { $0.commandCount }))
+            var failure: (any Error)?
+            try await JournalOutcomes.chunks(dataDirectory: dataDirectory, config: config, after: after, chunk: 5_000) { outcomes in
+                guard failure == nil else { return }
+                let wanted = outcomes.prefix { $0.sequence <= through }.map {
+                    JournalCopier.Entry(sequence: $0.sequence, timestamp: $0.timestamp, payload: $0.payload,
+                                        commandLine: $0.commandLine, eventLines: $0.eventLines)
                 }
-            } catch is Reached {}
+                do { if !wanted.isEmpty { try await deliver(wanted) } } catch { failure = error } // rethrown below, not through chunks
+            }
+            if let failure { throw failure }
         }
     }
 
