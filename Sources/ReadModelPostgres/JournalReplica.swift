@@ -21,6 +21,7 @@ public final class JournalReplica: Sendable {
     public init(url: PostgresURL, logger: Logger = Logger(label: "harbour.postgres.journal")) async throws {
         session = PostgresSession(url: url, logger: logger)
         do {
+            try await PostgresSession.probe(url, logger: logger)
             try await PostgresMigrations.migrate(session)
         } catch {
             session.close()

@@ -7,8 +7,8 @@ import PostgresNIO
 ///
 /// The read-model tables mirror the SQLite store's (`ReadModelSchema`) column for column:
 /// money, prices and sizes are TEXT holding the exact decimal strings of the events (never
-/// a float; arithmetic on them is NUMERIC inside SQL, trimmed to the same text the SQLite
-/// store writes); sequences, ids and millisecond timestamps are BIGINT. Indexes fit the
+/// a float; the projection's sums are `DecimalText` arithmetic, written back as the same
+/// text the SQLite store writes); sequences, ids and millisecond timestamps are BIGINT. Indexes fit the
 /// month-range reports (account and time) on top of SQLite's (docs/PERFORMANCE.md).
 /// Migration 100 is the journal replica (`JournalReplica`), kept apart from the read models
 /// so that `harbour rebuild` never touches it.

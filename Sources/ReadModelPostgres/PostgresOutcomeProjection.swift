@@ -1,35 +1,140 @@
 import Foundation
 import ReadModel
 
-/// Writes outcomes into the PostgreSQL read-model tables as one script of statements
-/// (`SQLScript`), the same rows the SQLite projection (`ReadModel.OutcomeProjection`)
-/// writes for the same outcomes — the read-model tests compare the two stores query by query.
+/// Projects a batch of outcomes into the PostgreSQL read-model tables with one multi-row
+/// `INSERT` per table (`TableRows`), the same rows the SQLite projection
+/// (`ReadModel.OutcomeProjection`) writes for the same outcomes — the read-model tests
+/// compare the two stores query by query.
 ///
-/// Everything the SQLite projection reads back while it projects (an order's filled
-/// quantity, a book's running balance, the insurance fund's last balance) is read by the
-/// statements themselves, so a batch needs no round trip per event: sums are NUMERIC in
-/// SQL, trimmed of trailing fractional zeros (`trim_scale`) so the text is exactly what
-/// `DecimalText` writes. Amounts that arithmetic uses are checked to be decimals first, so
-/// a bad event fails with the same `ReadModelError` as on SQLite.
+/// It works in three steps inside the caller's transaction: `decode` reads every event and
+/// names the stored rows the batch depends on (`ProjectionPrefetch.Keys`); the caller reads
+/// them (`ProjectionPrefetch.load`, a handful of queries per batch instead of statements per
+/// event); `project` then applies the events in order to those rows in memory, exactly as
+/// the SQLite projection does row by row — an order's filled quantity and status, a book's
+/// running balance, the insurance fund's balance are `DecimalText` arithmetic on the stored
+/// decimal strings, never a float — and `statements` writes the result. Amounts that
+/// arithmetic uses are checked to be decimals, so a bad event fails with the same
+/// `ReadModelError` as on SQLite.
 struct PostgresOutcomeProjection {
-    private let decoder = JSONDecoder()
-    var script = SQLScript()
+    /// One outcome with its events decoded (each with its line, for error messages).
+    struct Decoded {
+        let outcome: ProjectedOutcome
+        let command: WireCommand?
+        let events: [(event: WireEvent, line: String)]
+    }
 
-    /// A decimal as NUMERIC arithmetic writes it back as text (same as `DecimalText.description`).
-    static func trimmed(_ expression: String) -> String { "trim_scale(\(expression))::text" }
+    private var state: ProjectionPrefetch
+    /// Orders changed by the batch, in first-touched order.
+    private var touchedOrders: [Int64] = []
+    private var touchedOrderSet: Set<Int64> = []
+    private var touchedBooks: [String] = []
+    private var touchedBookSet: Set<String> = []
+    private var touchedSettings: [ProjectionPrefetch.Pair] = []
 
-    mutating func add(_ sql: String, _ values: [SQLValue]) throws { try script.add(sql, values) }
+    var accounts = TableRows("accounts", ["account", "opened_seq", "opened_ts"], .ignore(keyColumns: 1))
+    var rejections = TableRows("rejections", ["seq", "idx", "ts", "account", "code", "message", "client_order_id", "order_id"], .append)
+    var trades = TableRows("trades", ["seq", "idx", "ts", "symbol", "price", "qty", "maker_order_id", "taker_order_id",
+                                      "maker_account", "taker_account", "taker_side", "maker_fee", "taker_fee"], .append)
+    var positions = TableRows("positions", ["account", "symbol", "size", "entry_price", "isolated_margin", "updated_seq", "updated_ts"],
+                              .replace(keyColumns: 2))
+    var balances = TableRows("balances", ["account", "asset", "amount", "updated_seq", "updated_ts"], .replace(keyColumns: 2))
+    var balanceHistory = TableRows("balance_history", ["account", "asset", "seq", "ts", "amount"], .replace(keyColumns: 3))
+    var postings = TableRows("postings", ["seq", "idx", "ts", "from_book", "to_book", "from_account", "to_account", "amount", "reason",
+                                          "from_balance_after", "to_balance_after"], .append)
+    var insuranceFund = TableRows("insurance_fund", ["asset", "seq", "idx", "ts", "change", "balance", "reason"], .append)
+    var marks = TableRows("marks", ["symbol", "seq", "ts", "price"], .replace(keyColumns: 2))
+    var funding = TableRows("funding", ["symbol", "funding_time", "seq", "ts", "rate", "premium", "interest", "mark", "residue"],
+                            .replace(keyColumns: 2))
+    var marketMakers = TableRows("market_makers", ["account", "symbol", "registered_seq"], .ignore(keyColumns: 2))
+    var instruments = TableRows("instruments", ["symbol", "status", "updated_seq"], .replace(keyColumns: 1))
+    var liquidations = TableRows("liquidations", ["seq", "idx", "ts", "account", "symbol", "size", "mark_price", "equity",
+                                                  "maintenance_margin", "stage"], .append)
+    var insurancePayouts = TableRows("insurance_payouts", ["seq", "idx", "ts", "account", "amount"], .append)
+    var adlFills = TableRows("adl_fills", ["seq", "idx", "ts", "account", "counterparty", "symbol", "qty", "price"], .append)
+    var adlRanks = TableRows("adl_ranks", ["account", "symbol", "rank", "updated_seq", "updated_ts"], .replace(keyColumns: 2))
+    var riskAlerts = TableRows("risk_alerts", ["seq", "idx", "ts", "alert_key", "kind", "state", "symbol", "account", "threshold",
+                                               "value", "volatility", "margin_add_on", "samples", "position", "open_interest", "cap",
+                                               "scenario", "shortfall", "insurance_fund", "accounts_in_shortfall"], .append)
+    var riskAlertLatest = TableRows("risk_alert_latest", ["alert_key", "seq", "idx", "state"], .replace(keyColumns: 1))
+    var stressTests = TableRows("stress_tests", ["seq", "idx", "ts", "scenario", "shortfall", "insurance_fund", "uncovered",
+                                                 "accounts_in_shortfall"], .append)
+    var stressTestLatest = TableRows("stress_test_latest", ["scenario", "seq", "idx"], .replace(keyColumns: 1))
+    var riskMetrics = TableRows("risk_metrics", ["seq", "idx", "ts", "symbol", "volatility", "margin_add_on", "open_interest",
+                                                 "samples"], .append)
+    var riskMetricsLatest = TableRows("risk_metrics_latest", ["symbol", "seq", "idx"], .replace(keyColumns: 1))
 
-    /// Adds the statements for one outcome.
-    mutating func project(_ o: ProjectedOutcome) throws {
-        let seq = Int64(o.sequence), ts = o.timestamp
-        let command = o.commandLine.flatMap { try? decoder.decode(WireCommand.self, from: Data($0.utf8)) }
-        var triggered: Set<Int64> = []
-        for (idx, line) in o.eventLines.enumerated() {
-            let e: WireEvent
-            do { e = try decoder.decode(WireEvent.self, from: Data(line.utf8)) } catch {
-                throw ReadModelError.malformedLine(sequence: o.sequence, line: line)
+    init(state: ProjectionPrefetch) { self.state = state }
+
+    /// Decodes the events of `outcomes` and collects the keys of the stored rows they depend on.
+    static func decode(_ outcomes: [ProjectedOutcome]) throws -> ([Decoded], ProjectionPrefetch.Keys) {
+        let decoder = JSONDecoder()
+        var keys = ProjectionPrefetch.Keys()
+        var out: [Decoded] = []
+        out.reserveCapacity(outcomes.count)
+        for o in outcomes {
+            let command = o.commandLine.flatMap { try? decoder.decode(WireCommand.self, from: Data($0.utf8)) }
+            var events: [(event: WireEvent, line: String)] = []
+            events.reserveCapacity(o.eventLines.count)
+            for line in o.eventLines {
+                let e: WireEvent
+                do { e = try decoder.decode(WireEvent.self, from: Data(line.utf8)) } catch {
+                    throw ReadModelError.malformedLine(sequence: o.sequence, line: line)
+                }
+                switch e.type {
+                case "accepted":
+                    if let a = e.account { keys.makerAccounts.insert(a) }
+                case "rejected", "canceled", "expired", "amended", "triggered":
+                    if let id = e.orderId { keys.orderIds.insert(id) }
+                case "trade":
+                    if let id = e.makerOrderId { keys.orderIds.insert(id) }
+                    if let id = e.takerOrderId { keys.orderIds.insert(id) }
+                case "posting":
+                    let prefix = "house:insurance:"
+                    for book in [e.from, e.to].compactMap({ $0 }) {
+                        keys.books.insert(book)
+                        if book.hasPrefix(prefix) { keys.fundAssets.insert(String(book.dropFirst(prefix.count))) }
+                    }
+                case "leverage", "marginMode":
+                    if let a = e.account { keys.settingsAccounts.insert(a) }
+                default:
+                    break
+                }
+                events.append((e, line))
             }
+            out.append(Decoded(outcome: o, command: command, events: events))
+        }
+        return (out, keys)
+    }
+
+    // MARK: in-memory rows
+
+    private mutating func changeOrder(_ id: Int64, _ change: (inout ProjectedOrder) throws -> Void) rethrows {
+        guard var order = state.orders[id] else { return } // no such order: nothing changes, as an UPDATE of no row
+        try change(&order)
+        state.orders[id] = order
+        touchOrder(id)
+    }
+
+    private mutating func touchOrder(_ id: Int64) {
+        if touchedOrderSet.insert(id).inserted { touchedOrders.append(id) }
+    }
+
+    /// The running balance of `book` after adding `change` (`BookBalances` on SQLite).
+    private mutating func post(_ change: DecimalText, to book: String) -> DecimalText {
+        let after = (state.books[book] ?? .zero) + change
+        state.books[book] = after
+        if touchedBookSet.insert(book).inserted { touchedBooks.append(book) }
+        return after
+    }
+
+    // MARK: events
+
+    /// Applies one outcome's events, in order.
+    mutating func project(_ d: Decoded) throws {
+        let o = d.outcome, command = d.command
+        let seq = Int64(o.sequence), ts = o.timestamp
+        var triggered: Set<Int64> = []
+        for (idx, (e, line)) in d.events.enumerated() {
             func need<T>(_ v: T?, _ field: String) throws -> T {
                 guard let v else { throw ReadModelError.missingField(sequence: o.sequence, type: e.type, field: field) }
                 return v
@@ -38,156 +143,92 @@ struct PostgresOutcomeProjection {
                 guard let v = DecimalText(text) else { throw ReadModelError.malformedLine(sequence: o.sequence, line: line) }
                 return v
             }
-            let i = SQLValue.int(Int64(idx))
+            let i = SQLValue.i(idx)
             switch e.type {
             case "accountOpened":
-                try add("INSERT INTO accounts (account, opened_seq, opened_ts) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                        [.text(try need(e.account, "account")), .int(seq), .int(ts)])
+                accounts.add([.text(try need(e.account, "account")), .int(seq), .int(ts)])
             case "accepted":
                 let c = command?.type == "placeOrder" ? command : nil
                 let id = try need(e.orderId, "orderId"), account = try need(e.account, "account"), symbol = try need(e.symbol, "symbol")
                 // INSERT OR REPLACE: a replaced row starts over, as on SQLite.
-                try add("""
-                    INSERT INTO orders (order_id, account, symbol, side, order_type, time_in_force, client_order_id,
-                        status, price, stop_price, qty, filled_qty, reduce_only, created_seq, created_ts, updated_seq, updated_ts)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, '0', ?, ?, ?, ?, ?)
-                    ON CONFLICT (order_id) DO UPDATE SET account = excluded.account, symbol = excluded.symbol,
-                        side = excluded.side, order_type = excluded.order_type, time_in_force = excluded.time_in_force,
-                        client_order_id = excluded.client_order_id, status = 'open', reason = NULL, price = excluded.price,
-                        stop_price = excluded.stop_price, qty = excluded.qty, filled_qty = '0', reduce_only = excluded.reduce_only,
-                        triggered_seq = NULL, created_seq = excluded.created_seq, created_ts = excluded.created_ts,
-                        updated_seq = excluded.updated_seq, updated_ts = excluded.updated_ts, affiliated_market_maker = FALSE
-                    """,
-                    [.int(id), .text(account), .text(symbol), .t(c?.side), .t(c?.orderType), .t(c?.timeInForce),
-                     .t(e.clientOrderId), .t(c?.price), .t(c?.stopPrice), .t(c?.qty), .bool(c?.reduceOnly ?? false),
-                     .int(seq), .int(ts), .int(seq), .int(ts)])
-                try add("""
-                    UPDATE orders SET affiliated_market_maker = TRUE WHERE order_id = ?
-                      AND EXISTS (SELECT 1 FROM market_makers WHERE account = ? AND symbol = ?)
-                    """, [.int(id), .text(account), .text(symbol)])
+                state.orders[id] = ProjectedOrder(
+                    orderId: id, account: account, symbol: symbol, side: c?.side, orderType: c?.orderType, timeInForce: c?.timeInForce,
+                    clientOrderId: e.clientOrderId, price: c?.price, stopPrice: c?.stopPrice, qty: c?.qty,
+                    reduceOnly: c?.reduceOnly ?? false, seq: seq, ts: ts,
+                    affiliatedMarketMaker: state.marketMakers.contains(.init(account: account, symbol: symbol)))
+                touchOrder(id)
             case "rejected":
-                try add("""
-                    INSERT INTO rejections (seq, idx, ts, account, code, message, client_order_id, order_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [.int(seq), i, .int(ts), .t(e.account ?? command?.account), .text(try need(e.code, "code")),
-                     .text(e.message ?? ""), .t(e.clientOrderId), .i(e.orderId)])
+                rejections.add([.int(seq), i, .int(ts), .t(e.account ?? command?.account), .text(try need(e.code, "code")),
+                                .text(e.message ?? ""), .t(e.clientOrderId), .i(e.orderId)])
                 if let id = e.orderId, triggered.contains(id) {
-                    try add("UPDATE orders SET status = 'rejected', reason = ?, updated_seq = ?, updated_ts = ? WHERE order_id = ?",
-                            [.t(e.code), .int(seq), .int(ts), .int(id)])
+                    changeOrder(id) { $0.status = "rejected"; $0.reason = e.code; $0.touch(seq: seq, ts: ts) }
                 }
             case "trade":
-                let qty = try need(e.qty, "qty")
-                _ = try decimal(qty)
+                let qtyText = try need(e.qty, "qty")
+                let qty = try decimal(qtyText)
                 let maker = try need(e.makerOrderId, "makerOrderId"), taker = try need(e.takerOrderId, "takerOrderId")
-                try add("""
-                    INSERT INTO trades (seq, idx, ts, symbol, price, qty, maker_order_id, taker_order_id, maker_account,
-                        taker_account, taker_side, maker_fee, taker_fee)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [.int(seq), i, .int(ts), .text(try need(e.symbol, "symbol")), .text(try need(e.price, "price")), .text(qty),
-                     .int(maker), .int(taker), .text(try need(e.makerAccount, "makerAccount")),
-                     .text(try need(e.takerAccount, "takerAccount")), .text(try need(e.takerSide, "takerSide")),
-                     .text(try need(e.makerFee, "makerFee")), .text(try need(e.takerFee, "takerFee"))])
-                for order in [maker, taker] {
+                trades.add([.int(seq), i, .int(ts), .text(try need(e.symbol, "symbol")), .text(try need(e.price, "price")),
+                            .text(qtyText), .int(maker), .int(taker), .text(try need(e.makerAccount, "makerAccount")),
+                            .text(try need(e.takerAccount, "takerAccount")), .text(try need(e.takerSide, "takerSide")),
+                            .text(try need(e.makerFee, "makerFee")), .text(try need(e.takerFee, "takerFee"))])
+                for id in [maker, taker] {
                     // An order becomes filled once its known quantity is reached (none known: stays as it is).
-                    try add("""
-                        UPDATE orders SET filled_qty = \(Self.trimmed("filled_qty::numeric + ?::numeric")),
-                            status = CASE WHEN qty IS NOT NULL AND filled_qty::numeric + ?::numeric >= qty::numeric
-                                          THEN 'filled' ELSE status END,
-                            updated_seq = ?, updated_ts = ? WHERE order_id = ?
-                        """, [.text(qty), .text(qty), .int(seq), .int(ts), .int(order)])
+                    try changeOrder(id) { order in
+                        guard let already = DecimalText(order.filledQty) else {
+                            throw ReadModelError.malformedLine(sequence: o.sequence, line: "trade qty \(qtyText) of order \(id)")
+                        }
+                        let filled = already + qty
+                        order.filledQty = filled.description
+                        if let total = order.qty.flatMap(DecimalText.init), filled >= total { order.status = "filled" }
+                        order.touch(seq: seq, ts: ts)
+                    }
                 }
             case "canceled", "expired":
-                try add("UPDATE orders SET status = ?, reason = ?, updated_seq = ?, updated_ts = ? WHERE order_id = ?",
-                        [.text(e.type), .t(e.reason), .int(seq), .int(ts), .int(try need(e.orderId, "orderId"))])
+                let id = try need(e.orderId, "orderId")
+                changeOrder(id) { $0.status = e.type; $0.reason = e.reason; $0.touch(seq: seq, ts: ts) }
             case "amended":
-                try add("UPDATE orders SET price = ?, qty = ?, updated_seq = ?, updated_ts = ? WHERE order_id = ?",
-                        [.text(try need(e.price, "price")), .text(try need(e.qty, "qty")), .int(seq), .int(ts),
-                         .int(try need(e.orderId, "orderId"))])
+                let price = try need(e.price, "price"), qty = try need(e.qty, "qty"), id = try need(e.orderId, "orderId")
+                changeOrder(id) { $0.price = price; $0.qty = qty; $0.touch(seq: seq, ts: ts) }
             case "triggered":
                 let id = try need(e.orderId, "orderId")
                 triggered.insert(id)
-                try add("UPDATE orders SET triggered_seq = ?, updated_seq = ?, updated_ts = ? WHERE order_id = ?",
-                        [.int(seq), .int(seq), .int(ts), .int(id)])
+                changeOrder(id) { $0.triggeredSeq = seq; $0.touch(seq: seq, ts: ts) }
             case "position":
-                try add("""
-                    INSERT INTO positions (account, symbol, size, entry_price, isolated_margin, updated_seq, updated_ts)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (account, symbol) DO UPDATE SET size = excluded.size, entry_price = excluded.entry_price,
-                        isolated_margin = excluded.isolated_margin, updated_seq = excluded.updated_seq, updated_ts = excluded.updated_ts
-                    """,
-                    [.text(try need(e.account, "account")), .text(try need(e.symbol, "symbol")), .text(try need(e.size, "size")),
-                     .text(e.entryPrice ?? "0"), .t(e.isolatedMargin), .int(seq), .int(ts)])
+                positions.add([.text(try need(e.account, "account")), .text(try need(e.symbol, "symbol")), .text(try need(e.size, "size")),
+                               .text(e.entryPrice ?? "0"), .t(e.isolatedMargin), .int(seq), .int(ts)])
             case "balance":
                 let account = try need(e.account, "account"), asset = try need(e.asset, "asset"), amount = try need(e.amount, "amount")
-                try add("""
-                    INSERT INTO balances (account, asset, amount, updated_seq, updated_ts) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (account, asset) DO UPDATE SET amount = excluded.amount, updated_seq = excluded.updated_seq,
-                        updated_ts = excluded.updated_ts
-                    """, [.text(account), .text(asset), .text(amount), .int(seq), .int(ts)])
-                try add("""
-                    INSERT INTO balance_history (account, asset, seq, ts, amount) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (account, asset, seq) DO UPDATE SET ts = excluded.ts, amount = excluded.amount
-                    """, [.text(account), .text(asset), .int(seq), .int(ts), .text(amount)])
+                balances.add([.text(account), .text(asset), .text(amount), .int(seq), .int(ts)])
+                balanceHistory.add([.text(account), .text(asset), .int(seq), .int(ts), .text(amount)])
             case "posting":
                 let from = try need(e.from, "from"), to = try need(e.to, "to"), amountText = try need(e.amount, "amount")
                 let amount = try decimal(amountText)
                 let reason = try need(e.reason, "reason")
-                // The books' running balances (`BookBalances`): out of `from`, record it, into `to`, record it.
-                try add("""
-                    INSERT INTO book_balances (book, balance) VALUES (?, \(Self.trimmed("0 - ?::numeric")))
-                    ON CONFLICT (book) DO UPDATE SET balance = \(Self.trimmed("book_balances.balance::numeric - ?::numeric"))
-                    """, [.text(from), .text(amountText), .text(amountText)])
-                try add("""
-                    INSERT INTO postings (seq, idx, ts, from_book, to_book, from_account, to_account, amount, reason,
-                        from_balance_after, to_balance_after)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT balance FROM book_balances WHERE book = ?), NULL)
-                    """,
-                    [.int(seq), i, .int(ts), .text(from), .text(to), .t(BookName.account(of: from)), .t(BookName.account(of: to)),
-                     .text(amountText), .text(reason), .text(from)])
-                try add("""
-                    INSERT INTO book_balances (book, balance) VALUES (?, \(Self.trimmed("0 + ?::numeric")))
-                    ON CONFLICT (book) DO UPDATE SET balance = \(Self.trimmed("book_balances.balance::numeric + ?::numeric"))
-                    """, [.text(to), .text(amountText), .text(amountText)])
-                try add("UPDATE postings SET to_balance_after = (SELECT balance FROM book_balances WHERE book = ?) WHERE seq = ? AND idx = ?",
-                        [.text(to), .int(seq), i])
-                try trackInsuranceFund(from: from, to: to, amount: amount, reason: e.reason ?? "", seq: seq, idx: idx, ts: ts)
+                // The books' running balances (`BookBalances`): out of `from`, then into `to` (same book: back to where it was).
+                let fromAfter = post(-amount, to: from)
+                let toAfter = post(amount, to: to)
+                postings.add([.int(seq), i, .int(ts), .text(from), .text(to), .t(BookName.account(of: from)), .t(BookName.account(of: to)),
+                              .text(amountText), .text(reason), .text(fromAfter.description), .text(toAfter.description)])
+                trackInsuranceFund(from: from, to: to, amount: amount, reason: reason, seq: seq, idx: idx, ts: ts)
             case "markPrice":
-                try add("""
-                    INSERT INTO marks (symbol, seq, ts, price) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (symbol, seq) DO UPDATE SET ts = excluded.ts, price = excluded.price
-                    """, [.text(try need(e.symbol, "symbol")), .int(seq), .int(ts), .text(try need(e.price, "price"))])
-            case "leverage":
-                try add("""
-                    INSERT INTO settings (account, symbol, leverage, updated_seq) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (account, symbol) DO UPDATE SET leverage = excluded.leverage, updated_seq = excluded.updated_seq
-                    """, [.text(try need(e.account, "account")), .text(try need(e.symbol, "symbol")),
-                          .text(try need(e.leverage, "leverage")), .int(seq)])
-            case "marginMode":
-                try add("""
-                    INSERT INTO settings (account, symbol, margin_mode, updated_seq) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (account, symbol) DO UPDATE SET margin_mode = excluded.margin_mode, updated_seq = excluded.updated_seq
-                    """, [.text(try need(e.account, "account")), .text(try need(e.symbol, "symbol")),
-                          .text(try need(e.marginMode, "marginMode")), .int(seq)])
+                marks.add([.text(try need(e.symbol, "symbol")), .int(seq), .int(ts), .text(try need(e.price, "price"))])
+            case "leverage", "marginMode":
+                let key = ProjectionPrefetch.Pair(account: try need(e.account, "account"), symbol: try need(e.symbol, "symbol"))
+                var s = state.settings[key] ?? ProjectionPrefetch.Settings(leverage: nil, marginMode: nil, updatedSeq: seq)
+                if e.type == "leverage" { s.leverage = try need(e.leverage, "leverage") } else { s.marginMode = try need(e.marginMode, "marginMode") }
+                s.updatedSeq = seq
+                state.settings[key] = s
+                if !touchedSettings.contains(key) { touchedSettings.append(key) }
             case "funding":
-                try add("""
-                    INSERT INTO funding (symbol, funding_time, seq, ts, rate, premium, interest, mark, residue)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (symbol, funding_time) DO UPDATE SET seq = excluded.seq, ts = excluded.ts, rate = excluded.rate,
-                        premium = excluded.premium, interest = excluded.interest, mark = excluded.mark, residue = excluded.residue
-                    """,
-                    [.text(try need(e.symbol, "symbol")), .int(try need(e.fundingTime, "fundingTime")), .int(seq), .int(ts),
-                     .text(try need(e.rate, "rate")), .text(e.premium ?? ""), .text(e.interest ?? ""), .text(try need(e.mark, "mark")),
-                     .text(e.residue ?? "0")])
+                funding.add([.text(try need(e.symbol, "symbol")), .int(try need(e.fundingTime, "fundingTime")), .int(seq), .int(ts),
+                             .text(try need(e.rate, "rate")), .text(e.premium ?? ""), .text(e.interest ?? ""), .text(try need(e.mark, "mark")),
+                             .text(e.residue ?? "0")])
             case "marketMakerRegistered":
-                try add("INSERT INTO market_makers (account, symbol, registered_seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                        [.text(try need(e.account, "account")), .text(try need(e.symbol, "symbol")), .int(seq)])
+                let account = try need(e.account, "account"), symbol = try need(e.symbol, "symbol")
+                marketMakers.add([.text(account), .text(symbol), .int(seq)])
+                state.marketMakers.insert(.init(account: account, symbol: symbol))
             case "instrumentStatus":
-                try add("""
-                    INSERT INTO instruments (symbol, status, updated_seq) VALUES (?, ?, ?)
-                    ON CONFLICT (symbol) DO UPDATE SET status = excluded.status, updated_seq = excluded.updated_seq
-                    """, [.text(try need(e.symbol, "symbol")), .text(try need(e.status, "status")), .int(seq)])
+                instruments.add([.text(try need(e.symbol, "symbol")), .text(try need(e.status, "status")), .int(seq)])
             case "liquidation", "insurancePayout", "adl", "adlRank", "riskAlert", "stressTest", "riskMetrics":
                 try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence)
             default:
@@ -198,17 +239,32 @@ struct PostgresOutcomeProjection {
 
     /// A posting into or out of an insurance-fund book, with the fund's running balance.
     private mutating func trackInsuranceFund(from: String, to: String, amount: DecimalText, reason: String,
-                                             seq: Int64, idx: Int, ts: Int64) throws {
+                                             seq: Int64, idx: Int, ts: Int64) {
         let prefix = "house:insurance:"
         let into = to.hasPrefix(prefix), outOf = from.hasPrefix(prefix)
-        guard into != outOf else { return }
+        guard into != outOf else { return } // not the fund's, or fund to fund
         let asset = String((into ? to : from).dropFirst(prefix.count))
         let change = into ? amount : -amount
-        let previous = "COALESCE((SELECT balance FROM insurance_fund WHERE asset = ? ORDER BY seq DESC, idx DESC LIMIT 1), '0')"
-        try add("""
-            INSERT INTO insurance_fund (asset, seq, idx, ts, change, balance, reason)
-            VALUES (?, ?, ?, ?, ?, \(Self.trimmed(previous + "::numeric + ?::numeric")), ?)
-            """, [.text(asset), .int(seq), .i(idx), .int(ts), .text(change.description), .text(asset), .text(change.description),
-                  .text(reason)])
+        let balance = (state.fund[asset] ?? .zero) + change
+        state.fund[asset] = balance
+        insuranceFund.add([.text(asset), .int(seq), .i(idx), .int(ts), .text(change.description), .text(balance.description), .text(reason)])
+    }
+
+    // MARK: output
+
+    /// One multi-row `INSERT` per table the batch wrote to.
+    func statements() throws -> [String] {
+        var orders = TableRows("orders", ProjectedOrder.columns, .replace(keyColumns: 1))
+        for id in touchedOrders { if let o = state.orders[id] { orders.add(o.values) } }
+        var books = TableRows("book_balances", ["book", "balance"], .replace(keyColumns: 1))
+        for b in touchedBooks { books.add([.text(b), .text((state.books[b] ?? .zero).description)]) }
+        var settings = TableRows("settings", ["account", "symbol", "leverage", "margin_mode", "updated_seq"], .replace(keyColumns: 2))
+        for k in touchedSettings {
+            if let s = state.settings[k] { settings.add([.text(k.account), .text(k.symbol), .t(s.leverage), .t(s.marginMode), .int(s.updatedSeq)]) }
+        }
+        let tables = [accounts, marketMakers, orders, rejections, trades, positions, balances, balanceHistory, postings, books,
+                      insuranceFund, marks, settings, funding, instruments, liquidations, insurancePayouts, adlFills, adlRanks,
+                      riskAlerts, riskAlertLatest, stressTests, stressTestLatest, riskMetrics, riskMetricsLatest]
+        return try tables.compactMap { try $0.statement() }
     }
 }

@@ -8,10 +8,11 @@ import ReadModel
 /// the gateway and the reports do not know which store they have.
 ///
 /// Derived data like the SQLite store: rebuilt from the journal at will, never waited on
-/// by the engine. `applyAsync` writes a batch of outcomes in one transaction and one round
-/// trip (`PostgresOutcomeProjection`) and is idempotent by sequence: the transaction locks
-/// `meta` and skips outcomes at or below `lastSequence`, so two projectors, or a projector
-/// resumed after a crash, never write a row twice.
+/// by the engine. `applyAsync` writes a batch of outcomes in one transaction: the stored
+/// rows it depends on are read first (`ProjectionPrefetch`), then one multi-row `INSERT`
+/// per table goes in one round trip (`PostgresOutcomeProjection`). It is idempotent by
+/// sequence: the transaction locks `meta` and skips outcomes at or below `lastSequence`, so
+/// two projectors, or a projector resumed after a crash, never write a row twice.
 public final class PostgresReadModelStore: ReadModelStorage {
     let session: PostgresSession
 
@@ -25,6 +26,7 @@ public final class PostgresReadModelStore: ReadModelStorage {
     public init(url: PostgresURL, logger: Logger = Logger(label: "harbour.postgres")) async throws {
         session = PostgresSession(url: url, logger: logger)
         do {
+            try await PostgresSession.probe(url, logger: logger)
             try await PostgresMigrations.migrate(session)
         } catch {
             session.close()
@@ -47,17 +49,20 @@ public final class PostgresReadModelStore: ReadModelStorage {
         return try await session.transaction { c in
             let rows = try await PostgresSession.rows(c, "SELECT last_sequence FROM meta WHERE id = 1 FOR UPDATE", logger: session.logger)
             var last = UInt64(try rows.first?.decode(Int64.self) ?? 0)
-            var projection = PostgresOutcomeProjection()
-            var applied = 0
+            var fresh: [ProjectedOutcome] = []
             for o in batch where o.sequence > last {
-                try projection.project(o)
+                fresh.append(o)
                 last = o.sequence
-                applied += 1
             }
-            guard applied > 0 else { return 0 }
-            try projection.add("UPDATE meta SET last_sequence = ? WHERE id = 1", [.int(Int64(last))])
-            try await PostgresSession.run(projection.script, on: c, logger: session.logger)
-            return applied
+            guard !fresh.isEmpty else { return 0 }
+            let (decoded, keys) = try PostgresOutcomeProjection.decode(fresh)
+            var projection = PostgresOutcomeProjection(state: try await ProjectionPrefetch.load(keys, on: c, logger: session.logger))
+            for d in decoded { try projection.project(d) }
+            var script = SQLScript()
+            for sql in try projection.statements() { script.addWritten(sql) }
+            script.addWritten("UPDATE meta SET last_sequence = \(Int64(last)) WHERE id = 1")
+            try await PostgresSession.run(script, on: c, logger: session.logger)
+            return fresh.count
         }
     }
 

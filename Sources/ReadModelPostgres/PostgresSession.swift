@@ -25,6 +25,14 @@ final class PostgresSession: Sendable {
 
     deinit { runner.cancel() }
 
+    /// Opens and closes one connection to `url`, so that a server that cannot be reached, is
+    /// not TLS when `sslmode=require` asks for it, or refuses the credentials fails the
+    /// store's opening at once with the reason (the pool would retry in the background).
+    static func probe(_ url: PostgresURL, logger: Logger) async throws {
+        let connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+        try await connection.close()
+    }
+
     /// Stops the pool; queries after this fail.
     func close() { runner.cancel() }
 
@@ -86,6 +94,10 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     /// The server's message inside a PostgresNIO error, when there is one.
     static func describe(_ error: any Error) -> String {
         if let e = error as? PSQLError {
+            if e.code == .sslUnsupported {
+                return "the server does not offer TLS but the store URL says sslmode=require: configure TLS on the "
+                    + "PostgreSQL server (ssl = on), or use sslmode=prefer or disable on a trusted network"
+            }
             if let message = e.serverInfo?[.message] { return "PostgreSQL: \(message)" }
             return "PostgreSQL: \(e.code)"
         }

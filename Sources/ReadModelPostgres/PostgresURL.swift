@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// Where a PostgreSQL store lives, read from a `postgres://` URL (the `--store` option):
@@ -6,7 +7,10 @@ import PostgresNIO
 ///
 /// `schema` (default `public`) is the PostgreSQL schema holding Harbour's tables, so one
 /// database can hold several venues or test runs; it must be a plain identifier.
-/// `sslmode` defaults to `prefer` as in libpq; use `require` for a server on another machine.
+/// `sslmode` defaults to `prefer` as in libpq; use `require` for a server on another machine:
+/// the connection is then TLS or nothing (the server's certificate is verified against the
+/// system's trust roots, and a server without TLS is refused at start with a message saying
+/// so, `PostgresSession.probe`). `require` over a Unix socket is refused: it would not be TLS.
 /// A `host` query item naming a directory connects over that Unix socket instead of TCP.
 public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     public var host: String
@@ -52,6 +56,10 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         guard ["disable", "prefer", "require"].contains(sslMode) else {
             throw Invalid(description: "sslmode '\(sslMode)' not supported (disable, prefer or require)")
         }
+        if sslMode == "require", socketDirectory != nil {
+            throw Invalid(description: "sslmode=require cannot be honoured over a Unix socket (host=\(socketDirectory!)): "
+                                       + "connect over TCP for TLS, or drop sslmode for a local socket")
+        }
     }
 
     /// True when `text` is a `postgres://` or `postgresql://` URL (as opposed to a file path).
@@ -93,6 +101,24 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         // writes literals, `SQLValue.literal()`).
         config.options.additionalStartupParameters = [("search_path", schema), ("standard_conforming_strings", "on")]
         config.options.maximumConnections = 8
+        return config
+    }
+
+    /// The configuration of one direct connection (`PostgresSession.probe`), with the same TLS mode.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var config: PostgresConnection.Configuration
+        if let socketDirectory {
+            config = .init(unixSocketPath: socketDirectory + "/.s.PGSQL.\(port)", username: username, password: password, database: database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch sslMode {
+            case "disable": tls = .disable
+            case "require": tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            config = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
+        }
+        config.options.connectTimeout = .seconds(10)
         return config
     }
 
