@@ -221,6 +221,12 @@ public struct VenueConfig: Sendable {
             }
             config.spotMarkets.append(m)
         }
+        config.financing = try FinancingFileSection.parse(data, settlement: asset)
+        for c in config.financing?.collateral.values.sorted(by: { $0.code < $1.code }) ?? [] where c.kind == .virtualAsset {
+            guard let held = config.assets.first(where: { $0.code == c.code }), held.scale == c.quantityScale else {
+                throw ConfigError(description: "financing collateral \(c.code) is a virtual asset, so it must be a spot market's base asset with the same decimals")
+            }
+        }
         let symbols = config.markets.map(\.symbol)
         if Set(symbols).count != symbols.count { throw ConfigError(description: "duplicate symbol among perpetuals and spot markets") }
         if symbols.count > Int(UInt16.max) { throw ConfigError(description: "too many markets") }
@@ -300,6 +306,19 @@ public struct VenueConfig: Sendable {
           ]
         }
       ],
+      "financing": {
+        "collateral": [
+          { "code": "BTC", "kind": "VIRTUAL_ASSET", "decimals": 8, "haircut": "0.6" },
+          { "code": "ETH", "kind": "VIRTUAL_ASSET", "decimals": 8, "haircut": "0.65" },
+          { "code": "0700.HK", "kind": "SECURITY", "decimals": 0, "haircut": "0.3" }
+        ],
+        "levels": { "initial": "1.2", "earlyWarning": "1.1", "call": "1", "forceSale": "0.85" },
+        "limits": { "clientShareOfCapital": "0.25", "clientShareOfLoanBook": "0.4", "loanBookShareMinimumBook": "10000000",
+                    "collateralGroupShare": "0.6", "collateralShareMinimumPool": "10000000", "lendingMultiple": 5 },
+        "creditRule": { "volatilityDiscount": "0.5", "liquidFraction": "0.5", "cap": "50000000" },
+        "callDeadlineBusinessDays": 2,
+        "forcedSaleBand": "0.05"
+      },
       "spotMarkets": [
         {
           "symbol": "BTC-USD", "base": { "code": "BTC", "decimals": 8 },

@@ -19,6 +19,7 @@ import Testing
         #expect(file.feeTiers == builtIn.feeTiers)
         #expect(file.instruments == builtIn.instruments)
         #expect(file.spotMarkets == builtIn.spotMarkets)
+        #expect(file.financing == builtIn.financing && file.financing == VenueConfig.standardFinancing)
         #expect(file.defaultLeverage == builtIn.defaultLeverage)
         #expect(file.clientOrderIdMemory == builtIn.clientOrderIdMemory)
         #expect(file.pricing == builtIn.pricing)
@@ -54,5 +55,25 @@ import Testing
         } throws: { error in
             String(describing: error).contains("lot size must be positive")
         }
+    }
+
+    /// FIN-2: the financing section is read from the file; a virtual asset's haircut below the
+    /// 60% floor is refused at load, naming the asset; `"enabled": false` turns financing off.
+    @Test func theFinancingSectionIsCheckedAtLoad() throws {
+        let text = try String(contentsOf: Self.repoConfig, encoding: .utf8)
+        let low = text.replacingOccurrences(of: #""code": "ETH", "kind": "VIRTUAL_ASSET", "decimals": 8, "haircut": "0.65""#,
+                                            with: #""code": "ETH", "kind": "VIRTUAL_ASSET", "decimals": 8, "haircut": "0.59999999""#)
+        #expect(low != text)
+        do {
+            _ = try VenueConfig.parse(Data(low.utf8))
+            Issue.record("a 59.999999% ETH haircut was accepted")
+        } catch {
+            #expect("\(error)".contains("HAIRCUT_BELOW_VA_FLOOR") && "\(error)".contains("ETH"), "\(error)")
+        }
+        let raised = try VenueConfig.parse(Data(text.replacingOccurrences(of: #""haircut": "0.65""#, with: #""haircut": "0.7""#).utf8))
+        #expect(raised.financing?.collateral["ETH"]?.haircut == Rate(raw: 70_000_000))
+        let off = try VenueConfig.parse(Data(text.replacingOccurrences(of: #""financing": {"#, with: #""financing": { "enabled": false,"#).utf8))
+        #expect(off.financing == nil)
+        #expect(Engine(config: off).loanBook == nil)
     }
 }
