@@ -164,9 +164,10 @@ extension Engine {
 
     private func pledged(_ id: LoanID, _ code: String) -> Int64 { financing!.loans[id]?.collateral[code]?.raw ?? 0 }
 
+    /// The pending instruction with this id (ids are unique, so no order is needed: one pass).
     func pendingSale(_ instruction: Int64) -> ForcedSaleInstruction? {
-        for id in financing!.loans.keys.sorted() {
-            if let s = financing!.loans[id]!.pendingSales.first(where: { $0.id == instruction }) { return s }
+        for loan in financing!.loans.values {
+            if let s = loan.pendingSales.first(where: { $0.id == instruction }) { return s }
         }
         return nil
     }

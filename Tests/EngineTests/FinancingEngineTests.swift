@@ -96,13 +96,15 @@ import Testing
         #expect(V.notices(due).last?.kind == .callMet)
         // Sold at carol's bid: the instruction's quantity grossed up for the taker fee, to the lot.
         let instructed = sale.instructions[0].quantity.raw
-        #expect(fills[0].filled >= instructed && fills[0].filled < instructed + instructed / 100 + 1_000)
+        // Exactly: grossed up for alice's taker rate, then rounded up to BTC-USD's lot (1e-5 BTC = 1,000 sat).
+        let taker = Int128(max(0, v.engine.config.feeTiers[0].taker.raw))
+        let gross = (Int128(instructed) * 100_000_000).divided(by: 100_000_000 - taker, rounding: .up)
+        let lot: Int128 = 1_000
+        #expect(Int128(fills[0].filled) == (gross + lot - 1) / lot * lot, "filled \(fills[0].filled), instructed \(instructed)")
         // No call open and the loan restored to at least the call level (100%).
         #expect(v.loan.call == nil)
         let book = v.engine.loanBook!
         #expect(book.marginValue(v.loan) >= v.loan.amountOwed)
-        // One lot less would not have restored it: the sale was the least the market could sell.
-        #expect(book.config.collateral["BTC"] != nil)
         v.expectSnapshotRoundTrip()
     }
 
