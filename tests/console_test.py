@@ -155,8 +155,8 @@ ALL_VIEWS = {"health", "book", "mark", "oi", "fund", "atrisk", "alerts", "stress
              "approvals", "accounts"}
 COMMON = {"health", "book", "mark", "oi", "fund", "financing", "accounts"}
 VIEWS = {
-    "operations": COMMON,
-    "risk": COMMON | {"atrisk", "alerts", "stress"},
+    "operations": COMMON | {"approvals"},
+    "risk": COMMON | {"atrisk", "alerts", "stress", "approvals"},
     "compliance": COMMON | {"surveillance", "obligations", "pi", "approvals"},
     "supervisor": ALL_VIEWS,
 }
@@ -190,7 +190,16 @@ def inner():
     assert status == 200, (status, reply)
     alert = until("alice's spoofing alert", lambda: [a for a in venue.call("maya", "GET", "/v1/compliance/surveillance/alerts")[1]
                                                      if a["rule"] == "spoofing" and "alice" in a["accounts"]])[0]
-    ok(f"setup: four-eyes request console-lc-1 by maya, spoofing alert {alert['id']} on alice")
+    # A large withdrawal proposed by operations (olivia), for a risk or another operations officer to check.
+    status, reply = venue.call("olivia", "POST", "/v1/admin/withdrawal-requests",
+                               {"requestId": "console-wd-1", "account": "bob", "asset": "USD", "amount": "1000000",
+                                "reason": "console test: client instruction"})
+    assert status == 200, (status, reply)
+    # A market maker's key, made by operations; it must not sign in to the console.
+    status, reply = venue.call("olivia", "POST", "/v1/admin/api-keys", {"account": "demo-mm", "role": "marketMaker", "permissions": ["read"]})
+    assert status == 200 and reply.get("key") and reply.get("secret"), (status, reply)
+    keys["demo-mm-console"] = {"role": "marketMaker", "key": reply["key"], "secret": reply["secret"]}
+    ok(f"setup: four-eyes requests console-lc-1 by maya and console-wd-1 by olivia, spoofing alert {alert['id']} on alice, an MM key")
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ["HARBOUR_CHROMIUM"], headless=True,
@@ -229,8 +238,14 @@ def inner():
             page.get_by_label("Secret").fill("0" * 64)
             page.get_by_role("button", name="Sign in").click()
             expect(page.locator("#signin-error")).to_contain_text("INVALID_CREDENTIALS")
+            sign_in(page, "demo-mm-console")
+            expect(page.locator("#signin-error")).to_contain_text("INFORMATION_BARRIER")
+            assert not [c for c in context.cookies() if c["name"] == "harbour_console"], context.cookies()
+            status, barrier = venue.call("maya", "GET", "/v1/compliance/barrier-events")
+            assert status == 200 and any(b.get("account") == "demo-mm" for b in barrier), (status, barrier)
             context.close()
-            ok("a client key and a wrong secret cannot sign in (FORBIDDEN_ROLE, INVALID_CREDENTIALS), no cookie")
+            ok("a client key (FORBIDDEN_ROLE), a market maker's key (INFORMATION_BARRIER, logged for compliance) and a wrong secret "
+               "(INVALID_CREDENTIALS) cannot sign in; no cookie")
 
             # A session left unused: signed in, then its page closed (nothing polls); checked at the end.
             # Two: one asked through the API, one through the dashboard (an expired session is then gone).
@@ -275,7 +290,7 @@ def inner():
                 assert len(cookie) == 1 and cookie[0]["httpOnly"] and cookie[0]["sameSite"] == "Strict", cookie
                 assert "harbour_console" not in page.evaluate("document.cookie"), "the session cookie is readable by scripts"
                 # The API's own rule through the cookie: other roles' routes are refused.
-                for route, allowed in [("/v1/risk/alerts", {"risk", "supervisor"}), ("/v1/compliance/requests", {"compliance", "supervisor"}),
+                for route, allowed in [("/v1/risk/alerts", {"risk", "supervisor"}), ("/v1/compliance/barrier-events", {"compliance", "supervisor"}),
                                        ("/v1/compliance/surveillance/alerts", {"compliance", "supervisor"}),
                                        ("/v1/risk/liquidation-watch", {"risk", "supervisor"})]:
                     status = page.evaluate("r => fetch(r).then(x => x.status)", route)
@@ -289,6 +304,8 @@ def inner():
                 text = page.inner_text("main")
                 if role not in {"compliance", "supervisor"}:
                     assert "console-lc-1" not in text and alert["evidence"] not in text, f"{role} sees compliance data"
+                # Each role sees the four-eyes requests it decides: operations and risk the withdrawal.
+                expect(page.locator("#approvals-content")).to_contain_text("console-wd-1")
                 if role not in {"risk", "supervisor"}:
                     assert "Closest to liquidation" not in html and "Stress-test coverage" not in html, f"{role} sees risk views"
                 page.screenshot(path=os.path.join(SHOTS, f"{role}.png"), full_page=True)
@@ -318,6 +335,18 @@ def inner():
             page.screenshot(path=os.path.join(SHOTS, "risk-live.png"), full_page=True)
             ok(f"risk watched the mark update live: {first_price} at {first_time}, then {page.locator('#mark-price').inner_text()} "
                f"at {mark_time.inner_text()}; book, chart and ADL queues shown")
+
+            # Four-eyes: raj (risk) checks olivia's large withdrawal in the console; bob is paid.
+            context, page = pages["raj"]
+            status, before = venue.call("bob", "GET", "/v1/balances")
+            approve = page.get_by_role("button", name="Approve console-wd-1")
+            expect(approve).to_be_visible()
+            assert page.get_by_role("button", name="Approve console-lc-1").count() == 0, "risk offered compliance's request"
+            approve.click()
+            expect(page.locator("#approvals-content")).not_to_contain_text("console-wd-1")
+            status, after = venue.call("bob", "GET", "/v1/balances")
+            assert status == 200 and before["cash"] != after["cash"], (before, after)
+            ok(f"raj (risk) approved console-wd-1 (made by olivia) in the console: bob's cash {before['cash']} -> {after['cash']}")
 
             # Four-eyes: chen (compliance, not the maker) approves maya's request in the console.
             context, page = new_page()
@@ -387,11 +416,12 @@ def inner():
             code = expired()
             waited = time.monotonic() - idle_since
             assert code == "SESSION_EXPIRED", (code, waited)
+            assert expired() == "SESSION_EXPIRED", "a second use of the expired cookie no longer says why"
             page = idle_contexts[1].new_page()
             page.goto(url + "/console/home")
             expect(page).to_have_url(url + "/console?reason=SESSION_EXPIRED")
             expect(page.get_by_role("status")).to_contain_text("Your session expired")
-            ok(f"an unused session expired (--console-session-idle {IDLE}s; asked after {waited:.0f} s): API 401 SESSION_EXPIRED, "
+            ok(f"an unused session expired (--console-session-idle {IDLE}s; asked after {waited:.0f} s): API 401 SESSION_EXPIRED twice, "
                f"dashboard back to sign-in")
 
             assert not foreign, f"requests outside the venue: {foreign[:5]}"

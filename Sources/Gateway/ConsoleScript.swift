@@ -150,7 +150,7 @@ enum ConsoleScript {
       let m; try { m = JSON.parse(ev.data); } catch (e) { return; }
       if (m.op === "error") { status.textContent = "stream error: " + m.code; return; }
       if (m.op === "subscribed" && m.channels.includes("risk")) { riskStatus.textContent = "risk stream live"; return; }
-      if (m.channel === "risk") { riskEvents += 1; riskStatus.textContent = "risk stream live, " + riskEvents + " events"; soon(["alerts", "stress", "atrisk", "oi", "fund"]); return; }
+      if (m.channel === "risk") { riskEvents += 1; riskStatus.textContent = "risk stream live, " + riskEvents + " events"; soon(["alerts", "stress", "atrisk", "oi", "fund", "financing"]); return; }
       if (!m.channel || !m.channel.endsWith("." + market.symbol)) return;
       if (m.channel.startsWith("book.")) {
         if (m.type === "snapshot") { market.bids.clear(); market.asks.clear(); }
@@ -311,8 +311,10 @@ enum ConsoleScript {
     },
     async approvals() {
       const rows = await api("GET", "/v1/compliance/requests");
+      const role = document.getElementById("staff-role").textContent;
       const actions = r => {
         const box = el("div", { class: "actions" });
+        if (!(r.deciders || []).includes(role)) return "decided by " + (r.deciders || []).join(" or ");
         if (can("approvals", "approve")) box.appendChild(el("button", { type: "button", "data-action": "approve", "data-request": r.requestId,
           onclick: () => act("POST", "/v1/compliance/requests/" + encodeURIComponent(r.requestId) + "/approve") }, ["Approve " + r.requestId]));
         if (can("approvals", "reject")) {

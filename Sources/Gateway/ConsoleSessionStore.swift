@@ -10,7 +10,10 @@ import Synchronization
 /// holds the key again: a request with the cookie resolves to the key id here, and the key
 /// itself is looked up in the `ApiKeyStore` at each request, so a revoked key ends its
 /// sessions. A session ends when idle for `idleMillis`, `lifetimeMillis` after sign-in
-/// whatever its use, or at sign-out. The clock is injected: tests move time by hand.
+/// whatever its use, or at sign-out. An expired session is kept as a tombstone (for one more
+/// `lifetimeMillis`, within `capacity`) so every later use of its cookie is answered
+/// `SESSION_EXPIRED`, not `SESSION_UNKNOWN`: the page can say why the staff member must sign
+/// in again however many requests were in flight. The clock is injected: tests move time by hand.
 public final class ConsoleSessionStore: Sendable {
     /// One signed-in staff member.
     public struct Session: Sendable, Equatable {
@@ -66,7 +69,7 @@ public final class ConsoleSessionStore: Sendable {
         let now = clock.nowMillis()
         let session = Session(id: Self.randomToken(), csrfToken: Self.randomToken(), keyId: keyId, createdAt: now, lastSeenAt: now)
         sessions.withLock { all in
-            all = all.filter { !Self.isExpired($0.value, now, idleMillis, lifetimeMillis) }
+            all = all.filter { !Self.isStale($0.value, now, idleMillis, lifetimeMillis) }
             if all.count >= Self.capacity, let oldest = all.values.min(by: { $0.lastSeenAt < $1.lastSeenAt }) {
                 all[oldest.id] = nil
             }
@@ -75,13 +78,17 @@ public final class ConsoleSessionStore: Sendable {
         return session
     }
 
-    /// The live session with `id`, its idle timer restarted; an expired one is removed.
+    /// The live session with `id`, its idle timer restarted. An expired one stays refused
+    /// `expired` (it is never revived: its idle timer is not restarted) until it is stale.
     public func resolve(_ id: String) throws(Refusal) -> Session {
         let now = clock.nowMillis()
         let result: Result<Session, Refusal> = sessions.withLock { all in
             guard var s = all[id] else { return .failure(.unknown) }
             if Self.isExpired(s, now, idleMillis, lifetimeMillis) {
-                all[id] = nil
+                guard !Self.isStale(s, now, idleMillis, lifetimeMillis) else {
+                    all[id] = nil
+                    return .failure(.unknown)
+                }
                 return .failure(.expired)
             }
             s.lastSeenAt = now
@@ -106,7 +113,17 @@ public final class ConsoleSessionStore: Sendable {
     public var count: Int { sessions.withLock { $0.count } }
 
     static func isExpired(_ s: Session, _ now: Int64, _ idle: Int64, _ lifetime: Int64) -> Bool {
-        now - s.lastSeenAt >= idle || now - s.createdAt >= lifetime
+        now >= expiry(s, idle, lifetime)
+    }
+
+    /// When `s` expires: idle since its last use, or at the end of its lifetime.
+    static func expiry(_ s: Session, _ idle: Int64, _ lifetime: Int64) -> Int64 {
+        min(s.lastSeenAt + idle, s.createdAt + lifetime)
+    }
+
+    /// Whether an expired session's tombstone may go: one lifetime after it expired.
+    static func isStale(_ s: Session, _ now: Int64, _ idle: Int64, _ lifetime: Int64) -> Bool {
+        now >= expiry(s, idle, lifetime) + lifetime
     }
 
     /// The session id in a `Cookie` header value, if any (`a=b; harbour_console=ID`).

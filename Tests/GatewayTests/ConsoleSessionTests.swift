@@ -24,11 +24,19 @@ import Testing
         #expect(try store.resolve(s.id).keyId == "hk_1")
         clock.advance(millis: 1000)
         #expect(throws: ConsoleSessionStore.Refusal.expired) { try store.resolve(s.id) }
-        #expect(throws: ConsoleSessionStore.Refusal.unknown) { try store.resolve(s.id) }   // removed once expired
+        // Every later use of the expired cookie says why (a tombstone), and never revives it.
+        #expect(throws: ConsoleSessionStore.Refusal.expired) { try store.resolve(s.id) }
+        clock.advance(millis: 3000)
+        #expect(throws: ConsoleSessionStore.Refusal.expired) { try store.resolve(s.id) }
+        // One lifetime after it expired the tombstone goes: then the id is unknown.
+        clock.advance(millis: 2000)
+        #expect(throws: ConsoleSessionStore.Refusal.unknown) { try store.resolve(s.id) }
         // The absolute lifetime holds however busy the session is.
         let busy = store.open(keyId: "hk_2")
         for _ in 0..<4 { clock.advance(millis: 999); _ = try store.resolve(busy.id) }
-        clock.advance(millis: 1004)
+        clock.advance(millis: 999)
+        #expect(try store.resolve(busy.id).keyId == "hk_2")
+        clock.advance(millis: 5)
         #expect(throws: ConsoleSessionStore.Refusal.expired) { try store.resolve(busy.id) }
         let ended = store.open(keyId: "hk_3")
         store.close(ended.id)
@@ -116,8 +124,8 @@ import Testing
     func viewsByRole() async throws {
         try await TestVenue.withLive { v, client in
             let expected: [(ApiKey, Set<String>)] = [
-                (v.op, ["health", "book", "mark", "oi", "fund", "financing", "accounts"]),
-                (v.risk, ["health", "book", "mark", "oi", "fund", "financing", "accounts", "atrisk", "alerts", "stress"]),
+                (v.op, ["health", "book", "mark", "oi", "fund", "financing", "accounts", "approvals"]),
+                (v.risk, ["health", "book", "mark", "oi", "fund", "financing", "accounts", "atrisk", "alerts", "stress", "approvals"]),
                 (v.compliance, ["health", "book", "mark", "oi", "fund", "financing", "accounts", "surveillance", "obligations", "pi", "approvals"]),
                 (v.supervisor, ["health", "book", "mark", "oi", "fund", "financing", "accounts", "atrisk", "alerts", "stress", "surveillance",
                                 "obligations", "pi", "approvals"]),
@@ -141,7 +149,7 @@ import Testing
                 // The same API rule through the cookie.
                 let alerts = try await Self.call(client, .get, "/v1/risk/alerts", session: id)
                 #expect((alerts.status == 403) == ![.risk, .supervisor].contains(key.role), "\(key.role): \(alerts.text)")
-                let requests = try await Self.call(client, .get, "/v1/compliance/requests", session: id)
+                let requests = try await Self.call(client, .get, "/v1/compliance/surveillance/alerts", session: id)
                 #expect((requests.status == 403) == ![.compliance, .supervisor].contains(key.role), "\(key.role): \(requests.text)")
                 if requests.status == 403 { #expect(requests.code == "FORBIDDEN_ROLE") }
                 let accounts = try await Self.call(client, .get, "/v1/admin/accounts", session: id)
@@ -192,6 +200,9 @@ import Testing
             v.clock.advance(millis: ConsoleSessionStore.defaultIdleMillis)
             let expired = try await Self.call(client, .get, "/v1/admin/accounts", session: id)
             #expect(expired.status == 401 && expired.code == "SESSION_EXPIRED", "\(expired.text)")
+            // A second use of the expired cookie (another poll in flight) still says why.
+            let again = try await Self.call(client, .get, "/v1/admin/accounts", session: id)
+            #expect(again.status == 401 && again.code == "SESSION_EXPIRED", "\(again.text)")
             let id2 = try #require(Self.sessionId(try await Self.signIn(v, client, v.op)))
             v.clock.advance(millis: ConsoleSessionStore.defaultIdleMillis)
             let page = try await Self.call(client, .get, "/console/home", session: id2)

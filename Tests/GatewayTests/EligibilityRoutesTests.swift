@@ -106,4 +106,30 @@ import Testing
             #expect(try await v.send(client, .get, "/v1/compliance/clients/eve", key: eve).status == 403)
         }
     }
+
+    @Test("each staff role lists the four-eyes requests it decides; compliance and the supervisor see them all")
+    func requestListByRole() async throws {
+        try await TestVenue.withLive { v, client in
+            let withdrawal = try await v.send(client, .post, "/v1/admin/withdrawal-requests", key: v.op,
+                                              body: #"{"requestId":"wd-1","account":"alice","asset":"USD","amount":"1000000","reason":"client instruction"}"#)
+            #expect(withdrawal.status == 200, "\(withdrawal.text)")
+            let cap = try await v.send(client, .post, "/v1/compliance/leverage-caps", key: v.compliance,
+                                       body: #"{"requestId":"lc-1","account":"bob","symbol":"BTC-PERP","leverage":5,"reason":"review"}"#)
+            #expect(cap.status == 200, "\(cap.text)")
+            func listed(_ key: ApiKey) async throws -> [String: [String]] {
+                let reply = try await v.send(client, .get, "/v1/compliance/requests", key: key)
+                #expect(reply.status == 200, "\(key.role): \(reply.text)")
+                return Dictionary(uniqueKeysWithValues: reply.array.map { ($0["requestId"] as? String ?? "", $0["deciders"] as? [String] ?? []) })
+            }
+            #expect(try await listed(v.op) == ["wd-1": ["operations", "risk"]])
+            #expect(try await listed(v.risk) == ["wd-1": ["operations", "risk"]])
+            let all: [String: [String]] = ["wd-1": ["operations", "risk"], "lc-1": ["compliance"]]
+            #expect(try await listed(v.compliance) == all)
+            #expect(try await listed(v.supervisor) == all)
+            // The risk officer (not the maker) decides the withdrawal it was shown.
+            let approved = try await v.send(client, .post, "/v1/compliance/requests/wd-1/approve", key: v.risk)
+            #expect(approved.status == 200, "\(approved.text)")
+            #expect(try await listed(v.op).isEmpty)
+        }
+    }
 }
