@@ -86,10 +86,11 @@ extension CommandBuilder {
         case .proposeWithdrawal:
             let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
             let account = try reader.account()
-            _ = try reader.settlementAsset()
-            let amount = try reader.decimal("amount", names.config.settlementAsset.scale, offScale: .invalidAmount)
-            return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"),
-                                        change: .withdrawal(account: account, amount: amount)))
+            let asset = try reader.heldAsset()
+            let amount = try reader.decimal("amount", asset.scale, offScale: .invalidAmount)
+            let change: StaffChange = asset.code == names.config.settlementAsset.code
+                ? .withdrawal(account: account, amount: amount) : .assetWithdrawal(account: account, asset: asset.code, amount: amount)
+            return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"), change: change))
         case .proposeProductApproval:
             let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
             let (instrument, _) = try reader.instrument()

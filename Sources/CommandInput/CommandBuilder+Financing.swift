@@ -54,6 +54,16 @@ extension CommandBuilder {
             let asset = try reader.heldAsset()
             let haircut = try reader.decimal("haircut", DecimalScale(8), offScale: .invalidNumber)
             return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"), change: .haircut(asset: asset.code, haircut: haircut)))
+        case .proposeFinancingLimits:
+            let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
+            let share = { (name: String) throws(Rejection) in try reader.decimal(name, DecimalScale(8), offScale: .invalidNumber) }
+            let figures = FinancingLimitFigures(clientShareOfCapital: try share("clientShareOfCapital"),
+                                                clientShareOfLoanBook: try share("clientShareOfLoanBook"),
+                                                loanBookShareMinimumBook: try amount("loanBookShareMinimumBook"),
+                                                collateralGroupShare: try share("collateralGroupShare"),
+                                                collateralShareMinimumPool: try amount("collateralShareMinimumPool"),
+                                                lendingMultiple: try reader.integer("lendingMultiple"))
+            return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"), change: .financingLimits(figures)))
         case .loanOpen:
             return .financing(.openLoan(account: try reader.account()))
         case .collateralPledge, .collateralRelease:

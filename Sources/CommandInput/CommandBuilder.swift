@@ -76,7 +76,7 @@ public struct CommandBuilder {
              .proposeProductApproval, .proposeWithdrawal:
             return try buildCompliance(type, reader)
         case .financingClient, .creditAssessment, .loanOpen, .collateralPledge, .collateralRelease, .loanDrawdown, .loanRepay,
-             .collateralPrice, .brokerCapital, .forcedSaleFill, .proposeCreditLimit, .proposeHaircut:
+             .collateralPrice, .brokerCapital, .forcedSaleFill, .proposeCreditLimit, .proposeHaircut, .proposeFinancingLimits:
             return try buildFinancing(type, reader)
         }
     }

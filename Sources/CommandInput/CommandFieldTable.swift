@@ -101,6 +101,13 @@ public enum CommandFieldTable {
         FieldRule("securities", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
         FieldRule("virtualAssets", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
         FieldRule("haircut", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("clientShareOfCapital", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("clientShareOfLoanBook", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("loanBookShareMinimumBook", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("collateralGroupShare", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("collateralShareMinimumPool", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("lendingMultiple", .integer, pattern: "^[0-9]+$", code: .invalidFinancingConfig, accepts: { isInteger($0, negative: false) },
+                  refusal: { _ in Rejection(.invalidFinancingConfig, "lendingMultiple is a whole number of times the broker's capital (1 to 5)") }),
     ]
 
     /// `text` is digits (after an optional "-" when `negative`) and fits an Int64.
@@ -178,6 +185,10 @@ public enum CommandFieldTable {
                     ("liquidNonFiat", true), ("annualIncome", true), ("liabilities", true), ("asOf", true), ("limit", true), ("reviewDueAt", true),
                     ("reason", true)]
         case .proposeHaircut: return [("requestId", true), ("by", true), ("asset", true), ("haircut", true), ("reason", true)]
+        case .proposeFinancingLimits:
+            return [("requestId", true), ("by", true), ("clientShareOfCapital", true), ("clientShareOfLoanBook", true),
+                    ("loanBookShareMinimumBook", true), ("collateralGroupShare", true), ("collateralShareMinimumPool", true),
+                    ("lendingMultiple", true), ("reason", true)]
         }
     }
 }

@@ -9,10 +9,10 @@ public enum CommandType: String, Sendable, CaseIterable {
          proposeProductApproval, proposeWithdrawal,
          // Margin financing (FIN-1..6).
          financingClient, creditAssessment, loanOpen, collateralPledge, collateralRelease, loanDrawdown, loanRepay,
-         collateralPrice, brokerCapital, forcedSaleFill, proposeCreditLimit, proposeHaircut
+         collateralPrice, brokerCapital, forcedSaleFill, proposeCreditLimit, proposeHaircut, proposeFinancingLimits
 
     /// The margin-financing commands (FIN-1..6).
     public static let financing: Set<CommandType> = [.financingClient, .creditAssessment, .loanOpen, .collateralPledge, .collateralRelease,
                                                      .loanDrawdown, .loanRepay, .collateralPrice, .brokerCapital, .forcedSaleFill,
-                                                     .proposeCreditLimit, .proposeHaircut]
+                                                     .proposeCreditLimit, .proposeHaircut, .proposeFinancingLimits]
 }

@@ -54,6 +54,11 @@ extension CommandCodec {
             w.i64(d.asOf); w.i64(limit); w.i64(review)
         case let .haircut(asset, haircut):
             w.u8(8); w.u32(0); w.str(asset); w.i64(haircut)
+        case let .assetWithdrawal(a, asset, amount):
+            w.u8(9); w.u32(a.index); w.str(asset); w.i64(amount)
+        case let .financingLimits(f):
+            w.u8(10); w.u32(0)
+            for x in f.figures { w.i64(x) }
         }
     }
 
@@ -125,6 +130,11 @@ extension CommandCodec {
                                     liabilities: f[5], asOf: try r.i64())
             return .creditLimit(account: a, declared: d, limit: try r.i64(), reviewDueAt: try r.i64())
         case 8: return .haircut(asset: try r.str(), haircut: try r.i64())
+        case 9: return .assetWithdrawal(account: a, asset: try r.str(), amount: try r.i64())
+        case 10:
+            var f: [Int64] = []
+            for _ in 0..<6 { f.append(try r.i64()) }
+            return .financingLimits(FinancingLimitFigures(figures: f))
         default: throw DecodeError(description: "unknown staff change \(tag)")
         }
     }

@@ -46,6 +46,12 @@ extension CommandEncoder {
                 w.str("type", "proposeWithdrawal"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("account", name(a))
                 w.str("asset", engine.config.settlementAsset.code)
                 w.str("amount", FixedDecimal.format(amount, scale: engine.config.settlementAsset.scale))
+            case let .assetWithdrawal(a, asset, amount):
+                w.str("type", "proposeWithdrawal"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("account", name(a))
+                w.str("asset", asset); w.str("amount", FixedDecimal.format(amount, scale: engine.assetScale(asset)))
+            case let .financingLimits(f):
+                w.str("type", "proposeFinancingLimits"); w.int("ts", ts); w.str("requestId", id); w.str("by", by)
+                FinancingLimitFigures.write(f, money: engine.config.settlementAsset.scale, into: &w)
             }
             w.str("reason", reason)
         case let .approve(id, by):

@@ -279,6 +279,8 @@ extension ComplianceBook: StateCoding {
         case .withdrawal(let a, _)?: tag = 6; account = a.index
         case .creditLimit(let a, _, _, _)?: tag = 7; account = a.index
         case .haircut?: tag = 8
+        case .assetWithdrawal(let a, _, _)?: tag = 9; account = a.index
+        case .financingLimits?: tag = 10
         case nil: break
         }
         try coder.code(&tag); try coder.code(&account)
@@ -331,6 +333,17 @@ extension ComplianceBook: StateCoding {
             if case let .haircut(x, h)? = c { asset = x; haircut = h }
             try coder.code(&asset); try coder.code(&haircut)
             return .haircut(asset: asset, haircut: haircut)
+        case (9, _):
+            var asset = "", amount: Int64 = 0
+            if case let .assetWithdrawal(_, x, q)? = c { asset = x; amount = q }
+            try coder.code(&asset); try coder.code(&amount)
+            try coder.require(amount > 0, "withdrawal amount \(amount)")
+            return .assetWithdrawal(account: a, asset: asset, amount: amount)
+        case (10, _):
+            var f = [Int64](repeating: 0, count: 6)
+            if case let .financingLimits(x)? = c { f = x.figures }
+            for k in f.indices { try coder.code(&f[k]) }
+            return .financingLimits(FinancingLimitFigures(figures: f))
         default:
             throw .corrupt("staff change tag \(tag)")
         }

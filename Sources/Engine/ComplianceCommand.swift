@@ -68,6 +68,12 @@ public enum StaffChange: Sendable, Hashable {
     /// A new haircut (1e-8) for one collateral asset (FIN-2), applied at once to every loan;
     /// a virtual asset's never below the 60% floor.
     case haircut(asset: String, haircut: Int64)
+    /// Pay out a large withdrawal of a non-settlement asset (BTC, ETH: SPOT-1, REG-4), in
+    /// the asset's raw units, checked again at approval against the free balance.
+    case assetWithdrawal(account: AccountID, asset: String, amount: Int64)
+    /// New FIN-3 limits (concentration, lending multiple), by the risk team; the request's
+    /// reason is the logged reason.
+    case financingLimits(FinancingLimitFigures)
 
     /// The kind's name in events and the API.
     public var kindName: String {
@@ -77,9 +83,10 @@ public enum StaffChange: Sendable, Hashable {
         case .ownerNotionalCap: return "ownerNotionalCap"
         case .registerMarketMaker: return "marketMaker"
         case .approveProduct: return "productApproval"
-        case .withdrawal: return "withdrawal"
+        case .withdrawal, .assetWithdrawal: return "withdrawal"
         case .creditLimit: return "creditLimit"
         case .haircut: return "haircut"
+        case .financingLimits: return "financingLimits"
         }
     }
 
@@ -87,9 +94,10 @@ public enum StaffChange: Sendable, Hashable {
     public var subject: AccountID? {
         switch self {
         case let .classify(a, _, _, _), let .leverageCap(a, _, _), let .ownerNotionalCap(a, _),
-             let .registerMarketMaker(a, _, _, _, _), let .withdrawal(a, _), let .creditLimit(a, _, _, _):
+             let .registerMarketMaker(a, _, _, _, _), let .withdrawal(a, _), let .creditLimit(a, _, _, _),
+             let .assetWithdrawal(a, _, _):
             return a
-        case .approveProduct, .haircut: return nil
+        case .approveProduct, .haircut, .financingLimits: return nil
         }
     }
 }

@@ -24,7 +24,7 @@ public enum ComplianceEvent: Sendable, Hashable {
     /// The classification lapsed: the account can only reduce risk until it is renewed.
     case classificationLapsed(account: AccountID, expiredAt: Int64)
     /// An approved large withdrawal was paid out (the posting and balance follow).
-    case withdrawalPaid(account: AccountID, amount: Int64)
+    case withdrawalPaid(account: AccountID, asset: String, amount: Int64)
     /// A contract's lifecycle moved (PERP-6): approved by a checker, enabled, restricted.
     case productStage(instrument: InstrumentID, stage: ProductLifecycle.Stage, by: String)
 }

@@ -233,7 +233,7 @@ extension Engine {
         var effect: ComplianceEvent
         let a = change.subject?.index ?? 0
         switch change {
-        case .creditLimit, .haircut:
+        case .creditLimit, .haircut, .financingLimits:
             let mark = events.count
             if let r = approveFinancingChange(change, request: pending.request, checker: by, now: now) {
                 return reject(r.code, r.message, account: change.subject, clientOrderId: nil)
@@ -270,7 +270,10 @@ extension Engine {
             effect = .marketMakerRegistered(account: account, terms: terms)
         case let .withdrawal(account, amount):
             payOut(account.index, amount)
-            effect = .withdrawalPaid(account: account, amount: amount)
+            effect = .withdrawalPaid(account: account, asset: config.settlementAsset.code, amount: amount)
+        case let .assetWithdrawal(account, asset, amount):
+            payOutAsset(account.index, asset, amount)
+            effect = .withdrawalPaid(account: account, asset: asset, amount: amount)
         case let .approveProduct(instrument):
             do { try compliance.products[Int(instrument.index)].move(to: .approved, by: by, at: now, note: pending.request.reason) } catch {
                 return reject(Self.code(error), error.description, account: nil, clientOrderId: nil)
@@ -337,8 +340,15 @@ extension Engine {
                 return .failure(Rejection(.invalidAmount, "a notional cap must be positive and within the venue's limit"))
             }
             return .success([cap.map { "owner notional cap \(FixedDecimal.format($0, scale: config.settlementAsset.scale))" } ?? "no owner notional cap"])
-        case .creditLimit, .haircut:
+        case .creditLimit, .haircut, .financingLimits:
             return checkFinancingChange(change, now: now)
+        case let .assetWithdrawal(account, code, amount):
+            guard let asset = config.asset(code: code), code != config.settlementAsset.code else {
+                return .failure(Rejection(.unknownAsset, "'\(code)' is not a spot asset held at this venue"))
+            }
+            guard amount > 0 else { return .failure(Rejection(.invalidAmount, "withdrawal amount must be positive")) }
+            if let r = assetWithdrawalProblem(account, asset, amount) { return .failure(r) }
+            return .success(["withdraw \(FixedDecimal.format(amount, scale: asset.scale)) \(code) of free units"])
         case let .withdrawal(account, amount):
             guard amount > 0 else { return .failure(Rejection(.invalidAmount, "withdrawal amount must be positive")) }
             if let r = withdrawalProblem(account.index, amount) { return .failure(r) }

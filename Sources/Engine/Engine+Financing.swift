@@ -403,6 +403,7 @@ extension Engine {
                 let notices = financing!.settleInterest(at: now) { [self] account in Int64(clamping: withdrawable(account.index)) }
                 mirrorFinancingPostings()
                 publish(notices, now: now)
+                publishMonthlyStressTest()
             }
             financingDayDueMs = (Self.floorDiv(now, Self.dayMs) + 1) * Self.dayMs
         }
@@ -414,6 +415,19 @@ extension Engine {
         }
         runSpotSales(now: now)
         if now >= spotSaleRetryMs { retrySpotSales(now: now) }
+    }
+
+    /// FIN-6 "at least monthly by schedule": the standard scenarios over the loan book as it
+    /// stands after the month's settlement, one event each (read-only: nothing changes).
+    func publishMonthlyStressTest() {
+        guard let book = financing, !book.loans.isEmpty else { return }
+        for scenario in StressScenario.standard(for: book.config) {
+            let r = book.stressTest(scenario)
+            events.append(.financing(.stressTested(scenario: scenario.name, clients: Int64(r.clients.count), loansUnderWater: Int64(r.loansUnderWater),
+                                                   marginShortfall: r.totalMarginShortfall.raw, uncoveredLoss: r.totalUncoveredLoss.raw,
+                                                   capital: r.capital.raw, capitalAtRiskShare: r.capitalAtRiskShare.raw,
+                                                   shortfallShareOfCapital: r.shortfallShareOfCapital.raw)))
+        }
     }
 
     /// The earliest deadline of an open call (`.max`: none).
@@ -488,6 +502,12 @@ extension Engine {
             }
             let holding = book.loans.values.filter { $0.collateral[code] != nil }.count
             return .success(["\(code) haircut \(asset.haircut.formatted) → \(Rate(raw: haircut).formatted), applied at once to \(holding) loan(s)"])
+        case let .financingLimits(figures):
+            do { _ = try figures.limits() } catch { return .failure(Rejection(.invalidFinancingConfig, "\(error)")) }
+            let now = FinancingLimitFigures(book.config.limits)
+            let changed = zip(FinancingLimitFigures.fieldNames, zip(now.figures, figures.figures)).filter { $0.1.0 != $0.1.1 }
+            return .success(changed.isEmpty ? ["the limits are unchanged"]
+                            : changed.map { "\($0.0) \(Self.limitFigure($0.0, $0.1.0, scale)) → \(Self.limitFigure($0.0, $0.1.1, scale))" })
         default:
             return .failure(Rejection(.malformedCommand, "not a financing change"))
         }
@@ -543,8 +563,31 @@ extension Engine {
             markFinancingUsed(now: now)
             runSpotSales(now: now)
             return nil
+        case let .financingLimits(figures):
+            var r: FourEyesRequest<FinancingChange>
+            do {
+                r = try FourEyesRequest(id: request.id, change: .limits(try figures.limits()), maker: request.maker,
+                                        madeAt: request.madeAt, reason: request.reason)
+                _ = try r.approve(by: checker, at: now)
+            } catch { return Rejection(.invalidFinancingConfig, "\(error)") }
+            let before = financing!.breaches()
+            do { _ = try financing!.apply(r, at: now) } catch { return Rejection(.invalidFinancingConfig, "\(error)") }
+            // Limits judge drawdowns; a tighter one the book is already over is a breach for the risk team now.
+            publishBreaches(before: before, after: financing!.breaches())
+            events.append(.financing(.limitsSet(figures, by: checker)))
+            markFinancingUsed(now: now)
+            return nil
         default:
             return Rejection(.malformedCommand, "not a financing change")
+        }
+    }
+
+    /// One limit figure for a message: shares as decimal fractions, sizes in the settlement asset.
+    static func limitFigure(_ name: String, _ value: Int64, _ money: DecimalScale) -> String {
+        switch name {
+        case "lendingMultiple": "\(value)×"
+        case "loanBookShareMinimumBook", "collateralShareMinimumPool": FixedDecimal.format(value, scale: money)
+        default: Rate(raw: value).formatted
         }
     }
 

@@ -374,10 +374,7 @@ extension Engine {
 
     func amend(account: AccountID, instrument: InstrumentID, ref: OrderRef, price: Int64?, quantity: Int64?) {
         guard validAccount(account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
-        if let m = spotMarket(instrument) {
-            return reject(.orderNotAmendable, "orders on the spot market \(spot.specs[m].symbol) cannot be amended; cancel and place a new one",
-                          account: account, clientOrderId: ref.clientId)
-        }
+        if let m = spotMarket(instrument) { return amendSpot(account: account, market: m, ref: ref, price: price, quantity: quantity) }
         guard validInstrument(instrument) else { return reject(.unknownSymbol, "unknown symbol", account: account, clientOrderId: nil) }
         let i = Int(instrument.index), a = Int(account.index)
         let spec = specs[i]

@@ -272,14 +272,29 @@ extension Engine {
 
     /// Withdrawal of a spot asset: free units only (not locked by open orders).
     func withdrawAsset(account: AccountID, asset: Asset, amount: Int64) {
-        let free = balance(account, asset: asset.code)
-        guard amount <= free else {
-            return reject(.insufficientBalance, "withdrawal of \(FixedDecimal.format(amount, scale: asset.scale)) \(asset.code) exceeds the free \(FixedDecimal.format(free, scale: asset.scale)) (units locked by open orders cannot leave)",
+        if let large = config.largeAssetWithdrawals[asset.code], amount >= large {
+            return reject(.fourEyesRequired,
+                          "withdrawals of \(FixedDecimal.format(large, scale: asset.scale)) \(asset.code) or more need a maker and a different checker: propose it (proposeWithdrawal) for another staff member to approve",
                           account: account, clientOrderId: nil)
         }
-        ledger.post(from: ledger.book(.clientCash(account: account.index, asset: asset.code)), to: ledger.book(.external(asset: asset.code)),
+        if let r = assetWithdrawalProblem(account, asset, amount) { return reject(r.code, r.message, account: account, clientOrderId: nil) }
+        payOutAsset(account.index, asset.code, amount)
+    }
+
+    /// Why `amount` of `asset` cannot leave `account` now (free units only), nil when it can.
+    func assetWithdrawalProblem(_ account: AccountID, _ asset: Asset, _ amount: Int64) -> Rejection? {
+        let free = balance(account, asset: asset.code)
+        guard amount <= free else {
+            return Rejection(.insufficientBalance, "withdrawal of \(FixedDecimal.format(amount, scale: asset.scale)) \(asset.code) exceeds the free \(FixedDecimal.format(free, scale: asset.scale)) (units locked by open orders or pledged to a loan cannot leave)")
+        }
+        return nil
+    }
+
+    /// Posts a withdrawal of checked free units of a spot asset.
+    func payOutAsset(_ a: UInt32, _ code: String, _ amount: Int64) {
+        ledger.post(from: ledger.book(.clientCash(account: a, asset: code)), to: ledger.book(.external(asset: code)),
                     amount: amount, reason: .withdrawal)
-        touchAsset(account.index, asset.code)
+        touchAsset(a, code)
     }
 
     // MARK: - Invariants

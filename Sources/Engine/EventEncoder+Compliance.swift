@@ -40,6 +40,10 @@ extension EventEncoder {
             case let .withdrawal(_, amount):
                 w.str("asset", engine.config.settlementAsset.code)
                 w.str("amount", FixedDecimal.format(amount, scale: engine.config.settlementAsset.scale))
+            case let .assetWithdrawal(_, asset, amount):
+                w.str("asset", asset); w.str("amount", FixedDecimal.format(amount, scale: engine.assetScale(asset)))
+            case let .financingLimits(f):
+                FinancingLimitFigures.write(f, money: engine.config.settlementAsset.scale, into: &w)
             }
         }
         switch event {
@@ -90,10 +94,9 @@ extension EventEncoder {
             w.str("type", "classificationExpiring"); w.int("seq", seq); w.str("account", acct(a)); w.int("expiresAt", expiresAt)
         case let .classificationLapsed(a, expiredAt):
             w.str("type", "classificationLapsed"); w.int("seq", seq); w.str("account", acct(a)); w.int("expiredAt", expiredAt)
-        case let .withdrawalPaid(a, amount):
+        case let .withdrawalPaid(a, asset, amount):
             w.str("type", "withdrawalPaid"); w.int("seq", seq); w.str("account", acct(a))
-            w.str("asset", engine.config.settlementAsset.code)
-            w.str("amount", FixedDecimal.format(amount, scale: engine.config.settlementAsset.scale))
+            w.str("asset", asset); w.str("amount", FixedDecimal.format(amount, scale: engine.assetScale(asset)))
         case let .productStage(i, stage, by):
             w.str("type", "productStage"); w.int("seq", seq); w.str("symbol", sym(i)); w.str("stage", stage.rawValue); w.str("by", by)
         }

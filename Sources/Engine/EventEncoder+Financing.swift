@@ -37,6 +37,15 @@ extension EventEncoder {
         case let .controlBreach(code, subject, message, raised):
             w.str("type", "controlBreach"); w.int("seq", seq); w.str("code", code); w.str("subject", subject); w.str("message", message)
             w.str("state", raised ? "raised" : "cleared")
+        case let .limitsSet(f, by):
+            w.str("type", "limitsSet"); w.int("seq", seq)
+            FinancingLimitFigures.write(f, money: scale, into: &w)
+            w.str("by", by)
+        case let .stressTested(scenario, clients, underWater, shortfall, uncovered, capital, atRisk, shortfallShare):
+            w.str("type", "loanBookStressTest"); w.int("seq", seq); w.str("scenario", scenario); w.int("clients", clients)
+            w.int("loansUnderWater", underWater); w.str("marginShortfall", usd(shortfall)); w.str("uncoveredLoss", usd(uncovered))
+            w.str("capital", usd(capital)); w.str("capitalAtRiskShare", FixedDecimal.format(atRisk, scale: DecimalScale(8)))
+            w.str("shortfallShareOfCapital", FixedDecimal.format(shortfallShare, scale: DecimalScale(8)))
         case let .haircutSet(asset, haircut, by):
             w.str("type", "haircutSet"); w.int("seq", seq); w.str("asset", asset); w.str("haircut", FixedDecimal.format(haircut, scale: DecimalScale(8)))
             w.str("by", by)

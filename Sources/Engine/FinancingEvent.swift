@@ -19,6 +19,13 @@ public enum FinancingEvent: Sendable, Hashable {
     case controlBreach(code: String, subject: String, message: String, raised: Bool)
     /// A four-eyes haircut change took effect (every loan holding the asset re-evaluated).
     case haircutSet(asset: String, haircut: Int64, by: String)
+    /// Four-eyes FIN-3 limits took effect (the risk team's change; the reason is the request's).
+    case limitsSet(FinancingLimitFigures, by: String)
+    /// One scenario of the scheduled monthly loan-book stress test (FIN-6), run at the first
+    /// command of each UTC month: totals in settlement raw units, shares of the broker's
+    /// capital in 1e-8 units (rounded up).
+    case stressTested(scenario: String, clients: Int64, loansUnderWater: Int64, marginShortfall: Int64, uncoveredLoss: Int64,
+                      capital: Int64, capitalAtRiskShare: Int64, shortfallShareOfCapital: Int64)
     /// A margin notice to the client (early warning, call, call met, forced sale, fill,
     /// unsecured shortfall) with the margin value and loan it was judged on.
     case notice(MarginNotice)

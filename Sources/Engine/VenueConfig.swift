@@ -32,6 +32,10 @@ public struct VenueConfig: Sendable {
     /// Withdrawals of this much or more (settlement raw units) need a maker and a different
     /// checker (REG-4): a plain `withdraw` is refused with FOUR_EYES_REQUIRED. 1,000,000 USD.
     public var largeWithdrawal: Int64 = 1_000_000 * 1_000_000
+    /// The same four-eyes threshold for the spot assets (SPOT-1, REG-4), in each asset's raw
+    /// units: 15 BTC and 300 ETH, about 1,000,000 USD each at the demo's prices. An asset not
+    /// named has no threshold.
+    public var largeAssetWithdrawals: [String: Int64] = ["BTC": 15 * 100_000_000, "ETH": 300 * 100_000_000]
     /// Contracts that start `proposed` (not tradable until approved by four-eyes and then
     /// enabled); all others start enabled, approved by the configuration (PERP-6).
     public var proposedInstruments: Set<String> = []

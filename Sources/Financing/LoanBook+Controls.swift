@@ -55,7 +55,7 @@ extension LoanBook {
         let after = Int128(client.securitiesMarginLoans.raw) + Int128(financing.raw) + Int128(amount.raw)
         guard after <= Int128(limit.raw) else {
             return FinancingRefusal(.creditLimitExceeded,
-                                    "credit limit \(limit.raw): securities margin loans \(client.securitiesMarginLoans.raw) + financing \(financing.raw) + drawdown \(amount.raw) = \(after)",
+                                    "credit limit \(money(limit)): securities margin loans \(money(client.securitiesMarginLoans)) + financing \(money(financing)) + drawdown \(money(amount)) = \(money(after))",
                                     figures: ["limit": limit.raw, "securitiesMarginLoans": client.securitiesMarginLoans.raw, "financing": financing.raw,
                                               "requested": amount.raw, "after": after.clampedInt64])
         }
@@ -68,7 +68,7 @@ extension LoanBook {
         let required = MarginLevels.required(loan: owedAfter, at: config.levels.initial)
         guard Int128(value.raw) >= required else {
             return FinancingRefusal(.insufficientMargin,
-                                    "margin value after haircuts \(value.raw) < \(required) = loan \(owedAfter.raw) × initial level \(config.levels.initial.formatted)",
+                                    "margin value after haircuts \(money(value)) < \(money(required)) = loan \(money(owedAfter)) × initial level \(config.levels.initial.formatted)",
                                     figures: ["marginValue": value.raw, "required": required.clampedInt64, "loanAfter": owedAfter.raw])
         }
         return nil
@@ -83,13 +83,13 @@ extension LoanBook {
         let capitalCap = limits.clientShareOfCapital.apply(to: capitalFigure, rounding: .down)
         if groupAfter > capitalCap {
             return FinancingRefusal(.clientCapitalShareExceeded,
-                                    "\(group) would owe \(groupAfter.raw), above \(limits.clientShareOfCapital.formatted) of broker capital \(capitalFigure.raw) = \(capitalCap.raw)",
+                                    "\(group) would owe \(money(groupAfter)), above \(limits.clientShareOfCapital.formatted) of broker capital \(money(capitalFigure)) = \(money(capitalCap))",
                                     figures: ["groupAfter": groupAfter.raw, "capital": capitalFigure.raw, "cap": capitalCap.raw, "shareLimit": limits.clientShareOfCapital.raw])
         }
         if bookAfter >= limits.loanBookShareMinimumBook,
            Int128(groupAfter.raw) * Int128(Rate.one.raw) > Int128(limits.clientShareOfLoanBook.raw) * Int128(bookAfter.raw) {
             return FinancingRefusal(.clientLoanBookShareExceeded,
-                                    "\(group) would owe \(groupAfter.raw) of a loan book of \(bookAfter.raw), above the \(limits.clientShareOfLoanBook.formatted) share",
+                                    "\(group) would owe \(money(groupAfter)) of a loan book of \(money(bookAfter)), above the \(limits.clientShareOfLoanBook.formatted) share",
                                     figures: ["groupAfter": groupAfter.raw, "bookAfter": bookAfter.raw, "shareLimit": limits.clientShareOfLoanBook.raw])
         }
         let pledged = pledgedByGroup()
@@ -99,7 +99,7 @@ extension LoanBook {
                 let value = pledged.groups[collateralGroup] ?? 0
                 if value * Int128(Rate.one.raw) > Int128(limits.collateralGroupShare.raw) * pledged.total {
                     return FinancingRefusal(.collateralConcentrationExceeded,
-                                            "collateral group \(collateralGroup) is \(value) of \(pledged.total) pledged, above the \(limits.collateralGroupShare.formatted) share",
+                                            "collateral group \(collateralGroup) is \(money(value)) of \(money(pledged.total)) pledged, above the \(limits.collateralGroupShare.formatted) share",
                                             figures: ["groupValue": value.clampedInt64, "pledgedTotal": pledged.total.clampedInt64, "shareLimit": limits.collateralGroupShare.raw])
                 }
             }
@@ -107,7 +107,7 @@ extension LoanBook {
         let capacity = Int128(capitalFigure.raw) * Int128(limits.lendingMultiple)
         if Int128(bookAfter.raw) > capacity {
             return FinancingRefusal(.lendingCapacityExceeded,
-                                    "total loans would be \(bookAfter.raw), above \(limits.lendingMultiple)× broker capital \(capitalFigure.raw) = \(capacity) (virtual assets count nothing in capital)",
+                                    "total loans would be \(money(bookAfter)), above \(limits.lendingMultiple)× broker capital \(money(capitalFigure)) = \(money(capacity)) (virtual assets count nothing in capital)",
                                     figures: ["bookAfter": bookAfter.raw, "capital": capitalFigure.raw, "capacity": capacity.clampedInt64, "multiple": limits.lendingMultiple])
         }
         return nil
@@ -126,7 +126,7 @@ extension LoanBook {
             let limit = client.credit?.approvedLimit ?? .zero
             if financing > .zero, client.securitiesMarginLoans + financing > limit {
                 out.append(ControlBreach(code: .creditLimitExceeded, subject: "client:\(client.account.index)",
-                                         message: "owes \((client.securitiesMarginLoans + financing).raw) against a limit of \(limit.raw)",
+                                         message: "owes \(money(client.securitiesMarginLoans + financing)) against a limit of \(money(limit))",
                                          figures: ["owed": (client.securitiesMarginLoans + financing).raw, "limit": limit.raw]))
             }
         }
@@ -135,18 +135,18 @@ extension LoanBook {
             guard total > .zero else { continue }
             let cap = limits.clientShareOfCapital.apply(to: capitalFigure, rounding: .down)
             if total > cap {
-                out.append(ControlBreach(code: .clientCapitalShareExceeded, subject: group, message: "owes \(total.raw), above \(cap.raw) of capital",
+                out.append(ControlBreach(code: .clientCapitalShareExceeded, subject: group, message: "owes \(money(total)), above \(money(cap)) of capital",
                                          figures: ["groupTotal": total.raw, "cap": cap.raw]))
             }
             if book >= limits.loanBookShareMinimumBook, Int128(total.raw) * Int128(Rate.one.raw) > Int128(limits.clientShareOfLoanBook.raw) * Int128(book.raw) {
-                out.append(ControlBreach(code: .clientLoanBookShareExceeded, subject: group, message: "owes \(total.raw) of a book of \(book.raw)",
+                out.append(ControlBreach(code: .clientLoanBookShareExceeded, subject: group, message: "owes \(money(total)) of a book of \(money(book))",
                                          figures: ["groupTotal": total.raw, "book": book.raw]))
             }
         }
         out += collateralBreaches()
         let capacity = Int128(capitalFigure.raw) * Int128(limits.lendingMultiple)
         if Int128(book.raw) > capacity {
-            out.append(ControlBreach(code: .lendingCapacityExceeded, subject: "book", message: "total loans \(book.raw) above \(capacity)",
+            out.append(ControlBreach(code: .lendingCapacityExceeded, subject: "book", message: "total loans \(money(book)) above \(money(capacity))",
                                      figures: ["book": book.raw, "capacity": capacity.clampedInt64]))
         }
         return out.sorted { $0.code.rawValue != $1.code.rawValue ? $0.code.rawValue < $1.code.rawValue : $0.subject < $1.subject }
@@ -161,7 +161,7 @@ extension LoanBook {
         if pledged.total > 0, pledged.total >= Int128(limits.collateralShareMinimumPool.raw) {
             for (group, value) in pledged.groups.sorted(by: { $0.key < $1.key })
             where value * Int128(Rate.one.raw) > Int128(limits.collateralGroupShare.raw) * pledged.total {
-                out.append(ControlBreach(code: .collateralConcentrationExceeded, subject: group, message: "is \(value) of \(pledged.total) pledged",
+                out.append(ControlBreach(code: .collateralConcentrationExceeded, subject: group, message: "is \(money(value)) of \(money(pledged.total)) pledged",
                                          figures: ["groupValue": value.clampedInt64, "pledgedTotal": pledged.total.clampedInt64]))
             }
         }

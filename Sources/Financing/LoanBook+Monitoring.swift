@@ -246,7 +246,7 @@ extension LoanBook {
         // the loan holds outside its other pending sales.
         let sellable = (loan.collateral[sale.asset] ?? .zero) - loan.quantityInSale(sale.asset) + sale.quantity
         guard quantity.raw >= 0, quantity <= sellable, proceeds >= .zero else {
-            throw FinancingRefusal(.invalidAmount, "a fill is at most the \(sellable.raw) the loan holds outside its other sales (instruction: \(sale.quantity.raw)), with non-negative proceeds")
+            throw FinancingRefusal(.invalidAmount, "a fill is at most the \(units(sellable.raw, sale.asset)) the loan holds outside its other sales (instruction: \(units(sale.quantity.raw, sale.asset))), with non-negative proceeds")
         }
         let cash = settlementCode
         ledger.post(.pledged(loan: id.raw, asset: sale.asset), .external(asset: sale.asset), asset: sale.asset, quantity.raw, .forcedSaleDelivery)

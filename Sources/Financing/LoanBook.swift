@@ -106,7 +106,7 @@ public struct LoanBook: Sendable {
         }
         let free = available ?? freeBalance(loan.account, asset: code)
         guard free >= quantity.raw else {
-            throw FinancingRefusal(.insufficientBalance, "\(loan.account) has \(free) \(code) free, not \(quantity.raw)",
+            throw FinancingRefusal(.insufficientBalance, "\(loan.account) has \(units(free, code)) free, not \(units(quantity.raw, code))",
                                    figures: ["free": free, "requested": quantity.raw])
         }
         ledger.post(.clientFree(account: loan.account.index, asset: code), .pledged(loan: id.raw, asset: code), asset: code, quantity.raw, .pledge)
@@ -124,7 +124,7 @@ public struct LoanBook: Sendable {
         guard quantity.raw > 0 else { throw FinancingRefusal(.invalidAmount, "a release is a positive quantity") }
         guard quantity.raw <= held.raw - inSale.raw else {
             let code2: FinancingRefusal.Code = quantity.raw <= held.raw ? .collateralInForcedSale : .insufficientBalance
-            throw FinancingRefusal(code2, "\(id) has \(held.raw) \(code) pledged, \(inSale.raw) of it in a forced sale; cannot release \(quantity.raw)",
+            throw FinancingRefusal(code2, "\(id) has \(units(held.raw, code)) pledged, \(units(inSale.raw, code)) of it in a forced sale; cannot release \(units(quantity.raw, code))",
                                    figures: ["pledged": held.raw, "inForcedSale": inSale.raw, "requested": quantity.raw])
         }
         var after = loan

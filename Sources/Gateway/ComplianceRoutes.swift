@@ -65,13 +65,20 @@ extension GatewayCore {
             fields["by"] = .string(try Self.staffName(caller))
             return try await adminSubmit(try await command(.rejectRequest, fields, account: nil), by: caller)
         }
-        route(router, .get, "/v1/compliance/requests", Self.complianceRead) { [self] _, _, caller in
+        // Every staff role lists the requests it decides (operations and risk their withdrawals and
+        // haircuts, so they can check them in the console); compliance and the supervisor see all.
+        route(router, .get, "/v1/compliance/requests", .staffRead) { [self] _, _, caller in
             try Self.allowOnly([], caller)
+            let role = caller.key?.role
             return try await host.read { engine in
-                .array(engine.pendingRequests.map { id, request in
-                    .object([("requestId", .string(id)), ("kind", .string(request.change.kindName)),
-                             ("account", request.change.subject.map { .string(engine.accountName($0)) } ?? .null), ("maker", .string(request.maker)),
-                             ("madeAt", .int(request.madeAt)), ("reason", .string(request.reason))])
+                .array(engine.pendingRequests.compactMap { id, request in
+                    let kind = request.change.kindName
+                    let deciders = Self.deciders(ofKind: kind)
+                    guard let role, role == .supervisor || role == .compliance || deciders.contains(role) else { return nil }
+                    return .object([("requestId", .string(id)), ("kind", .string(kind)),
+                                    ("account", request.change.subject.map { .string(engine.accountName($0)) } ?? .null), ("maker", .string(request.maker)),
+                                    ("madeAt", .int(request.madeAt)), ("reason", .string(request.reason)),
+                                    ("deciders", .array(deciders.map(\.rawValue).sorted().map { .string($0) }))])
                 })
             }
         }
@@ -124,12 +131,23 @@ extension GatewayCore {
     /// Who may decide a four-eyes request at all; `checkDecider` then narrows it by kind.
     static let deciderWrite = AccessPolicy.signed(roles: [.compliance, .operations, .risk], permission: .trade)
 
+    /// Who decides a request of `kind`: a withdrawal operations or risk, a haircut or the
+    /// financing limits risk, everything else compliance (REG-4; one table for the check
+    /// and the list).
+    static func deciders(ofKind kind: String) -> Set<Role> {
+        switch kind {
+        case "withdrawal": [.operations, .risk]
+        case "haircut", "financingLimits": [.risk]
+        default: [.compliance]
+        }
+    }
+
     /// A withdrawal is decided by operations or risk, every other request by compliance
     /// (an unknown id is left to the engine, which answers UNKNOWN_REQUEST).
     func checkDecider(_ requestId: String, _ caller: Caller) async throws {
         let kind = try await host.read { engine in engine.pendingRequests.first { $0.id == requestId }?.request.change.kindName }
         guard let kind, let role = caller.key?.role else { return }
-        let allowed: Set<Role> = kind == "withdrawal" ? [.operations, .risk] : kind == "haircut" ? [.risk] : [.compliance]
+        let allowed = Self.deciders(ofKind: kind)
         guard allowed.contains(role) else {
             throw ApiError.forbiddenRole("a \(kind) request is decided by \(allowed.map(\.rawValue).sorted().joined(separator: " or ")), not \(role.rawValue)")
         }

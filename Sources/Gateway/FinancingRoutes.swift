@@ -38,10 +38,12 @@ extension GatewayCore {
             ("/v1/financing/clients", .financingClient, Self.complianceWrite),
             ("/v1/financing/credit-assessments", .creditAssessment, Self.complianceWrite),
             ("/v1/financing/capital", .brokerCapital, .operationsWrite),
-            // Four-eyes (REG-4): a credit limit (a waiver above the rule) by compliance, a haircut by risk;
+            // Four-eyes (REG-4): a credit limit (a waiver above the rule) by compliance, a haircut or limits by risk;
             // decided at POST /v1/compliance/requests/{requestId}/approve by a different person.
             ("/v1/financing/credit-limit-requests", .proposeCreditLimit, Self.complianceWrite),
             ("/v1/financing/haircut-requests", .proposeHaircut, .riskWrite),
+            // FIN-3 limits: the risk team, four-eyes, the request's reason logged.
+            ("/v1/financing/limit-requests", .proposeFinancingLimits, .riskWrite),
         ]
         for (path, type, policy) in staff {
             route(router, .post, path, policy) { [self] _, _, caller in

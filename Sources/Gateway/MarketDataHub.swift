@@ -368,13 +368,17 @@ public final class MarketDataHub: Service {
     }
 
     /// Logs and counts the outcome's risk events; returns its `risk` channel messages
-    /// (alerts, stress tests, metrics, liquidations, payouts, ADL fills, fund top-ups).
+    /// (alerts, stress tests, metrics, liquidations, payouts, ADL fills, fund top-ups, and
+    /// margin financing's control breaches, notices, forced sales, haircut and limit
+    /// changes and scheduled loan-book stress tests).
     func observeRisk(_ outcome: CommandOutcome) -> [String] {
         var messages: [String] = []
         for (k, e) in outcome.events.enumerated() {
             switch e {
-            case .riskAlert:
+            case .riskAlert, .financing(.controlBreach):
                 if RiskAlertLog.log(logger, eventLine: outcome.json[k], sequence: outcome.sequence) { metrics?.riskAlerts.increment() }
+            case .financing(.notice), .financing(.forcedSaleOrder), .financing(.haircutSet), .financing(.limitsSet), .financing(.stressTested):
+                break
             case .liquidation:
                 metrics?.liquidations.increment()
             case .stressTest, .riskMetrics, .insurancePayout, .adl, .insuranceFund:

@@ -57,6 +57,9 @@ import Testing
         .brokerCapital: [("fiat", #""50000000""#), ("securities", #""0""#), ("virtualAssets", #""0""#), ("by", #""finance-1""#)],
         .forcedSaleFill: [("instruction", "1"), ("asset", #""0700.HK""#), ("qty", #""10""#), ("proceeds", #""400""#)],
         .proposeHaircut: [("requestId", #""h1""#), ("by", #""raj""#), ("asset", #""BTC""#), ("haircut", #""0.7""#), ("reason", #""volatility""#)],
+        .proposeFinancingLimits: [("requestId", #""l1""#), ("by", #""raj""#), ("clientShareOfCapital", #""0.25""#), ("clientShareOfLoanBook", #""0.4""#),
+                                  ("loanBookShareMinimumBook", #""10000000""#), ("collateralGroupShare", #""0.6""#),
+                                  ("collateralShareMinimumPool", #""10000000""#), ("lendingMultiple", "5"), ("reason", #""committee""#)],
     ]
 
     /// Values of the right JSON type that break a row's pattern or names, with the code.

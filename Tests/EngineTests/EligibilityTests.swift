@@ -407,7 +407,7 @@ import Testing
         #expect(v.engine.cash(v.carol) == cash, "a proposal moves nothing")
         v.refused(#"{"type":"approveRequest","requestId":"w2","by":"olivia"}"#, .sameMakerAndChecker)
         let paid = v.send(#"{"type":"approveRequest","requestId":"w2","by":"raj"}"#)
-        #expect(paid.contains { if case .compliance(.withdrawalPaid(_, 1_000_000_000_000)) = $0 { true } else { false } })
+        #expect(paid.contains { if case .compliance(.withdrawalPaid(_, "USD", 1_000_000_000_000)) = $0 { true } else { false } })
         #expect(v.engine.cash(v.carol) == cash - 1_000_000_000_000)
         // Checked again at approval: funds paid out meanwhile leave the request pending, refused.
         _ = v.send(#"{"type":"deposit","account":"carol","asset":"USD","amount":"1500000"}"#)
@@ -416,6 +416,27 @@ import Testing
         #expect(v.send(#"{"type":"approveRequest","requestId":"w4","by":"raj"}"#).rejection == nil)
         v.refused(#"{"type":"approveRequest","requestId":"w3","by":"raj"}"#, .insufficientBalance)
         #expect(v.engine.pendingRequests.map(\.id) == ["w3"])
+    }
+
+    @Test("a BTC withdrawal of 15 BTC or more needs four-eyes; 14.99999999 goes at once; the proposal is checked against free units")
+    func fourEyesAssetWithdrawal() {
+        let v = EligibilityTests.Venue()
+        _ = v.send(#"{"type":"deposit","account":"carol","asset":"BTC","amount":"22"}"#)
+        v.refused(#"{"type":"withdraw","account":"carol","asset":"BTC","amount":"15"}"#, .fourEyesRequired)
+        #expect(v.send(#"{"type":"withdraw","account":"carol","asset":"BTC","amount":"14.99999999"}"#).rejection == nil)
+        #expect(v.engine.balance(v.carol, asset: "BTC") == 700_000_001)
+        v.refused(#"{"type":"proposeWithdrawal","requestId":"b1","by":"olivia","account":"carol","asset":"BTC","amount":"15","reason":"custody transfer"}"#,
+                  .insufficientBalance)
+        v.refused(#"{"type":"proposeWithdrawal","requestId":"b1","by":"olivia","account":"carol","asset":"BTC","amount":"15.000000001","reason":"x"}"#,
+                  .invalidAmount)
+        _ = v.send(#"{"type":"deposit","account":"carol","asset":"BTC","amount":"10"}"#)
+        #expect(v.send(#"{"type":"proposeWithdrawal","requestId":"b2","by":"olivia","account":"carol","asset":"BTC","amount":"15","reason":"custody transfer"}"#).rejection == nil)
+        #expect(v.engine.balance(v.carol, asset: "BTC") == 1_700_000_001, "a proposal moves nothing")
+        v.refused(#"{"type":"approveRequest","requestId":"b2","by":"olivia"}"#, .sameMakerAndChecker)
+        let paid = v.send(#"{"type":"approveRequest","requestId":"b2","by":"raj"}"#)
+        #expect(paid.contains { if case .compliance(.withdrawalPaid(_, "BTC", 1_500_000_000)) = $0 { true } else { false } })
+        #expect(v.engine.balance(v.carol, asset: "BTC") == 200_000_001)
+        #expect(v.engine.invariantViolations().isEmpty)
     }
 }
 

@@ -36,6 +36,8 @@ import Testing
         let over = v.run(Self.t0 + 2000, "loanDrawdown", ["account": "alice", "loan": 1, "amount": "20000.000001"])
         #expect(V.rejection(over)?.code == .insufficientMargin)
         #expect(V.rejection(over)?.message.contains("required=24000000002") == true)
+        // The sentence is in money, the figures in raw units for machines.
+        #expect(V.rejection(over)?.message.contains("24000 USD < 24000.000002 USD = loan 20000.000001 USD") == true, "\(V.rejection(over)?.message ?? "")")
         #expect(v.engine.stateHash() == before)
         let notMine = v.run(Self.t0 + 2000, "loanDrawdown", ["account": "carol", "loan": 1, "amount": "1"])
         #expect(V.rejection(notMine)?.code == .unknownLoan)
@@ -256,5 +258,60 @@ import Testing
         v.index(Self.t0 + 4000, "60000")
         let all = v.all.compactMap { if case let .financing(.controlBreach(_, _, _, up)) = $0 { return up } else { return nil } }
         #expect(all == [true, false])
+    }
+
+    @Test func theRiskTeamChangesTheLimitsWithFourEyesAndATighterLimitBreachesAtOnce() {
+        let v = V.withLoan()
+        let request: (String, String, String) -> [String: Any] = { id, share, multiple in
+            ["requestId": id, "by": "raj", "clientShareOfCapital": share, "clientShareOfLoanBook": "0.4", "loanBookShareMinimumBook": "10000000",
+             "collateralGroupShare": "0.6", "collateralShareMinimumPool": "10000000", "lendingMultiple": multiple, "reason": "credit committee 12/2026"]
+        }
+        // Unsound limits are refused when proposed, naming the figure.
+        let six = v.run(Self.t0 + 2000, "proposeFinancingLimits", request("l-0", "0.0004", "6"))
+        #expect(V.rejection(six)?.code == .invalidFinancingConfig && V.rejection(six)?.message.contains("6×") == true)
+        #expect(V.rejection(v.run(Self.t0 + 2000, "proposeFinancingLimits", request("l-0", "0", "5")))?.code == .invalidFinancingConfig)
+        // 20,000 of 50,000,000 capital is exactly 0.0004: at the limit, not over it.
+        v.run(Self.t0 + 2000, "proposeFinancingLimits", request("l-1", "0.0004", "5"))
+        #expect(v.engine.loanBook!.config.limits.clientShareOfCapital.raw == 25_000_000, "nothing before the checker")
+        #expect(V.rejection(v.run(Self.t0 + 2000, "approveRequest", ["requestId": "l-1", "by": "raj"]))?.code == .sameMakerAndChecker)
+        let approved = v.run(Self.t0 + 2000, "approveRequest", ["requestId": "l-1", "by": "rita"])
+        #expect(V.rejection(approved) == nil)
+        #expect(approved.contains { if case let .financing(.limitsSet(f, "rita")) = $0 { f.clientShareOfCapital == 40_000 } else { false } })
+        #expect(v.engine.loanBook!.config.limits.clientShareOfCapital.raw == 40_000)
+        #expect(!approved.contains { if case .financing(.controlBreach) = $0 { true } else { false } })
+        // The next drawdown is judged by the new limit (margin to spare: the free 0.2 BTC pledged too).
+        v.run(Self.t0 + 2000, "collateralPledge", ["account": "alice", "loan": 1, "asset": "BTC", "qty": "0.2"])
+        let over = v.run(Self.t0 + 2000, "loanDrawdown", ["account": "alice", "loan": 1, "amount": "0.000001"])
+        #expect(V.rejection(over)?.code == .clientCapitalShareExceeded)
+        // A limit the book is already over is a breach for the risk team in the approving command.
+        v.run(Self.t0 + 3000, "proposeFinancingLimits", request("l-2", "0.0003", "5"))
+        let tighter = v.run(Self.t0 + 3000, "approveRequest", ["requestId": "l-2", "by": "rita"])
+        let breaches = tighter.compactMap { if case let .financing(.controlBreach(code, _, _, up)) = $0 { return (code, up) } else { return nil } }
+        #expect(breaches.count == 1 && breaches[0].0 == "CLIENT_CAPITAL_SHARE_EXCEEDED" && breaches[0].1)
+        v.expectSnapshotRoundTrip()
+    }
+
+    @Test func theLoanBookIsStressTestedOnScheduleAtTheFirstCommandOfEachMonth() {
+        // PAY with cash to pay it: the loan stays exactly 20,000 against 1 BTC at 60,000, 60% haircut.
+        let v = V.withLoan(settlement: "PAY")
+        v.run(Self.t0 + 1000, "deposit", ["account": "alice", "asset": "USD", "amount": "10000"])
+        func stressEvents(_ events: [Event]) -> [(String, Int64, Int64, Int64, Int64)] {
+            events.compactMap {
+                if case let .financing(.stressTested(name, clients, underWater, shortfall, uncovered, capital, _, share)) = $0 {
+                    #expect(clients == 1 && uncovered == 0 && capital == 50_000_000_000_000)
+                    return (name, underWater, shortfall, share, clients)
+                }
+                return nil
+            }
+        }
+        for d in 1...30 { #expect(stressEvents(v.run(Self.t0 + Int64(d) * V.day + 5000, "tick")).isEmpty, "day \(d) of January") }
+        let february = stressEvents(v.run(Self.t0 + 31 * V.day + 5000, "tick"))
+        // BTC −20/−40/−60%: margin value 19,200 / 14,400 / 9,600 against 20,000 owed; share of the
+        // 50,000,000 capital rounded up in 1e-8: 800 → 1,600, 5,600 → 11,200, 10,400 → 20,800.
+        #expect(february.map(\.0) == ["VA -20%", "ALL -20%", "VA -40%", "ALL -40%", "VA -60%", "ALL -60%"])
+        #expect(february.map(\.2) == [800_000_000, 800_000_000, 5_600_000_000, 5_600_000_000, 10_400_000_000, 10_400_000_000])
+        #expect(february.map(\.3) == [1_600, 1_600, 11_200, 11_200, 20_800, 20_800])
+        #expect(february.allSatisfy { $0.1 == 1 })
+        #expect(stressEvents(v.run(Self.t0 + 32 * V.day + 5000, "tick")).isEmpty, "once a month")
     }
 }

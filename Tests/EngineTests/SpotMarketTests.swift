@@ -127,10 +127,47 @@ import Testing
         #expect(s.v.run(.markPrice(instrument: s.market, price: 600_000)).rejection?.code == .notPerpetual)
         #expect(s.v.place(alice, .buy, "0.1", at: "60000.0", reduceOnly: true, on: s.market).rejection?.code == .invalidOrderType)
         #expect(s.v.place(alice, .buy, "0.1", type: .stopMarket, stop: "61000.0", on: s.market).rejection?.code == .invalidOrderType)
-        let id = s.order(alice, .buy, "0.1", at: "60000.0").acceptedId!
-        #expect(s.v.run(.amendOrder(account: alice, instrument: s.market, order: .id(id), price: 599_000, quantity: nil)).rejection?.code == .orderNotAmendable)
         let big = PlaceOrder(account: alice, instrument: s.market, side: .buy, price: 600_000, quantity: 10_000_001)
         #expect(s.v.run(.placeOrder(big)).rejection?.code == .quantityAboveMaximum)   // 100.00001 BTC > 100
+        s.sound()
+    }
+
+    @Test func anAmendKeepsItsPlaceWhenItOnlyShrinksAndIsCheckedAsNewWhenItMoves() {
+        let s = Spot()
+        let alice = s.v.open("alice"), dan = s.v.open("dan"), bob = s.v.open("bob", usd: "0")
+        s.depositBTC(bob, "1")
+        func amend(_ a: AccountID, _ id: OrderID, price: String? = nil, qty: String? = nil) -> [Event] {
+            s.v.run(.amendOrder(account: a, instrument: s.market, order: .id(id), price: price.map { s.v.px($0, s.market) },
+                                quantity: qty.map { s.btc($0) / 1000 }))
+        }
+        // 0.3 at 60,000 locks 18,000 + 30,000 lots × ⌈0.6 USD × 0.05%⌉ = 30,000 × 300 micro-USD = 18,009.
+        let a = s.order(alice, .buy, "0.3", at: "60000.0").acceptedId!
+        let d = s.order(dan, .buy, "0.1", at: "60000.0").acceptedId!
+        #expect(s.e.locked(alice, asset: "USD") == s.v.usd("18009"))
+        // Smaller at the same price: the place is kept, the cut's lock comes back (12,006 left).
+        let shrink = amend(alice, a, qty: "0.2")
+        #expect(shrink.rejection == nil && shrink.contains { if case .amended(a, _, _, _, _, _) = $0 { true } else { false } })
+        #expect(s.e.locked(alice, asset: "USD") == s.v.usd("12006"))
+        #expect(s.order(bob, .sell, "0.1", at: "60000.0", tif: .ioc).trades.map(\.makerOrderId) == [a], "alice is still first")
+        s.sound()
+        // A new price loses the place; the remaining 0.1 at 60,100 locks 6,010 + 10,000 × ⌈0.601 × 0.05%⌉ = 10,000 × 301 µ = 6,013.01.
+        let before = s.e.stateHash()
+        #expect(amend(alice, a, price: "60100.0", qty: "100").rejection?.code == .insufficientBalance, "100 BTC is more than alice has")
+        #expect(amend(alice, a, price: "70000.0").rejection?.code == .priceOutsideBand)
+        #expect(amend(alice, a, qty: "0.1").rejection?.code == .invalidQuantity, "not above the 0.1 already filled")
+        #expect(s.e.stateHash() == before, "refusals change nothing")
+        #expect(amend(alice, a, price: "60100.0").rejection == nil)
+        #expect(s.e.locked(alice, asset: "USD") == s.v.usd("6013.01"))
+        // bob's sell amended down across alice's bid trades as an incoming order at alice's price.
+        let ask = s.order(bob, .sell, "0.5", at: "61000.0").acceptedId!
+        #expect(s.e.locked(bob, asset: "BTC") == s.btc("0.5"))
+        #expect(amend(bob, ask, qty: "0.95").rejection?.code == .insufficientBalance, "bob holds 0.9 BTC")
+        let cross = amend(bob, ask, price: "60100.0")
+        #expect(cross.trades.map { [$0.makerOrderId, $0.takerOrderId] } == [[a, ask]] && cross.trades.first?.price == s.v.px("60100.0", s.market))
+        #expect(s.e.locked(alice, asset: "USD") == 0 && s.e.locked(bob, asset: "BTC") == s.btc("0.4"))
+        // What is left rests at the new price behind nobody: dan's 60,000 bid is untouched.
+        #expect(s.e.locked(dan, asset: "USD") == s.v.usd("6003"))
+        _ = d
         s.sound()
     }
 

@@ -61,7 +61,7 @@ import Testing
             _ = send(.deposit(account: id, asset: "ETH", amount: 5_000_000_000))
         }
         var open: [(AccountID, InstrumentID, OrderID)] = []
-        var trades = 0, refusals = 0
+        var trades = 0, refusals = 0, amends = 0, amended = 0
         for _ in 0..<4_000 {
             let a = AccountID(UInt32(Int.random(in: 0..<accounts, using: &rng)))
             let m = Int.random(in: 0..<2, using: &rng)
@@ -78,6 +78,16 @@ import Testing
                                                  type: kind == 9 ? .market : .limit, timeInForce: kind == 9 ? .ioc : tif,
                                                  price: kind == 9 ? 0 : centers[m] + offset,
                                                  quantity: lots * spec.lotSize, stp: stp))
+            } else if roll < 80, !engine.restingOrders(account: a, instrument: markets[m]).isEmpty {
+                // An amend of one of the account's resting orders: a new price, a new quantity or both.
+                let resting = engine.restingOrders(account: a, instrument: markets[m])
+                let (owner, instrument, id) = (a, markets[m], resting[Int.random(in: 0..<resting.count, using: &rng)].orderId)
+                let k = m, spec = specs[k].market
+                let newPrice: Int64? = Bool.random(using: &rng)
+                    ? centers[k] + Int64.random(in: -40...40, using: &rng) * spec.tickSize * (k == 0 ? 50 : 20) : nil
+                let newQuantity: Int64? = newPrice == nil || Bool.random(using: &rng) ? Int64.random(in: 1...20_000, using: &rng) * spec.lotSize : nil
+                command = .amendOrder(account: owner, instrument: instrument, order: .id(id), price: newPrice, quantity: newQuantity)
+                amends += 1
             } else if roll < 85, !open.isEmpty {
                 let k = Int.random(in: 0..<open.count, using: &rng)
                 let (owner, instrument, id) = open.remove(at: k)
@@ -97,6 +107,7 @@ import Testing
                 case let .accepted(id, owner, instrument, _): open.append((owner, instrument, id))
                 case .trade: trades += 1
                 case .rejected: refusals += 1
+                case .amended: amended += 1
                 default: break
                 }
             }
@@ -114,5 +125,6 @@ import Testing
         }
         // The stream exercised matching and refusals (a generator that never trades proves nothing).
         #expect(trades > 300 && refusals > 50)
+        #expect(amends > 100 && amended > 50, "amends tried \(amends), accepted \(amended)")
     }
 }

@@ -111,7 +111,7 @@ import Testing
         ("setFinancingClient", .financingClient, ["by"]), ("assessCredit", .creditAssessment, ["by"]),
         ("setBrokerCapital", .brokerCapital, ["by"]), ("setCollateralPrice", .collateralPrice, []),
         ("recordForcedSaleFill", .forcedSaleFill, ["instruction"]), ("proposeCreditLimit", .proposeCreditLimit, ["by"]),
-        ("proposeHaircut", .proposeHaircut, ["by"]),
+        ("proposeHaircut", .proposeHaircut, ["by"]), ("proposeFinancingLimits", .proposeFinancingLimits, ["by"]),
     ]
 
     @Test("every command body in docs/openapi.yaml has the table's fields, required fields, patterns and names")

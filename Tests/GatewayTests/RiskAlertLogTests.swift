@@ -69,4 +69,32 @@ struct CapturingLogHandler: LogHandler {
         #expect(String(decoding: text, as: UTF8.self).contains("harbour_risk_alerts_raised_total 1"))
         #expect(RiskAlertLog.metadata(eventLine: json[1], sequence: 77) == nil)
     }
+
+    @Test("a financing control breach (FIN-3) is a risk alert: logged as financingControl with its code and figures, counted, on the risk channel")
+    func financingBreachesAreRiskAlerts() async throws {
+        let venue = try await TestVenue()
+        defer { venue.close() }
+        let lines = CapturingLogHandler.Lines()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(lines: lines) }
+        let metrics = GatewayMetrics()
+        let hub = MarketDataHub(host: venue.host, metrics: metrics, logger: logger)
+        let events: [Event] = [
+            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 66000 of 106000 pledged", raised: true)),
+            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 60000 of 100000 pledged", raised: false)),
+            .financing(.collateralPriced(asset: "0700.HK", price: 50_000_000)),
+        ]
+        let json = try await venue.host.read { engine in events.map { EventEncoder().encode($0, seq: 9, engine: engine) } }
+        let outcome = CommandOutcome(sequence: 9, timestamp: 1, command: .tick, commandLine: #"{"type":"tick","ts":1}"#, events: events, json: json)
+        let messages = hub.observeRisk(outcome)
+        let logged = lines.entries.withLock { $0 }
+        #expect(logged.map(\.1) == ["risk alert raised", "risk alert cleared"])
+        let m = try #require(logged.first?.2)
+        #expect(m["kind"] == "financingControl" && m["state"] == "raised" && m["code"] == "COLLATERAL_CONCENTRATION_EXCEEDED")
+        #expect(m["subject"] == "VA-MAJORS" && m["message"] == "is 66000 of 106000 pledged" && m["sequence"]?.description == "9")
+        // The breaches go to the risk channel; a securities price does not.
+        #expect(messages.count == 2)
+        var text: [UInt8] = []
+        metrics.registry.emit(into: &text)
+        #expect(String(decoding: text, as: UTF8.self).contains("harbour_risk_alerts_raised_total 1"))
+    }
 }

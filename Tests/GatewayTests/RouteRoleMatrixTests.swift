@@ -37,6 +37,7 @@ import Testing
         "POST /v1/financing/forced-sales/{instruction}/fill": "operations trade", "GET /v1/financing/loans": "\(staffRead) read",
         "GET /v1/financing/stress": "risk,supervisor read",
         "POST /v1/financing/credit-limit-requests": "compliance trade", "POST /v1/financing/haircut-requests": "risk trade",
+        "POST /v1/financing/limit-requests": "risk trade",
         // Staff.
         "POST /v1/admin/accounts": "operations trade", "GET /v1/admin/accounts": "\(staffRead) read",
         "POST /v1/admin/api-keys": "operations trade", "POST /v1/admin/deposits": "operations trade",
@@ -54,7 +55,7 @@ import Testing
         "POST /v1/admin/withdrawal-requests": "operations trade",
         "POST /v1/compliance/products/{symbol}/approval": "compliance trade",
         "POST /v1/compliance/requests/{requestId}/reject": "risk,compliance,operations trade",
-        "GET /v1/compliance/requests": "compliance,supervisor read", "GET /v1/compliance/clients/{account}": "compliance,supervisor read",
+        "GET /v1/compliance/requests": "\(staffRead) read", "GET /v1/compliance/clients/{account}": "compliance,supervisor read",
         // Surveillance and MM obligations (MM-4, MM-5).
         "GET /v1/compliance/surveillance/alerts": "compliance,supervisor read",
         "POST /v1/compliance/surveillance/alerts/{id}/assign": "compliance trade",
