@@ -12,10 +12,11 @@ extension GatewayCore {
         register(.get, "/v1/reports/{name}", .complianceRead)
         router.get("/v1/reports/{name}") { [self] request, context in
             let caller = try await admit(request, context, .complianceRead)
-            try Self.allowOnly(["date", "from", "to", "format", "account", "threshold"], caller)
+            try Self.allowOnly(["date", "from", "to", "format", "account", "threshold", "days"], caller)
             let name = context.parameters.get("name") ?? ""
-            guard RegulatoryReports.names.contains(name) else {
-                throw ApiError.notFound("no report '\(name)'; reports: \(RegulatoryReports.names.joined(separator: ", "))")
+            let all = RegulatoryReports.names + VenueReports.names
+            guard all.contains(name) else {
+                throw ApiError.notFound("no report '\(name)'; reports: \(all.joined(separator: ", "))")
             }
             let day = try Self.reportWindow(caller.query)
             guard let format = ReportFormat(rawValue: caller.query["format"] ?? "json") else {
@@ -32,9 +33,14 @@ extension GatewayCore {
                 }
                 options.threshold = threshold
             }
-            guard let table = try await history.report(name, day: day, options: options) else {
-                throw ApiError.notReady("reports need a read model (this gateway has none)")
+            var days = VenueReports.defaultExpiryDays
+            if let text = caller.query["days"] {
+                guard let value = Int(text), (0...3 * 365).contains(value), text.allSatisfy(\.isNumber) else {
+                    throw ApiError.invalidParameter("'days' must be a whole number of days, 0 to 1095")
+                }
+                days = value
             }
+            let table = try await report(name, day: day, options: options, days: days)
             let type: String
             switch format {
             case .json: type = "application/json"
@@ -42,6 +48,26 @@ extension GatewayCore {
             case .html: type = "text/html; charset=utf-8"
             }
             return Self.text(format.render(table), type: type)
+        }
+    }
+
+    /// A read-model report, or one of the live venue's (`VenueReports`).
+    func report(_ name: String, day: BusinessDay, options: ReportOptions, days: Int) async throws -> ReportTable {
+        switch name {
+        case "surveillance-alerts":
+            let surveillance = try await Self.requireCurrent(configuration.surveillance)
+            return VenueReports.surveillanceAlerts(await surveillance.alerts(), day: day)
+        case "mm-obligations":
+            let surveillance = try await Self.requireCurrent(configuration.surveillance)
+            return VenueReports.marketMakerObligations(await surveillance.obligations(fromMs: day.fromTs, toMs: day.toTs),
+                                                       volumes: try await history.tradeVolumes(day: day), day: day)
+        case "pi-expiries":
+            return try await host.read { VenueReports.piExpiries($0, day: day, days: days) }
+        default:
+            guard let table = try await history.report(name, day: day, options: options) else {
+                throw ApiError.notReady("reports need a read model (this gateway has none)")
+            }
+            return table
         }
     }
 
