@@ -65,7 +65,8 @@ enum VenueReports {
             found.append((engine.accountName(id), c, record))
         }
         found.sort { ($0.1.expiresAt, $0.0) < ($1.1.expiresAt, $1.0) }
-        let rows = found.map { name, c, record -> [String] in
+        let rows = found.map { entry -> [String] in
+            let (name, c, record) = entry
             let left = c.expiresAt - day.toTs
             return [name, c.kind.rawValue, String(c.assessedAt), String(c.expiresAt),
                     String(left >= 0 ? left / dayMs : -((-left + dayMs - 1) / dayMs)), c.expiresAt < day.toTs ? "expired" : "expiring",

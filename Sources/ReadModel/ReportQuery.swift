@@ -23,7 +23,7 @@ public struct ReportQuery: Sendable, Hashable {
 
     /// The SQLite form of the arguments.
     var statementArguments: StatementArguments {
-        StatementArguments(arguments.map { a -> (any DatabaseValueConvertible) in
+        StatementArguments(arguments.map { a -> (any DatabaseValueConvertible)? in
             switch a {
             case .int(let v): return v
             case .text(let s): return s

@@ -2,7 +2,7 @@
 /// settlement asset — opening, deposits, withdrawals, realised PnL, fees, funding, interest,
 /// other movements, closing — with the trades counted and the positions held at the end.
 extension ReadModelStorage {
-    /// One row per account opened before the window's end (or only `account`). The flows are
+    /// One row per account opened before the window's end or named by its rows (or only `account`). The flows are
     /// `StatementFlows` over the postings on the account's cash book (as `GET /v1/statement`);
     /// interest is the margin-financing interest (`interest…` postings) taken out of "other";
     /// `unexplained` is closing − (opening + the flows), zero when the ledger accounts for
@@ -25,9 +25,15 @@ extension ReadModelStorage {
                 WHERE ts >= ? AND ts < ? AND (from_account IS NOT NULL OR to_account IS NOT NULL) ORDER BY seq, idx
                 """, window),
             ReportQuery("SELECT maker_account, taker_account FROM trades WHERE ts >= ? AND ts < ?", window),
-        ] + Self.endPositionQueries(before: day.toTs))
-        let accounts = result[0].map { $0[0] }.sorted()
-        let wanted = Set(accounts)
+        ] + EndOfDay.queries(before: day.toTs))
+        // Accounts opened before the end, and any other the window's rows name (a store whose history
+        // starts after an account was opened still states it).
+        var named = Set(result[0].map { $0[0] })
+        named.formUnion(result[2].map { $0[0] })
+        named.formUnion(result[3].flatMap { [$0[2], $0[3]] }.filter { !$0.isEmpty })
+        named.formUnion(result[4].flatMap { [$0[0], $0[1]] })
+        let wanted = account.map { named.contains($0) ? [$0] : [] } ?? named
+        let accounts = wanted.sorted()
         var opening: [String: String] = [:], closing: [String: String] = [:]
         for b in result[1] { opening[b[0]] = b[1] }
         for b in result[2] { closing[b[0]] = b[1] }
@@ -47,7 +53,7 @@ extension ReadModelStorage {
             if t[1] != t[0] { trades[t[1], default: 0] += 1 }
         }
         var held: [String: [String]] = [:]
-        for p in Self.endPositions(result[5], marks: result[6]) { held[p.account, default: []].append("\(p.symbol) \(p.size.description) @ \(p.entry.description)") }
+        for p in EndOfDay.positions(result[5], marks: result[6]) { held[p.account, default: []].append("\(p.symbol) \(p.size.description) @ \(p.entry.description)") }
         var unexplainedAccounts = 0
         let rows = accounts.map { holder -> [String] in
             let f = flows[holder] ?? StatementFlows(account: holder, asset: asset)

@@ -1,19 +1,23 @@
+/// One account's fees over a window.
+struct FeeTotals { var trades = 0; var maker = DecimalText.zero; var taker = DecimalText.zero }
+/// One account's funding over a window.
+struct FundingTotals { var paid = DecimalText.zero; var received = DecimalText.zero; var payments = 0 }
+
 /// Fees and funding over a window (REG-3, RISK-5), per client and in total.
 extension ReadModelStorage {
     /// Trading fees per account over the window: trades taken part in, maker fees (negative: a
     /// rebate), taker fees, and their total — what the house earned from each client.
     func feesReport(_ day: BusinessDay) async throws -> ReportTable {
-        struct Fees { var trades = 0; var maker = DecimalText.zero; var taker = DecimalText.zero }
-        var by: [String: Fees] = [:]
+        var by: [String: FeeTotals] = [:]
         let trades = try await reportRows(ReportQuery("""
             SELECT maker_account, taker_account, maker_fee, taker_fee FROM trades WHERE ts >= ? AND ts < ? ORDER BY seq, idx
             """, ReportMath.window(day)))
         for r in trades {
             let maker = r[0], taker = r[1]
-            by[maker, default: Fees()].trades += 1
-            by[maker, default: Fees()].maker += ReportMath.decimal(r[2])
-            if taker != maker { by[taker, default: Fees()].trades += 1 }
-            by[taker, default: Fees()].taker += ReportMath.decimal(r[3])
+            by[maker, default: FeeTotals()].trades += 1
+            by[maker, default: FeeTotals()].maker += ReportMath.decimal(r[2])
+            if taker != maker { by[taker, default: FeeTotals()].trades += 1 }
+            by[taker, default: FeeTotals()].taker += ReportMath.decimal(r[3])
         }
         var maker = DecimalText.zero, taker = DecimalText.zero
         let rows = by.keys.sorted().map { account -> [String] in
@@ -41,12 +45,11 @@ extension ReadModelStorage {
             ReportQuery("SELECT symbol, funding_time, rate, mark FROM funding WHERE ts >= ? AND ts < ? ORDER BY seq, funding_time",
                         ReportMath.window(day)),
         ])
-        struct Flow { var paid = DecimalText.zero; var received = DecimalText.zero; var payments = 0 }
-        var by: [String: Flow] = [:]
+        var by: [String: FundingTotals] = [:]
         for r in result[0] {
             let amount = ReportMath.decimal(r[2])
-            if !r[0].isEmpty, r[3].hasPrefix("client:") { by[r[0], default: Flow()].paid += amount; by[r[0], default: Flow()].payments += 1 }
-            if !r[1].isEmpty, r[4].hasPrefix("client:") { by[r[1], default: Flow()].received += amount; by[r[1], default: Flow()].payments += 1 }
+            if !r[0].isEmpty, r[3].hasPrefix("client:") { by[r[0], default: FundingTotals()].paid += amount; by[r[0], default: FundingTotals()].payments += 1 }
+            if !r[1].isEmpty, r[4].hasPrefix("client:") { by[r[1], default: FundingTotals()].received += amount; by[r[1], default: FundingTotals()].payments += 1 }
         }
         var paid = DecimalText.zero, received = DecimalText.zero
         let rows = by.keys.sorted().map { account -> [String] in
