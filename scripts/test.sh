@@ -56,4 +56,7 @@ python3 tests/schemathesis_test.py .build/debug/harbour
 echo "== console test: the operator console in headless Chromium (Playwright from PyPI) on 'harbour serve --demo': roles, live mark, four-eyes, surveillance, CSRF, sessions"
 python3 tests/console_test.py .build/debug/harbour
 
+echo "== report HTML test: every regulatory report (REG-3) renders in headless Chromium without errors; screenshots in .build/report-screenshots/"
+python3 tests/report_html_test.py .build/debug/harbour
+
 echo "all tests passed"

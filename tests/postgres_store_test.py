@@ -106,6 +106,15 @@ def answers(server, keys, to):
             out[f"{who} {path}"] = (status, text)
     status, text = server.call("alice", "GET", "/v1/funding/BTC-PERP/history", keys=keys)
     out["funding"] = (status, text)
+    # REG-3 reports of the Hong Kong day of `to`, by a compliance key: built from the same rows on
+    # either store. A report covers whole days, so only what nothing after `to` changes: not the
+    # marks, nor the demo market maker's cash (its quotes lock and release funds while it runs).
+    day = time.strftime("%Y-%m-%d", time.gmtime(to / 1000 + 8 * 3600))
+    for name in ("fees", "liquidations", "client-statement&account=alice", "client-statement&account=bob"):
+        for query in (f"date={day}", f"from={day}&to={day}&format=csv"):
+            report, _, extra = name.partition("&")
+            status, text = server.call("maya", "GET", f"/v1/reports/{report}?{query}" + (f"&{extra}" if extra else ""), keys=keys)
+            out[f"report {name} {query}"] = (status, text)
     return out
 
 def verify(data):
@@ -141,6 +150,9 @@ def main():
         check(all(s == 200 for s, _ in on_postgres.values()), f"a history route failed on PostgreSQL: "
               f"{[(k, v) for k, v in on_postgres.items() if v[0] != 200][:3]}")
         check(any('"liquidity"' in t for _, t in on_postgres.values()), "no trades in the history (the test traded nothing)")
+        fees = json.loads(next(t for k, (_, t) in on_postgres.items() if k.startswith("report fees date=")))
+        check([r for r in fees["rows"] if r["account"] == "alice" and int(r["trades"]) >= 6],
+              f"the fees report on PostgreSQL does not show alice's six trades: {fees}")
         metrics = urllib.request.urlopen(server.url + "/metrics", timeout=5).read().decode()
         check("harbour_pg_journal_copy_lag_records" in metrics and "harbour_readmodel_lag_records" in metrics,
               "the store lag gauges are not in /metrics")

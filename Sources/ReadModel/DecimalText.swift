@@ -78,6 +78,26 @@ public struct DecimalText: Sendable, Hashable, Comparable, CustomStringConvertib
 
     public var isZero: Bool { mantissa == 0 }
 
+    /// The absolute value.
+    public var magnitude: DecimalText { mantissa < 0 ? -self : self }
+
+    /// The exact product (scales add), or nil when it does not fit 128 bits.
+    public func multiplied(by other: DecimalText) -> DecimalText? {
+        let (m, overflow) = mantissa.multipliedReportingOverflow(by: other.mantissa)
+        return overflow ? nil : DecimalText(mantissa: m, scale: scale + other.scale)
+    }
+
+    /// `self / whole` in hundredths of a percent (basis points of `whole`, "12.34" %), rounded
+    /// down (towards zero); nil when `whole` is zero or the figures do not fit 128 bits.
+    public func percent(of whole: DecimalText) -> String? {
+        let s = max(scale, whole.scale)
+        let num = rescaled(to: s).mantissa, den = whole.rescaled(to: s).mantissa
+        guard den != 0 else { return nil }
+        let (scaled, overflow) = num.multipliedReportingOverflow(by: 10_000)
+        guard !overflow else { return nil }
+        return DecimalText(mantissa: scaled / den, scale: 2).description
+    }
+
     /// Plain decimal without trailing fractional zeros ("50000.5", "0.001", "-12", "0").
     public var description: String {
         let negative = mantissa < 0

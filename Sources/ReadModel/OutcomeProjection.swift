@@ -115,6 +115,10 @@ struct OutcomeProjection {
                     """,
                     [try need(e.account, "account"), try need(e.symbol, "symbol"), try need(e.size, "size"),
                      e.entryPrice ?? "0", e.isolatedMargin, seq, ts])
+                try exec("""
+                    INSERT OR REPLACE INTO position_history (account, symbol, seq, ts, size, entry_price, isolated_margin)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, [e.account, e.symbol, seq, ts, e.size, e.entryPrice ?? "0", e.isolatedMargin])
             case "balance":
                 let account = try need(e.account, "account"), asset = try need(e.asset, "asset"), amount = try need(e.amount, "amount")
                 try exec("INSERT OR REPLACE INTO balances (account, asset, amount, updated_seq, updated_ts) VALUES (?, ?, ?, ?, ?)",

@@ -252,6 +252,20 @@ enum ReadModelSchema {
                 ALTER TABLE orders ADD COLUMN affiliated_market_maker INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        m.registerMigration("v6-position-history") { db in
+            // REG-3: positions as they stood at the end of a business day (the positions and
+            // large-exposures reports), one row per account, symbol and command that changed it,
+            // like balance_history. A store created before this starts the history from its
+            // current positions.
+            try db.execute(sql: """
+                CREATE TABLE position_history (
+                    account TEXT NOT NULL, symbol TEXT NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    size TEXT NOT NULL, entry_price TEXT NOT NULL, isolated_margin TEXT,
+                    PRIMARY KEY (account, symbol, seq)) WITHOUT ROWID;
+                INSERT INTO position_history (account, symbol, seq, ts, size, entry_price, isolated_margin)
+                    SELECT account, symbol, updated_seq, updated_ts, size, entry_price, isolated_margin FROM positions;
+                """)
+        }
         return m
     }
 }

@@ -66,6 +66,10 @@ public protocol ReadModelStorage: AnyObject, Sendable {
     func insuranceFundBalance(asset: String) async throws -> String
     /// Movements of the insurance fund in `asset`.
     func insuranceFundHistory(asset: String, limit: Int) async throws -> [InsuranceFundRecord]
+    /// Runs the queries of one regulatory report (`ReportQuery`, REG-3) in one read snapshot,
+    /// every value as text (NULL as ""); the reports themselves (`ReadModelStorage.report`) are
+    /// built from these rows in Swift, once for every store.
+    func reportRows(_ queries: [ReportQuery]) async throws -> [[[String]]]
 }
 
 extension ReadModelStore: ReadModelStorage {

@@ -24,7 +24,7 @@ enum PostgresMigrations {
         "accounts", "orders", "trades", "postings", "positions", "balances", "balance_history", "marks", "rejections",
         "settings", "instruments", "funding", "liquidations", "insurance_payouts", "adl_fills", "adl_ranks", "risk_alerts",
         "risk_alert_latest", "stress_tests", "stress_test_latest", "risk_metrics", "risk_metrics_latest", "insurance_fund",
-        "book_balances", "market_makers",
+        "book_balances", "market_makers", "position_history",
     ]
 
     static let all: [Migration] = [
@@ -130,6 +130,14 @@ enum PostgresMigrations {
             CREATE TABLE book_balances (book TEXT PRIMARY KEY, balance TEXT NOT NULL);
             CREATE TABLE market_makers (account TEXT NOT NULL, symbol TEXT NOT NULL, registered_seq BIGINT NOT NULL,
                                         PRIMARY KEY (account, symbol));
+            """),
+        // REG-3: positions as of the end of a business day (SQLite "v6-position-history").
+        Migration(version: 2, name: "position-history", sql: """
+            CREATE TABLE position_history (
+                account TEXT NOT NULL, symbol TEXT NOT NULL, seq BIGINT NOT NULL, ts BIGINT NOT NULL, size TEXT NOT NULL,
+                entry_price TEXT NOT NULL, isolated_margin TEXT, PRIMARY KEY (account, symbol, seq));
+            INSERT INTO position_history (account, symbol, seq, ts, size, entry_price, isolated_margin)
+                SELECT account, symbol, updated_seq, updated_ts, size, entry_price, isolated_margin FROM positions;
             """),
         Migration(version: 100, name: "journal-replica", sql: """
             CREATE TABLE journal_records (

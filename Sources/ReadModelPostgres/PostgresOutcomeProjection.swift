@@ -37,6 +37,8 @@ struct PostgresOutcomeProjection {
                                       "maker_account", "taker_account", "taker_side", "maker_fee", "taker_fee"], .append)
     var positions = TableRows("positions", ["account", "symbol", "size", "entry_price", "isolated_margin", "updated_seq", "updated_ts"],
                               .replace(keyColumns: 2))
+    var positionHistory = TableRows("position_history", ["account", "symbol", "seq", "ts", "size", "entry_price", "isolated_margin"],
+                                    .replace(keyColumns: 3))
     var balances = TableRows("balances", ["account", "asset", "amount", "updated_seq", "updated_ts"], .replace(keyColumns: 2))
     var balanceHistory = TableRows("balance_history", ["account", "asset", "seq", "ts", "amount"], .replace(keyColumns: 3))
     var postings = TableRows("postings", ["seq", "idx", "ts", "from_book", "to_book", "from_account", "to_account", "amount", "reason",
@@ -194,8 +196,10 @@ struct PostgresOutcomeProjection {
                 triggered.insert(id)
                 changeOrder(id) { $0.triggeredSeq = seq; $0.touch(seq: seq, ts: ts) }
             case "position":
-                positions.add([.text(try need(e.account, "account")), .text(try need(e.symbol, "symbol")), .text(try need(e.size, "size")),
-                               .text(e.entryPrice ?? "0"), .t(e.isolatedMargin), .int(seq), .int(ts)])
+                let account = try need(e.account, "account"), symbol = try need(e.symbol, "symbol"), size = try need(e.size, "size")
+                positions.add([.text(account), .text(symbol), .text(size), .text(e.entryPrice ?? "0"), .t(e.isolatedMargin), .int(seq), .int(ts)])
+                positionHistory.add([.text(account), .text(symbol), .int(seq), .int(ts), .text(size), .text(e.entryPrice ?? "0"),
+                                     .t(e.isolatedMargin)])
             case "balance":
                 let account = try need(e.account, "account"), asset = try need(e.asset, "asset"), amount = try need(e.amount, "amount")
                 balances.add([.text(account), .text(asset), .text(amount), .int(seq), .int(ts)])
@@ -262,7 +266,7 @@ struct PostgresOutcomeProjection {
         for k in touchedSettings {
             if let s = state.settings[k] { settings.add([.text(k.account), .text(k.symbol), .t(s.leverage), .t(s.marginMode), .int(s.updatedSeq)]) }
         }
-        let tables = [accounts, marketMakers, orders, rejections, trades, positions, balances, balanceHistory, postings, books,
+        let tables = [accounts, marketMakers, orders, rejections, trades, positions, positionHistory, balances, balanceHistory, postings, books,
                       insuranceFund, marks, settings, funding, instruments, liquidations, insurancePayouts, adlFills, adlRanks,
                       riskAlerts, riskAlertLatest, stressTests, stressTestLatest, riskMetrics, riskMetricsLatest]
         return try tables.compactMap { try $0.statement() }

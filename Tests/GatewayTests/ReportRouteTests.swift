@@ -43,6 +43,34 @@ import Testing
             let html = try await v.send(client, .get, "/v1/reports/fees?date=\(today)&format=html", key: v.compliance)
             #expect(html.status == 200 && html.header("Content-Type") == "text/html; charset=utf-8")
             #expect(html.text.contains("<td>bob</td>"))
+
+            // A range holding today carries today's figures; the window must be date, or from and to.
+            let week = try await v.send(client, .get, "/v1/reports/fees?from=2020-01-01&to=2020-01-07", key: v.compliance)
+            #expect(week.status == 200 && (week.object["rows"] as? [Any])?.isEmpty == true && week.object["toDate"] as? String == "2020-01-07")
+            for bad in ["from=\(today)", "to=\(today)", "date=\(today)&from=\(today)&to=\(today)", "from=\(today)&to=2020-01-01",
+                        "date=\(today)&threshold=-1", "date=\(today)&threshold=abc", "date=\(today)&account="] {
+                try await A.refused(v, 400, "INVALID_PARAMETER") { try await v.send(client, .get, "/v1/reports/fees?\(bad)", key: v.compliance) }
+            }
+            // Positions at the end of today: alice short 0.01 BTC, bob long, notional 0.01 × mark 50000 = 500 (the
+            // venue's mark was set before the feed subscribed, so the test projects one).
+            try feed.store.apply(sequence: try await v.lastSequence() + 1, timestamp: v.clock.nowMillis(), commandLine: nil,
+                                 eventLines: [#"{"type":"markPrice","symbol":"BTC-PERP","price":"50000"}"#])
+            let positions = try await v.send(client, .get, "/v1/reports/positions?date=\(today)", key: v.supervisor)
+            #expect(positions.status == 200, "\(positions.text)")
+            let open = try #require(positions.object["rows"] as? [[String: String]])
+            #expect(open.map { $0["account"] } == ["alice", "bob"] && open.map { $0["side"] } == ["short", "long"])
+            #expect(open.allSatisfy { DecimalText($0["notional"]!) == DecimalText("500") })
+            let large = try await v.send(client, .get, "/v1/reports/large-exposures?date=\(today)&threshold=500", key: v.compliance)
+            #expect((large.object["rows"] as? [[String: String]])?.count == 2)
+            let statement = try await v.send(client, .get, "/v1/reports/client-statement?date=\(today)&account=bob&format=json", key: v.compliance)
+            let bob = try #require((statement.object["rows"] as? [[String: String]])?.first)
+            #expect(bob["account"] == "bob" && DecimalText(bob["fees"]!) == DecimalText("0.25") && bob["trades"] == "1")
+            // The feed started after bob's deposit, so his opening balance is not in it: the statement says so.
+            func d(_ k: String) -> DecimalText { DecimalText(bob[k]!)! }
+            #expect(d("unexplained") == d("closing") - (d("opening") + d("deposits") - d("withdrawals") - d("fees") + d("realizedPnl")
+                                                       + d("funding") + d("interest") + d("other")))
+            let chart = try await v.send(client, .get, "/v1/reports/positions?date=\(today)&format=html", key: v.compliance)
+            #expect(chart.text.contains("<svg") && chart.text.contains("Open interest"))
         }
     }
 }

@@ -28,11 +28,14 @@ import Testing
         let deadline = ContinuousClock.now + .seconds(10)
         while await service.sequence < last.sequence, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
 
-        let core = GatewayCore(host: venue.host, keys: venue.keys, history: EmptyHistoryProvider(), configuration: GatewayConfiguration(port: 0),
+        var configuration = GatewayConfiguration(port: 0)
+        configuration.surveillance = service
+        let core = GatewayCore(host: venue.host, keys: venue.keys, history: EmptyHistoryProvider(), configuration: configuration,
                                clock: venue.clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: GatewayMiddleware(core: core))
         core.addSurveillanceRoutes(router, surveillance: service)
+        core.addReportRoutes(router)
         let app = Application(router: router)
         try await app.test(.router) { client in
             let path = "/v1/compliance/surveillance/alerts"
@@ -64,6 +67,34 @@ import Testing
             #expect(try await venue.send(client, .get, obligations + "?date=2026-13", key: venue.supervisor).code == "INVALID_PARAMETER")
             let reports = try await venue.send(client, .get, obligations + "?date=2026-01-01", key: venue.supervisor)
             #expect(reports.status == 200 && reports.array.isEmpty)
+
+            // REG-3: the same alert as a report of the day it was raised, with its status now, and the
+            // PI classifications expiring: TestVenue's clients are classified for 365 days.
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(secondsFromGMT: 8 * 3600); f.dateFormat = "yyyy-MM-dd"
+            let today = f.string(from: Date(timeIntervalSince1970: Double(venue.clock.nowMillis()) / 1000))
+            let report = try await venue.send(client, .get, "/v1/reports/surveillance-alerts?date=\(today)", key: venue.supervisor)
+            #expect(report.status == 200, "\(report.text)")
+            let rows = try #require(report.object["rows"] as? [[String: String]])
+            #expect(rows.map { [$0["id"], $0["rule"], $0["accounts"], $0["status"], $0["assignee"], $0["actions"]] }
+                    == [["1", "washTrade", "alice bob", "closed", "maya", "3"]])
+            let summary = try #require(report.object["summary"] as? [String: String])
+            #expect(summary["alerts"] == "1" && summary["closed"] == "1" && summary["open"] == "0" && summary["rule.washTrade"] == "1")
+            #expect((try await venue.send(client, .get, "/v1/reports/surveillance-alerts?date=2020-01-01", key: venue.compliance)
+                .object["rows"] as? [Any])?.isEmpty == true)
+            let html = try await venue.send(client, .get, "/v1/reports/mm-obligations?date=\(today)&format=html", key: venue.compliance)
+            #expect(html.status == 200 && html.text.contains("Market-maker obligations"))
+            let soon = try await venue.send(client, .get, "/v1/reports/pi-expiries?date=\(today)", key: venue.compliance)
+            #expect(soon.status == 200 && (soon.object["rows"] as? [Any])?.isEmpty == true)
+            let year = try await venue.send(client, .get, "/v1/reports/pi-expiries?date=\(today)&days=366", key: venue.compliance)
+            let expiring = try #require(year.object["rows"] as? [[String: String]])
+            #expect(expiring.contains { $0["account"] == "alice" } && expiring.contains { $0["account"] == "bob" })
+            for row in expiring {
+                let assessed = Int64(row["assessedAt"]!)!, expires = Int64(row["expiresAt"]!)!
+                #expect(expires - assessed == 365 * 86_400_000 && row["state"] == "expiring")
+                #expect(row["daysAfterWindow"] == "364" || row["daysAfterWindow"] == "365" || row["daysAfterWindow"] == "363")
+            }
+            #expect(try await venue.send(client, .get, "/v1/reports/pi-expiries?date=\(today)&days=-1", key: venue.compliance).code == "INVALID_PARAMETER")
         }
         // The three accepted steps are on disk.
         let logged = try AlertWorkflowLog.read(url: venue.host.options.dataDirectory
