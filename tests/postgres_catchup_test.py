@@ -95,7 +95,7 @@ class Venue:
     def order(self, who, k):
         key, secret = self.keys[who]
         # An IOC buy far below the market: acknowledged, expires at once, nothing accumulates.
-        body = json.dumps({"symbol": "BTC-PERP", "side": "buy", "orderType": "limit", "price": "30000", "qty": "0.001",
+        body = json.dumps({"symbol": "BTC-PERP", "side": "buy", "orderType": "limit", "price": "58000", "qty": "0.001",
                            "timeInForce": "IOC", "clientOrderId": f"c-{who}-{k}"})
         ts = str(int(time.time() * 1000))
         sig = hmac.new(secret.encode(), (ts + "POST" + "/v1/orders" + body).encode(), hashlib.sha256).hexdigest()

@@ -9,17 +9,19 @@ import Testing
 /// timed on SQLite (file, WAL) and PostgreSQL (docs/PERFORMANCE.md). A measurement, so it
 /// runs only when asked: `HARBOUR_MONTH_TRADES=N` (trades in the month). It asserts that both
 /// stores give the same answer to every query, and the number of trades.
-@Suite(.enabled(if: MonthOfTradesTimingTests.trades != nil && StoreKind.postgresURL != nil,
+enum MonthOfTrades {
+    static var count: Int? { ProcessInfo.processInfo.environment["HARBOUR_MONTH_TRADES"].flatMap(Int.init) }
+}
+
+@Suite(.enabled(if: MonthOfTrades.count != nil && StoreKind.postgresURL != nil,
                 "set HARBOUR_MONTH_TRADES and HARBOUR_TEST_POSTGRES_URL to measure"))
 struct MonthOfTradesTimingTests {
-    static var trades: Int? { ProcessInfo.processInfo.environment["HARBOUR_MONTH_TRADES"].flatMap(Int.init) }
-
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     @Test func aMonthOfTradesOnSQLiteAndPostgreSQL() async throws {
-        let n = try #require(Self.trades)
+        let n = try #require(MonthOfTrades.count)
         let month: Int64 = 30 * 86_400_000
         let s = Scenario()
         let accounts = (0..<20).map { s.open("acct\($0)", usd: "100000000") }

@@ -56,7 +56,7 @@ import Testing
     /// A TLS-only server (scripts/postgres-temp.sh `postgres_tls_start`): its certificate is
     /// signed by a test CA and names only `localhost`; the role harbour_cert logs in by client
     /// certificate alone. Each mode must connect exactly when its checks pass.
-    @Test(.enabled(if: Self.tls != nil, "needs HARBOUR_TEST_POSTGRES_TLS_PORT and _DIR (scripts/test.sh sets them)"))
+    @Test(.enabled(if: PostgresURLTests.tls != nil, "needs HARBOUR_TEST_POSTGRES_TLS_PORT and _DIR (scripts/test.sh sets them)"))
     func verifyModesAndClientCertificatesAgainstATLSServer() async throws {
         let (port, dir) = try #require(Self.tls)
         func url(_ user: String = "postgres", host: String = "127.0.0.1", _ query: String) throws -> PostgresURL {
@@ -88,7 +88,7 @@ import Testing
         try await opens(try url(host: "127.0.0.1", "sslmode=verify-ca&\(ca)"))
         await refused(try url(host: "127.0.0.1", "sslmode=verify-ca&sslrootcert=\(dir)/other-ca.pem"), "another CA")
         // The server is TLS only: disable is refused by the server.
-        await refused(try url("sslmode=disable"), "no plain connections")
+        await refused(try url("postgres", host: "127.0.0.1", "sslmode=disable"), "no plain connections")
         // A client certificate: harbour_cert has no password, only its certificate.
         let client = "sslcert=\(dir)/client.pem&sslkey=\(dir)/client.key"
         try await opens(try url("harbour_cert", host: "localhost", "sslmode=verify-full&\(ca)&\(client)"))

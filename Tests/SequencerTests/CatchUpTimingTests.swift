@@ -9,13 +9,16 @@ import Testing
 /// (`seek: false`, what every catch-up did before issue 18 item 2) and from the newest
 /// snapshot before them (`seek: true`, now). A measurement for docs/PERFORMANCE.md, run only
 /// when asked; it asserts that both hand over the same records.
-@Suite(.enabled(if: CatchUpTimingTests.data != nil, "set HARBOUR_CATCHUP_DATA (and HARBOUR_CATCHUP_MISSING) to measure"))
-struct CatchUpTimingTests {
+enum CatchUpTiming {
     static var data: String? { ProcessInfo.processInfo.environment["HARBOUR_CATCHUP_DATA"] }
+}
+
+@Suite(.enabled(if: CatchUpTiming.data != nil, "set HARBOUR_CATCHUP_DATA (and HARBOUR_CATCHUP_MISSING) to measure"))
+struct CatchUpTimingTests {
     static var missing: UInt64 { ProcessInfo.processInfo.environment["HARBOUR_CATCHUP_MISSING"].flatMap(UInt64.init) ?? 50_000 }
 
     @Test func catchUpFromTheStartAndFromASnapshot() async throws {
-        let root = URL(fileURLWithPath: try #require(Self.data))
+        let root = URL(fileURLWithPath: try #require(CatchUpTiming.data))
         let config = VenueConfig.standard
         let last = try #require(try JournalReader(directory: root.appendingPathComponent("journal")).forEach(from: .max) { _, _, _ in }.lastSequence)
         let after = last > Self.missing ? last - Self.missing : 0
