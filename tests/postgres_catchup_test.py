@@ -127,7 +127,9 @@ class Load:
             status = self.venue.order(who, f"{w}-{k}")
             with self.lock:
                 if status == 200: self.acked += 1
-                else: self.refused.append(status)
+                elif status != 429: self.refused.append(status)
+            if status == 429:
+                time.sleep(0.05)  # the key's rate limit: back off (not synchronisation)
 
     def count(self):
         with self.lock: return self.acked
@@ -161,7 +163,8 @@ def main():
                       lambda: (venue.metric("harbour_pg_journal_copy_lag_records") or 0) > BEHIND, 300)
         check(behind, f"the copy never fell {BEHIND} behind while PostgreSQL was locked")
         acked_locked = load.count()
-        check(acked_locked >= BEHIND // 2, f"only {acked_locked} orders acknowledged while the copy was locked")
+        # More orders acknowledged than the copier may hold: the order path did not wait for PostgreSQL.
+        check(acked_locked > BACKLOG, f"only {acked_locked} orders acknowledged while the copy was locked")
         check(venue.metric("harbour_pg_journal_copied_sequence") == copied_before, "records were copied through the lock")
         lag_locked = venue.metric("harbour_pg_journal_copy_lag_records")
         print(f"locked: {acked_locked} orders acknowledged, copy {int(lag_locked)} records behind "

@@ -117,11 +117,14 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     func tlsConfiguration() -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = sslMode == "verify-ca" ? .noHostnameVerification : .fullVerification
-        if let sslRootCert { tls.trustRoots = .file(sslRootCert) }
+        // Loaded here rather than named as `.file`: NIOSSL picks a file's format by its
+        // extension and refuses `client.key` or `ca.crt`; these are PEM whatever their name
+        // (and were read once already when the URL was parsed).
+        if let sslRootCert, let roots = try? NIOSSLCertificate.fromPEMFile(sslRootCert) { tls.trustRoots = .certificates(roots) }
         if let sslCert, let sslKey {
             // Every certificate of the file, leaf first, so an intermediate can travel with it.
             tls.certificateChain = ((try? NIOSSLCertificate.fromPEMFile(sslCert)) ?? []).map { .certificate($0) }
-            tls.privateKey = .file(sslKey)
+            if let key = try? NIOSSLPrivateKey(file: sslKey, format: .pem) { tls.privateKey = .privateKey(key) }
         }
         return tls
     }
