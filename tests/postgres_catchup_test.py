@@ -157,8 +157,11 @@ def main():
             f"WHERE c.relname = 'journal_records' AND c.relnamespace = '{SCHEMA}'::regnamespace "
             "AND l.mode = 'AccessExclusiveLock' AND l.granted") == "1", 30)
         check(held, "the psql session never held the lock")
-        copied_before = venue.metric("harbour_pg_journal_copied_sequence")
         load = Load(venue)
+        # The gauges refresh every second: read the copied sequence once the lag shows the lock.
+        check(poll(f"the copy to be {BACKLOG} records behind",
+                   lambda: (venue.metric("harbour_pg_journal_copy_lag_records") or 0) > BACKLOG, 300), "the copy never fell behind")
+        copied_before = venue.metric("harbour_pg_journal_copied_sequence")
         behind = poll(f"the copy to be {BEHIND} records behind",
                       lambda: (venue.metric("harbour_pg_journal_copy_lag_records") or 0) > BEHIND, 300)
         check(behind, f"the copy never fell {BEHIND} behind while PostgreSQL was locked")
