@@ -17,7 +17,9 @@ fi
 # here, stopped on exit; a server that cannot start fails the run (no silent skipping).
 source scripts/postgres-temp.sh
 postgres_temp_start
-trap postgres_temp_stop EXIT
+# A second one with TLS only (a test CA, a client certificate) for the sslmode tests.
+postgres_tls_start
+trap 'postgres_temp_stop; postgres_tls_stop' EXIT
 
 echo "== build"
 swift build --build-tests
@@ -37,6 +39,9 @@ python3 tests/server_crash_test.py .build/debug/harbour
 
 echo "== server crash test on the PostgreSQL store: kill -9 under load; projection and journal copy equal the journal"
 python3 tests/server_crash_test.py .build/debug/harbour --postgres "$HARBOUR_TEST_POSTGRES_URL"
+
+echo "== PostgreSQL catch-up test: the journal copy locked out past its backlog catches up from the local journal without a restart"
+python3 tests/postgres_catchup_test.py .build/debug/harbour --postgres "$HARBOUR_TEST_POSTGRES_URL"
 
 echo "== PostgreSQL store test: the demo on PostgreSQL answers as on SQLite; restore from the journal copy to the same state hash"
 python3 tests/postgres_store_test.py .build/debug/harbour --postgres "$HARBOUR_TEST_POSTGRES_URL"

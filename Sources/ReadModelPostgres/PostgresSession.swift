@@ -95,10 +95,12 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     static func describe(_ error: any Error) -> String {
         if let e = error as? PSQLError {
             if e.code == .sslUnsupported {
-                return "the server does not offer TLS but the store URL says sslmode=require: configure TLS on the "
-                    + "PostgreSQL server (ssl = on), or use sslmode=prefer or disable on a trusted network"
+                return "the server does not offer TLS but the store URL says sslmode=require (or verify-ca, verify-full): "
+                    + "configure TLS on the PostgreSQL server (ssl = on), or use sslmode=prefer or disable on a trusted network"
             }
             if let message = e.serverInfo?[.message] { return "PostgreSQL: \(message)" }
+            // A TLS handshake refused (certificate not trusted, wrong name): say which check failed.
+            if let underlying = e.underlying { return "PostgreSQL: \(e.code): \(underlying)" }
             return "PostgreSQL: \(e.code)"
         }
         return "\(error)"

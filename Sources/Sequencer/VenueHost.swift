@@ -89,6 +89,13 @@ public final class VenueHost: Sendable {
     public let options: Options
     private let finished = NSConditionBox()
     private let done = Mutex(false)
+    private let durable: Atomic<UInt64>
+
+    /// The last sequence known to be on disk (fsynced): recovery's last record (flushed at
+    /// start), then each batch's last once its fsync returned — set before the batch is
+    /// acknowledged or sent to subscribers. Readable from any thread; what a copy of the
+    /// journal may take (`JournalOutcomes.chunks(through:)`), never more.
+    public var durableSequence: UInt64 { durable.load(ordering: .acquiring) }
 
     /// Opens (creating if needed) a data directory, recovers, and starts the engine thread.
     public init(options: Options) throws {
@@ -99,6 +106,10 @@ public final class VenueHost: Sendable {
         // recovery makes (cutting a genuine torn tail), so a refusal leaves every byte as it was.
         let recovered = try Recovery.replay(root: dirs.root, config: options.config)
         if let torn = recovered.tornTail { try JournalReader(directory: dirs.journal).remove(torn) }
+        // What recovery read may not all be on disk yet (a crash between a batch's write and
+        // its fsync): flush it before anything — the journal copy among them — takes it as durable.
+        try JournalSegment.syncAll(in: dirs.journal)
+        durable = Atomic(recovered.lastSequence)
         let engine = recovered.engine
         let writer = try JournalWriter(directory: dirs.journal, startingAfter: recovered.lastSequence,
                                        segmentSizeLimit: options.segmentSize)
@@ -151,9 +162,10 @@ public final class VenueHost: Sendable {
         }
     }
 
-    /// Every durable command outcome from now on, in sequence order.
-    public func subscribe() -> AsyncStream<CommandOutcome> {
-        let (stream, continuation) = AsyncStream<CommandOutcome>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+    /// Every durable command outcome from now on, in sequence order. A subscriber that
+    /// falls more than `buffer` outcomes behind loses the oldest (it sees a gap in sequences).
+    public func subscribe(buffer: Int = 100_000) -> AsyncStream<CommandOutcome> {
+        let (stream, continuation) = AsyncStream<CommandOutcome>.makeStream(bufferingPolicy: .bufferingNewest(max(1, buffer)))
         let id = shared.withLock { s -> UInt64 in
             let id = s.nextSubscriber
             s.nextSubscriber += 1
@@ -219,6 +231,7 @@ public final class VenueHost: Sendable {
                 do { try state.writer.sync() } catch {
                     fatalError("journal fsync failed, stopping before anything unjournaled is acknowledged: \(error)")
                 }
+                durable.store(state.writer.lastDurableSequence, ordering: .releasing)
                 let subscribers = shared.withLock { Array($0.subscribers.values) }
                 for (c, outcome) in pending {
                     for s in subscribers { s.yield(outcome) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandInput
 import Engine
 import Foundation
+import Sequencer
 import Storage
 
 /// `harbour audit verify|prune DIR` (REG-2): proves the audit trail's hash chain — against

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Sequencer
 import ReadModelPostgres
 import Storage
 

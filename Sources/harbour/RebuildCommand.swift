@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandInput
 import Engine
 import Foundation
+import Sequencer
 import ReadModel
 import ReadModelPostgres
 import Storage
@@ -57,10 +58,11 @@ struct RebuildCommand: AsyncParsableCommand {
     @discardableResult
     static func project(dataDirectory root: URL, config venue: VenueConfig, into store: any ReadModelStorage,
                         after: UInt64) async throws -> (Int, String) {
-        try await JournalOutcomes.chunks(dataDirectory: root, config: venue, after: after) { outcomes in
+        let replay = try await JournalOutcomes.chunks(dataDirectory: root, config: venue, after: after) { outcomes in
             _ = try await store.applyAsync(batch: outcomes.map {
                 ProjectedOutcome(sequence: $0.sequence, timestamp: $0.timestamp, commandLine: $0.commandLine, eventLines: $0.eventLines)
             })
         }
+        return (replay.replayed, replay.stateHash)
     }
 }

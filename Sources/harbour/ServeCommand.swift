@@ -52,6 +52,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Messages a WebSocket session may have queued before it is closed as a slow consumer (code 4000).")
     var wsQueueLimit: Int = 10_000
 
+    /// Tests and drills only: a small bound makes the PostgreSQL journal copy fall behind,
+    /// and catch up from the local journal, within a few hundred records (docs/OPERATOR.md).
+    @Option(help: .hidden)
+    var journalCopyBacklog: Int?
+
     @Option(help: "Seconds between published audit-trail heads (REG-2; heads.log, the log, GET /v1/audit/head).")
     var auditHeadInterval: Int = 300
 
@@ -72,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard maxConnectionsPerIp >= 1 else { throw ValidationError("--max-connections-per-ip must be at least 1") }
         guard wsQueueLimit >= 1 else { throw ValidationError("--ws-queue-limit must be at least 1") }
+        if let n = journalCopyBacklog, n < 2 { throw ValidationError("--journal-copy-backlog must be at least 2") }
         guard auditHeadInterval >= 1 else { throw ValidationError("--audit-head-interval must be at least 1 second") }
     }
 
@@ -98,7 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
                                                                                   host: venueHost, logger: logger)
         var copier: JournalCopier?, copying: Task<Void, Never>?
         if let url = location.postgresURL {
-            (copier, copying) = try await JournalCopyService.start(url: url, dataDirectory: dir, host: venueHost, logger: logger)
+            let bounds = journalCopyBacklog.map(JournalCopyService.Bounds.backlog) ?? .init()
+            (copier, copying) = try await JournalCopyService.start(url: url, dataDirectory: dir, host: venueHost, bounds: bounds, logger: logger)
         }
         logger.info("read models", metadata: ["store": "\(location)", "journalCopy": "\(copier == nil ? "none" : "postgres")"])
         let metrics = GatewayMetrics()

@@ -40,7 +40,7 @@ final class StoreMetrics: Sendable {
 
     /// Sets every gauge from the host's durable sequence and the stores' progress.
     func refresh() async throws {
-        let durable = UInt64(try await host.read { $0.commandCount })
+        let durable = host.durableSequence
         let projected = try await projector.store.lastSequence
         readModelLag.set(Int64(durable > projected ? durable - projected : 0))
         if let copier {
