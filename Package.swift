@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["HarbourCore"]),
         .target(name: "Risk", dependencies: ["HarbourCore"]),
         .target(name: "Compliance", dependencies: ["HarbourCore"]),
-        .target(name: "Disclosures", dependencies: ["HarbourCore", "Risk", "Engine", "Matching",
+        .target(name: "Disclosures", dependencies: ["HarbourCore", "Risk", "Engine", "Matching", "Financing",
                                                     .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Financing", dependencies: ["HarbourCore", "Compliance"]),
         // Spot markets' specs and exact settlement arithmetic (SPOT-1); the engine posts it.
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RiskTests", dependencies: ["Risk"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance"]),
-        .testTarget(name: "DisclosuresTests", dependencies: ["Disclosures", "Engine", "HarbourCore", "CommandInput"]),
+        .testTarget(name: "DisclosuresTests", dependencies: ["Disclosures", "Engine", "HarbourCore", "CommandInput", "Financing"]),
         .testTarget(name: "FinancingTests", dependencies: ["Financing"]),
         .testTarget(name: "SpotTests", dependencies: ["Spot", "HarbourCore"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),

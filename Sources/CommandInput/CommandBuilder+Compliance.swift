@@ -81,7 +81,11 @@ extension CommandBuilder {
             let met = reader.fields.has("met") ? try reader.bool("met") : true
             return .compliance(.recordKnowledge(account: account, by: by, method: method, met: met))
         case .acknowledgeDisclosure:
-            let account = try reader.account(), (instrument, _) = try reader.instrument()
+            let account = try reader.account()
+            if try reader.string("symbol") == Engine.financingDisclosureId {
+                return .compliance(.acknowledgeFinancingDisclosure(account: account, version: try reader.integer("version")))
+            }
+            let (instrument, _) = try reader.instrument()
             return .compliance(.acknowledgeDisclosure(account: account, instrument: instrument, version: try reader.integer("version")))
         case .proposeWithdrawal:
             let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
@@ -97,6 +101,9 @@ extension CommandBuilder {
             return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"),
                                         change: .approveProduct(instrument: instrument)))
         case .publishDisclosure:
+            if try reader.string("symbol") == Engine.financingDisclosureId {
+                return .compliance(.publishFinancingDisclosure(version: try reader.integer("version"), by: try reader.string("by")))
+            }
             let (instrument, _) = try reader.instrument()
             let version = try reader.integer("version")
             return .compliance(.publishDisclosure(instrument: instrument, version: version, by: try reader.string("by")))

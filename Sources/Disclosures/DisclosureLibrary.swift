@@ -1,4 +1,5 @@
 import Engine
+import Financing
 import Foundation
 import Synchronization
 
@@ -17,24 +18,45 @@ public final class DisclosureLibrary: Sendable {
     public let directory: URL
     private let current: Mutex<[String: Current]>
 
-    /// Generates every contract's disclosure from `config` and records new versions.
-    public init(directory: URL, config: VenueConfig, marketMakers: [String] = []) throws {
+    /// Generates every contract's disclosure from `config`, and the margin-financing one
+    /// from `financing` (the engine's live financing configuration; nil: none), and
+    /// records new versions.
+    public init(directory: URL, config: VenueConfig, marketMakers: [String] = [], financing: FinancingConfig? = nil) throws {
         self.directory = directory
         var table: [String: Current] = [:]
         for index in config.instruments.indices {
             let document = DisclosureDocument.make(config: config, instrument: index, marketMakers: marketMakers)
-            let folder = directory.appendingPathComponent(document.symbol)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let newest = Self.versions(in: folder).last ?? 0
-            var version = newest
-            let stored = newest > 0 ? try? String(contentsOf: Self.file(folder, newest), encoding: .utf8) : nil
-            if stored != document.terms {
-                version = newest + 1
-                try document.terms.write(to: Self.file(folder, version), atomically: true, encoding: .utf8)
-            }
-            table[document.symbol] = Current(document: document, version: version)
+            table[document.symbol] = try Self.store(document, in: directory)
+        }
+        if let document = FinancingDisclosure.make(financing) {
+            table[document.symbol] = try Self.store(document, in: directory)
         }
         current = Mutex(table)
+    }
+
+    /// Regenerates the margin-financing disclosure from the live configuration (after a
+    /// haircut or limit change); returns the new current version when the text changed.
+    public func refreshFinancing(_ financing: FinancingConfig?) throws -> Current? {
+        guard let document = FinancingDisclosure.make(financing) else { return nil }
+        let before = current(document.symbol)
+        guard before?.document.terms != document.terms else { return nil }
+        let stored = try Self.store(document, in: directory)
+        current.withLock { $0[document.symbol] = stored }
+        return stored
+    }
+
+    /// Writes `document` as version N+1 when it differs from the newest stored version N.
+    static func store(_ document: DisclosureDocument, in directory: URL) throws -> Current {
+        let folder = directory.appendingPathComponent(document.symbol)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let newest = versions(in: folder).last ?? 0
+        var version = newest
+        let stored = newest > 0 ? try? String(contentsOf: file(folder, newest), encoding: .utf8) : nil
+        if stored != document.terms {
+            version = newest + 1
+            try document.terms.write(to: file(folder, version), atomically: true, encoding: .utf8)
+        }
+        return Current(document: document, version: version)
     }
 
     /// The current disclosure of `symbol`.

@@ -4,7 +4,7 @@ import HarbourCore
 struct AccountState: Sendable {
     let name: String
     /// Self-trade-prevention group (PERP-3).
-    let group: UInt32
+    var group: UInt32
     let feeTier: Int
     /// Ledger book of the cash balance in the settlement asset.
     let cashBook: Int32

@@ -30,6 +30,10 @@ extension CommandCodec {
             w.u8(6); w.u32(a.index); w.u16(i.index); w.i64(version)
         case let .publishDisclosure(i, version, by):
             w.u8(7); w.u16(i.index); w.i64(version); w.str(by)
+        case let .acknowledgeFinancingDisclosure(a, version):
+            w.u8(8); w.u32(a.index); w.i64(version)
+        case let .publishFinancingDisclosure(version, by):
+            w.u8(9); w.i64(version); w.str(by)
         }
     }
 
@@ -99,6 +103,8 @@ extension CommandCodec {
             return .recordKnowledge(account: a, by: by, method: method, met: try r.u8() == 1)
         case 6: return .acknowledgeDisclosure(account: AccountID(try r.u32()), instrument: InstrumentID(try r.u16()), version: try r.i64())
         case 7: return .publishDisclosure(instrument: InstrumentID(try r.u16()), version: try r.i64(), by: try r.str())
+        case 8: return .acknowledgeFinancingDisclosure(account: AccountID(try r.u32()), version: try r.i64())
+        case 9: return .publishFinancingDisclosure(version: try r.i64(), by: try r.str())
         default: throw DecodeError(description: "unknown compliance command \(sub)")
         }
     }

@@ -71,6 +71,12 @@ extension CommandEncoder {
             w.int("version", version)
         case let .publishDisclosure(i, version, by):
             w.str("type", "publishDisclosure"); w.int("ts", ts); w.str("symbol", sym(i)); w.int("version", version); w.str("by", by)
+        case let .acknowledgeFinancingDisclosure(a, version):
+            w.str("type", "acknowledgeDisclosure"); w.int("ts", ts); w.str("account", name(a)); w.str("symbol", Engine.financingDisclosureId)
+            w.int("version", version)
+        case let .publishFinancingDisclosure(version, by):
+            w.str("type", "publishDisclosure"); w.int("ts", ts); w.str("symbol", Engine.financingDisclosureId); w.int("version", version)
+            w.str("by", by)
         }
     }
 }

@@ -12,12 +12,21 @@ extension ComplianceBook: StateCoding {
     mutating func code<Coder: StateCoder>(_ coder: inout Coder) throws(Engine.SnapshotError) {
         try coder.code(&nextRequestNumber)
         try coder.require(nextRequestNumber >= 1, "next request number \(nextRequestNumber)")
-        var n = disclosureVersions.count
+        // The margin-financing disclosure's version, once published, is one more entry after
+        // the contracts' (so a state without one encodes exactly as before it existed).
+        var n = disclosureVersions.count + (financingDisclosureVersion > 0 ? 1 : 0)
         try coder.codeCount(&n)
-        try coder.require(n == disclosureVersions.count, "\(n) disclosure versions for \(disclosureVersions.count) instruments")
+        try coder.require(n == disclosureVersions.count || n == disclosureVersions.count + 1,
+                          "\(n) disclosure versions for \(disclosureVersions.count) instruments")
         for i in disclosureVersions.indices {
             try coder.code(&disclosureVersions[i])
             try coder.require(disclosureVersions[i] >= 1, "disclosure version \(disclosureVersions[i])")
+        }
+        if n > disclosureVersions.count {
+            try coder.code(&financingDisclosureVersion)
+            try coder.require(financingDisclosureVersion >= 1, "financing disclosure version \(financingDisclosureVersion)")
+        } else if coder.isReading {
+            financingDisclosureVersion = 0
         }
         records = try Self.codeByAccount(records, &coder) { r, c throws(Engine.SnapshotError) in try Self.code(record: r, &c) }
         evidence = try Self.codeByAccount(evidence, &coder) { e, c throws(Engine.SnapshotError) in try Self.code(evidence: e, &c) }

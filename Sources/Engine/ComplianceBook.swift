@@ -22,6 +22,9 @@ struct ComplianceBook: Sendable {
     var nextRequestNumber: Int64 = 1
     /// Current risk-disclosure version per instrument (1 until compliance publishes another).
     var disclosureVersions: [Int64]
+    /// Current margin-financing disclosure version; 0 until the venue publishes one (then a
+    /// drawdown needs it acknowledged).
+    var financingDisclosureVersion: Int64 = 0
     /// Affiliated market makers: account index → terms per instrument index.
     var marketMakers: [UInt32: [UInt16: MarketMakerTerms]] = [:]
     /// Earliest command time at which a classification warning or lapse is due (derived).

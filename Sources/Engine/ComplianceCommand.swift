@@ -125,4 +125,10 @@ public enum ComplianceCommand: Sendable, Hashable {
     /// Compliance publishes a new version of `instrument`'s risk disclosure: clients must
     /// acknowledge it before their next risk-increasing order.
     case publishDisclosure(instrument: InstrumentID, version: Int64, by: String)
+    /// The client acknowledges `version` of the margin-financing disclosure (FIN, PI-2):
+    /// once one is published, a drawdown needs the current version acknowledged.
+    case acknowledgeFinancingDisclosure(account: AccountID, version: Int64)
+    /// The venue publishes a new version of the margin-financing disclosure (generated from
+    /// the live financing configuration); replay files name it `symbol: "MARGIN-FINANCING"`.
+    case publishFinancingDisclosure(version: Int64, by: String)
 }

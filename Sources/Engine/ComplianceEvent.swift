@@ -16,6 +16,9 @@ public enum ComplianceEvent: Sendable, Hashable {
     case knowledgeAssessed(account: AccountID, assessment: KnowledgeAssessment)
     case disclosureAcknowledged(account: AccountID, instrument: InstrumentID, version: Int64)
     case disclosurePublished(instrument: InstrumentID, version: Int64, by: String)
+    /// The margin-financing disclosure's acknowledgement and publication (symbol `MARGIN-FINANCING`).
+    case financingDisclosureAcknowledged(account: AccountID, version: Int64)
+    case financingDisclosurePublished(version: Int64, by: String)
     case leverageCapSet(account: AccountID, instrument: InstrumentID, leverage: Int64)
     case ownerNotionalCapSet(account: AccountID, cap: Int64?)
     case marketMakerRegistered(account: AccountID, terms: MarketMakerTerms)
@@ -27,4 +30,7 @@ public enum ComplianceEvent: Sendable, Hashable {
     case withdrawalPaid(account: AccountID, asset: String, amount: Int64)
     /// A contract's lifecycle moved (PERP-6): approved by a checker, enabled, restricted.
     case productStage(instrument: InstrumentID, stage: ProductLifecycle.Stage, by: String)
+    /// Accounts joined one self-trade-prevention group (PERP-3): they share a beneficial
+    /// owner, or an affiliated market maker joined the house group. Groups only merge.
+    case stpGroupMerged(group: UInt32, accounts: [AccountID], reason: String)
 }

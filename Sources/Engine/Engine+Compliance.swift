@@ -32,6 +32,20 @@ extension Engine {
             }
             compliance.disclosureVersions[Int(instrument.index)] = version
             events.append(.compliance(.disclosurePublished(instrument: instrument, version: version, by: by)))
+        case let .acknowledgeFinancingDisclosure(account, version):
+            acknowledgeFinancingDisclosure(account: account, version: version, now: now)
+        case let .publishFinancingDisclosure(version, by):
+            guard financing != nil else {
+                return reject(.financingDisabled, "this venue offers no margin financing, so it has no financing disclosure", account: nil, clientOrderId: nil)
+            }
+            if let r = Self.staffNameProblem(by) { return reject(r) }
+            let current = compliance.financingDisclosureVersion
+            guard version > current, version <= Int64(Int32.max) else {
+                return reject(.disclosureVersionNotCurrent, "a new \(Self.financingDisclosureId) disclosure version must be above the current \(current)",
+                              account: nil, clientOrderId: nil)
+            }
+            compliance.financingDisclosureVersion = version
+            events.append(.compliance(.financingDisclosurePublished(version: version, by: by)))
         }
     }
 
@@ -185,6 +199,21 @@ extension Engine {
         events.append(.compliance(.disclosureAcknowledged(account: account, instrument: instrument, version: version)))
     }
 
+    func acknowledgeFinancingDisclosure(account: AccountID, version: Int64, now: Int64) {
+        guard validAccount(account) else { return reject(.unknownAccount, "unknown account", account: nil, clientOrderId: nil) }
+        let id = Self.financingDisclosureId, current = compliance.financingDisclosureVersion
+        guard financing != nil, current > 0 else {
+            return reject(.disclosureVersionNotCurrent, "no \(id) disclosure is published on this venue", account: account, clientOrderId: nil)
+        }
+        guard version == current else {
+            return reject(.disclosureVersionNotCurrent, "version \(version) is not the current \(id) disclosure; read and acknowledge version \(current)",
+                          account: account, clientOrderId: nil)
+        }
+        compliance.records[account.index, default: ClientComplianceRecord()].acknowledgements[id] =
+            DisclosureAcknowledgement(disclosureId: id, version: Int(version), acknowledgedAt: now)
+        events.append(.compliance(.financingDisclosureAcknowledged(account: account, version: version)))
+    }
+
     // MARK: - Four-eyes requests
 
     func propose(requestId: String, by: String, reason: String, change: StaffChange, now: Int64) {
@@ -283,6 +312,11 @@ extension Engine {
         compliance.pending[requestId] = nil
         events.append(.compliance(.requestApproved(requestId: requestId, change: change, by: by)))
         events.append(.compliance(effect))
+        switch change {
+        case let .classify(account, _, _, owners) where !owners.isEmpty: joinOwnerGroup(account.index)
+        case let .registerMarketMaker(account, _, _, _, _): joinHouseGroup(account.index)
+        default: break
+        }
     }
 
     func rejectRequest(requestId: String, by: String, reason: String, now: Int64) {

@@ -50,6 +50,19 @@ extension Engine {
         financingDayDueMs = (Self.floorDiv(now, Self.dayMs) + 1) * Self.dayMs
     }
 
+    /// Why `account` may not draw a loan for want of acknowledging the current financing
+    /// disclosure; nil once it has (or while none is published).
+    func financingDisclosureRefusal(_ account: AccountID) -> FinancingRefusal? {
+        let current = compliance.financingDisclosureVersion
+        guard current > 0 else { return nil }
+        let id = Self.financingDisclosureId
+        let acknowledged = compliance.records[account.index]?.acknowledgements[id]?.version
+        guard acknowledged != Int(current) else { return nil }
+        return FinancingRefusal(.disclosureNotAcknowledged,
+                                acknowledged == nil ? "read and acknowledge version \(current) of the \(id) disclosure before drawing a loan"
+                                    : "the \(id) disclosure changed: read and acknowledge version \(current) (you acknowledged \(acknowledged!)) before drawing a loan")
+    }
+
     /// A refusal's message with its figures (the limit and the numbers it was judged on).
     static func describe(_ r: FinancingRefusal) -> String {
         guard !r.figures.isEmpty else { return r.message }
@@ -99,6 +112,7 @@ extension Engine {
         case let .drawdown(a, loan, amount):
             let id = try ownLoan(a, loan)
             guard amount > 0 else { throw FinancingRefusal(.invalidAmount, "a drawdown is a positive amount") }
+            if let refusal = financingDisclosureRefusal(a) { throw refusal }
             guard ledger.balance(accounts[Int(a.index)].cashBook) <= Engine.maxBalance - amount else {
                 throw FinancingRefusal(.invalidAmount, "the drawdown would take the cash balance beyond the venue's limit")
             }

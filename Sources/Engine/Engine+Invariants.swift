@@ -14,6 +14,7 @@ extension Engine {
             problems.append("the \(asset) books sum to \(sum), not zero")
         }
         problems += spotLockViolations()
+        problems += stpGroupViolations()
         problems += positionsPoolViolations()
         problems += openOrderViolations()
         problems += liquidationIndexViolations()

@@ -272,13 +272,11 @@ extension Engine {
         ledger = restored
         let keys = ledger.keys
 
-        // Group names.
+        // Group names (two names share an id once their groups merged, PERP-3).
         let nGroups = try r.count()
-        var groupIds = Set<UInt32>()
         for _ in 0..<nGroups {
             let name = try r.str(), id = try r.u32()
-            guard !name.isEmpty, id < nextGroup, groupIds.insert(id).inserted,
-                  groupIndex.updateValue(id, forKey: name) == nil else { throw .corrupt("group '\(name)' → \(id)") }
+            guard !name.isEmpty, id < nextGroup, groupIndex.updateValue(id, forKey: name) == nil else { throw .corrupt("group '\(name)' → \(id)") }
         }
 
         // Accounts (owner lists are kept until the books exist).

@@ -79,6 +79,12 @@ extension EventEncoder {
             w.int("version", version)
         case let .disclosurePublished(i, version, by):
             w.str("type", "disclosurePublished"); w.int("seq", seq); w.str("symbol", sym(i)); w.int("version", version); w.str("by", by)
+        case let .financingDisclosureAcknowledged(a, version):
+            w.str("type", "disclosureAcknowledged"); w.int("seq", seq); w.str("account", acct(a)); w.str("symbol", Engine.financingDisclosureId)
+            w.int("version", version)
+        case let .financingDisclosurePublished(version, by):
+            w.str("type", "disclosurePublished"); w.int("seq", seq); w.str("symbol", Engine.financingDisclosureId); w.int("version", version)
+            w.str("by", by)
         case let .leverageCapSet(a, i, leverage):
             w.str("type", "leverageCap"); w.int("seq", seq); w.str("account", acct(a)); w.str("symbol", sym(i))
             w.str("leverage", String(leverage))
@@ -99,6 +105,9 @@ extension EventEncoder {
             w.str("asset", asset); w.str("amount", FixedDecimal.format(amount, scale: engine.assetScale(asset)))
         case let .productStage(i, stage, by):
             w.str("type", "productStage"); w.int("seq", seq); w.str("symbol", sym(i)); w.str("stage", stage.rawValue); w.str("by", by)
+        case let .stpGroupMerged(group, accounts, reason):
+            w.str("type", "stpGroup"); w.int("seq", seq); w.int("group", Int64(group)); w.raw("accounts", list(accounts.map(acct)))
+            w.str("reason", reason)
         }
     }
 }

@@ -38,12 +38,17 @@ public enum Onboarding {
         ] + acknowledgements(account, engine: engine)
     }
 
-    /// Acknowledgements of every contract's current disclosure version.
+    /// Acknowledgements of every contract's current disclosure version, and of the
+    /// margin-financing disclosure once one is published.
     public static func acknowledgements(_ account: AccountID, engine: Engine) -> [Command] {
-        engine.config.instruments.indices.map { i in
+        var out: [Command] = engine.config.instruments.indices.map { i in
             let instrument = InstrumentID(UInt16(i))
             return .compliance(.acknowledgeDisclosure(account: account, instrument: instrument, version: engine.disclosureVersion(instrument)))
         }
+        if engine.financingDisclosureVersion > 0 {
+            out.append(.compliance(.acknowledgeFinancingDisclosure(account: account, version: engine.financingDisclosureVersion)))
+        }
+        return out
     }
 
     /// The request id the sequences use: "pi-" and the account name, cut to the id format.
@@ -56,6 +61,13 @@ public enum Onboarding {
 extension Engine {
     /// The current risk-disclosure version of `instrument` (PI-2).
     public func disclosureVersion(_ instrument: InstrumentID) -> Int64 { compliance.disclosureVersions[Int(instrument.index)] }
+
+    /// The id of the margin-financing disclosure, in replay lines and the API where a
+    /// contract's symbol names its own.
+    public static let financingDisclosureId = "MARGIN-FINANCING"
+
+    /// The current margin-financing disclosure version; 0 while none is published.
+    public var financingDisclosureVersion: Int64 { compliance.financingDisclosureVersion }
 
     /// What compliance knows of `account` (nil: never onboarded, i.e. retail).
     public func complianceRecord(_ account: AccountID) -> ClientComplianceRecord? { compliance.records[account.index] }

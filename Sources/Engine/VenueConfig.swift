@@ -39,6 +39,10 @@ public struct VenueConfig: Sendable {
     /// Contracts that start `proposed` (not tradable until approved by four-eyes and then
     /// enabled); all others start enabled, approved by the configuration (PERP-6).
     public var proposedInstruments: Set<String> = []
+    /// The self-trade-prevention group of the platform's own house accounts (PERP-3): an
+    /// account opened with this group is a house account, and an affiliated market maker
+    /// joins it when registered, so the two can never trade with each other.
+    public var houseGroup = "house"
     /// The spot assets the platform lists, which a contract's reference asset must be one of;
     /// nil: the instruments' underlyings.
     public var listedSpotAssets: Set<String>?

@@ -7,6 +7,7 @@ public struct FinancingRefusal: Error, Sendable, Equatable, CustomStringConverti
         // Eligibility (FIN-1, PI-3), checked before the controls.
         case notMarginClient = "NOT_MARGIN_CLIENT"
         case notProfessionalInvestor = "NOT_PROFESSIONAL_INVESTOR"
+        case disclosureNotAcknowledged = "DISCLOSURE_NOT_ACKNOWLEDGED"
         case classificationExpired = "CLASSIFICATION_EXPIRED"
         case noCreditAssessment = "NO_CREDIT_ASSESSMENT"
         case creditReviewLapsed = "CREDIT_REVIEW_LAPSED"

@@ -43,7 +43,8 @@ struct AccountEventView {
         case .canceled(let end), .expired(let end):
             return end.account == account ? .raw(json) : nil
         // PI-1..3: the client's own status changes, without staff names or evidence.
-        case .compliance(.disclosureAcknowledged(let a, _, _)), .compliance(.classificationExpiring(let a, _)),
+        case .compliance(.disclosureAcknowledged(let a, _, _)), .compliance(.financingDisclosureAcknowledged(let a, _)),
+             .compliance(.classificationExpiring(let a, _)),
              .compliance(.classificationLapsed(let a, _)), .compliance(.leverageCapSet(let a, _, _)):
             return a == account ? .raw(json) : nil
         case .compliance(.classified(let a, let c)):

@@ -96,7 +96,7 @@ extension GatewayCore {
         route(router, .post, "/v1/disclosures/{symbol}/acknowledge", .account(.trade)) { [self] _, context, caller in
             try Self.allowOnly([], caller)
             let symbol = context.parameters.get("symbol")
-            _ = try instrument(symbol)
+            if symbol != Engine.financingDisclosureId { _ = try instrument(symbol) }
             let body = try RequestBody(caller.body, schema: BodySchema(command: .acknowledgeDisclosure, omitting: ["account", "symbol"]))
             var fields = body.fields
             fields["symbol"] = symbol.map(FieldValue.string)
@@ -208,6 +208,17 @@ extension GatewayCore {
         }
         var out: [(String, JSON)] = [("account", .string(engine.accountName(id))), ("classification", classification),
                                      ("knowledgeAssessment", knowledge), ("products", .array(products))]
+        if engine.financingDisclosureVersion > 0 {
+            // Margin financing's own disclosure: a drawdown needs its current version acknowledged.
+            let symbol = Engine.financingDisclosureId, current = engine.financingDisclosureVersion
+            let acknowledged = record?.acknowledgements[symbol]?.version
+            var row: [(String, JSON)] = [("symbol", .string(symbol)), ("disclosureVersion", .int(current)),
+                                         ("acknowledgedVersion", acknowledged.map { .int(Int64($0)) } ?? .null)]
+            if acknowledged.map(Int64.init) != current {
+                row.append(("steps", .array([.string("read GET /v1/disclosures/\(symbol) and acknowledge version \(current): POST /v1/disclosures/\(symbol)/acknowledge")])))
+            }
+            out.append(("financingDisclosure", .object(row)))
+        }
         if staffView, let evidence = engine.recordedEvidence(id) {
             out.append(("evidence", .array(evidence.portfolio.map { item in
                 .object([("kind", .string(item.kind.rawValue)), ("amount", .string(item.amount.description)), ("asOf", .int(item.asOf)),

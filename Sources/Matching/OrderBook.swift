@@ -145,6 +145,10 @@ public final class OrderBook {
     /// Records a new original quantity after a size decrease (remaining changed via `fill`).
     public func setQuantity(slot: Int32, quantity: Int64) { orders[Int(slot)].quantity = quantity }
 
+    /// Moves a resting order to another self-trade-prevention group (its account's group
+    /// was merged, PERP-3); price, time and quantity are untouched.
+    public func setGroup(slot: Int32, group: UInt32) { orders[Int(slot)].group = group }
+
     /// The next order of the same price level after `slot` (time priority), or nil.
     @inlinable public func nextInLevel(_ slot: Int32) -> Int32? {
         let n = orders[Int(slot)].next

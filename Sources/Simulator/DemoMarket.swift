@@ -67,7 +67,7 @@ public final class DemoMarket: Sendable {
     private func openMaker() async throws {
         let maker = plan.makerAccount
         if try await host.read({ $0.accountID(named: maker) }) == nil {
-            _ = try await host.submit(.openAccount(name: maker, group: "demo-house", feeTier: "maker-rebate"))
+            _ = try await host.submit(.openAccount(name: maker, group: "house", feeTier: "maker-rebate"))
             let id = try await host.read { $0.accountID(named: maker)! }
             _ = try await host.submit(.deposit(account: id, asset: "USD", amount: 50_000_000 * 1_000_000))
             for (symbol, _) in plan.startPrices.sorted(by: { $0.key < $1.key }) {

@@ -122,7 +122,11 @@ struct ServeCommand: AsyncParsableCommand {
         // The disclosures name the affiliated market makers (MM-1); a new version is
         // published to the engine, so clients must acknowledge it before adding risk (PI-2).
         let makers = try await venueHost.read { engine in engine.marketMakers.map { engine.accountName($0.account) } }
-        let disclosures = try DisclosureLibrary(directory: dir.appendingPathComponent("disclosures"), config: venue, marketMakers: makers)
+        // The financing disclosure is generated from the engine's live loan book (a haircut
+        // raised by the risk team is in it), not from the file.
+        let liveFinancing = try await venueHost.read { engine in engine.loanBook?.config }
+        let disclosures = try DisclosureLibrary(directory: dir.appendingPathComponent("disclosures"), config: venue, marketMakers: makers,
+                                                financing: liveFinancing)
         for current in disclosures.all() {
             logger.info("disclosure", metadata: ["symbol": "\(current.document.symbol)", "version": "\(current.version)",
                                                  "fingerprint": "\(current.document.fingerprint.prefix(16))"])
@@ -156,6 +160,7 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             group.addTask { await surveillance.run() }
+            group.addTask { await ServeSupport.keepFinancingDisclosure(disclosures, host: venueHost, logger: logger) }
             group.addTask { await storeMetrics.run() }
             let headInterval = auditHeadInterval
             group.addTask { await ServeSupport.keepAudit(audit, interval: headInterval, logger: logger) }
@@ -189,8 +194,12 @@ enum DemoSetup {
             let commands = try await host.read { engine -> [Command] in
                 guard let id = engine.accountID(named: name), engine.complianceRecord(id)?.classification != nil else { return [] }
                 return Onboarding.acknowledgements(id, engine: engine).filter { command in
-                    guard case let .compliance(.acknowledgeDisclosure(_, instrument, version)) = command else { return false }
-                    let symbol = engine.spec(instrument).symbol
+                    let (symbol, version): (String, Int64)
+                    switch command {
+                    case let .compliance(.acknowledgeDisclosure(_, instrument, v)): (symbol, version) = (engine.spec(instrument).symbol, v)
+                    case let .compliance(.acknowledgeFinancingDisclosure(_, v)): (symbol, version) = (Engine.financingDisclosureId, v)
+                    default: return false
+                    }
                     return engine.complianceRecord(id)?.acknowledgements[symbol]?.version != Int(version)
                 }
             }

@@ -16,6 +16,10 @@ enum ServeSupport {
     /// refuses risk-increasing orders of clients who have not acknowledged it.
     static func publish(_ library: DisclosureLibrary, host: VenueHost, logger: Logger) async throws {
         for current in library.all() {
+            if current.document.symbol == FinancingDisclosure.id {
+                try await publishFinancing(current, host: host, logger: logger)
+                continue
+            }
             let (instrument, known) = try await host.read { engine -> (InstrumentID?, Int64) in
                 guard let i = engine.instrumentID(symbol: current.document.symbol) else { return (nil, 0) }
                 return (i, engine.disclosureVersion(i))
@@ -26,6 +30,31 @@ enum ServeSupport {
             logger.notice("disclosure version published: clients acknowledge it before their next risk-increasing order",
                           metadata: ["symbol": "\(current.document.symbol)", "version": "\(current.version)",
                                      "sequence": "\(outcome.sequence)"])
+        }
+    }
+
+    /// Publishes the margin-financing disclosure's version when it is newer than the
+    /// engine's (then a drawdown needs it acknowledged).
+    static func publishFinancing(_ current: DisclosureLibrary.Current, host: VenueHost, logger: Logger) async throws {
+        let known = try await host.read { $0.financingDisclosureVersion }
+        guard Int64(current.version) > known else { return }
+        let outcome = try await host.submit(.compliance(.publishFinancingDisclosure(version: Int64(current.version), by: "disclosure-library")))
+        logger.notice("financing disclosure version published: margin clients acknowledge it before their next drawdown",
+                      metadata: ["symbol": "\(current.document.symbol)", "version": "\(current.version)", "sequence": "\(outcome.sequence)"])
+    }
+
+    /// Follows the host and regenerates the margin-financing disclosure whenever the live
+    /// financing configuration changes (an approved haircut): a changed text is a new
+    /// version, published to the engine, so the document never disagrees with the book.
+    static func keepFinancingDisclosure(_ library: DisclosureLibrary, host: VenueHost, logger: Logger) async {
+        for await outcome in host.subscribe(buffer: 1_000) {
+            guard outcome.json.contains(where: { $0.hasPrefix(#"{"type":"haircutSet""#) || $0.hasPrefix(#"{"type":"limitsSet""#) }) else { continue }
+            do {
+                let config = try await host.read { $0.loanBook?.config }
+                if let fresh = try library.refreshFinancing(config) { try await publishFinancing(fresh, host: host, logger: logger) }
+            } catch {
+                logger.error("financing disclosure not regenerated: \(error)")
+            }
         }
     }
 

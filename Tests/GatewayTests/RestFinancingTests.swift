@@ -70,4 +70,39 @@ import Testing
             #expect(try await v.send(client, .get, "/v1/financing/stress", key: v.alice).status == 403)
         }
     }
+
+    @Test("once a financing disclosure is published, a drawdown needs it acknowledged over REST, and the eligibility view says how (PI-2, FIN)")
+    func financingDisclosureGate() async throws {
+        try await TestVenue.withLive { v, client in
+            let alice = try await v.host.read { $0.accountID(named: "alice")! }
+            _ = try await v.host.submit(.deposit(account: alice, asset: "BTC", amount: 100_000_000))
+            for source in ["binance", "okx"] { _ = try await v.host.submit(.indexPrice(instrument: InstrumentID(0), source: source, price: 600_000)) }
+            #expect(try await v.send(client, .post, "/v1/financing/clients", key: v.compliance,
+                                     body: #"{"account":"alice","agreement":"SMA-1","annualRate":"0.075","interestSettlement":"CAPITALISE"}"#).status == 200)
+            #expect(try await v.send(client, .post, "/v1/financing/credit-assessments", key: v.compliance,
+                                     body: #"{"account":"alice","netWorthFiat":"4000000","netWorthNonFiat":"0","liquidFiat":"4000000","liquidNonFiat":"0","annualIncome":"500000","liabilities":"0","asOf":1,"limit":"1000000","reviewDueAt":"99999999999999"}"#).status == 200)
+            #expect(try await v.send(client, .post, "/v1/financing/capital", key: v.op,
+                                     body: #"{"fiat":"50000000","securities":"0","virtualAssets":"0"}"#).status == 200)
+            #expect(try await v.send(client, .post, "/v1/loans", key: v.alice).status == 200)
+            #expect(try await v.send(client, .post, "/v1/loans/1/pledge", key: v.alice, body: #"{"asset":"BTC","qty":"1"}"#).status == 200)
+            _ = try await v.host.submit(.compliance(.publishFinancingDisclosure(version: 1, by: "disclosure-library")))
+
+            let refused = try await v.send(client, .post, "/v1/loans/1/drawdown", key: v.alice, body: #"{"amount":"1000"}"#)
+            #expect(refused.status == 403 && refused.code == "DISCLOSURE_NOT_ACKNOWLEDGED", "\(refused.text)")
+            let eligibility = try await v.send(client, .get, "/v1/account/eligibility", key: v.alice)
+            let row = eligibility.object["financingDisclosure"] as? [String: Any]
+            #expect(row?["disclosureVersion"] as? Int == 1 && row?["acknowledgedVersion"] is NSNull, "\(eligibility.text)")
+            #expect((row?["steps"] as? [String])?.first?.contains("POST /v1/disclosures/MARGIN-FINANCING/acknowledge") == true)
+
+            let stale = try await v.send(client, .post, "/v1/disclosures/MARGIN-FINANCING/acknowledge", key: v.alice, body: #"{"version":2}"#)
+            #expect(stale.status == 422 && stale.code == "DISCLOSURE_VERSION_NOT_CURRENT", "\(stale.text)")
+            let ack = try await v.send(client, .post, "/v1/disclosures/MARGIN-FINANCING/acknowledge", key: v.alice, body: #"{"version":1}"#)
+            #expect(ack.status == 200, "\(ack.text)")
+            let events = ack.object["events"] as? [[String: Any]] ?? []
+            #expect(events.contains { $0["type"] as? String == "disclosureAcknowledged" && $0["symbol"] as? String == "MARGIN-FINANCING" }, "\(ack.text)")
+            let after = try await v.send(client, .get, "/v1/account/eligibility", key: v.alice)
+            #expect((after.object["financingDisclosure"] as? [String: Any])?["acknowledgedVersion"] as? Int == 1)
+            #expect(try await v.send(client, .post, "/v1/loans/1/drawdown", key: v.alice, body: #"{"amount":"1000"}"#).status == 200)
+        }
+    }
 }
