@@ -100,6 +100,11 @@ extension CommandBuilder {
             let (instrument, _) = try reader.instrument()
             return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"),
                                         change: .approveProduct(instrument: instrument)))
+        case .proposeDelisting:
+            let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
+            let (instrument, _) = try reader.instrument()
+            return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"),
+                                        change: .delistProduct(instrument: instrument)))
         case .publishDisclosure:
             if try reader.string("symbol") == Engine.financingDisclosureId {
                 return .compliance(.publishFinancingDisclosure(version: try reader.integer("version"), by: try reader.string("by")))

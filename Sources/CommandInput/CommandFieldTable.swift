@@ -165,7 +165,7 @@ public enum CommandFieldTable {
             return [("by", true), ("account", true), ("method", true), ("reference", false), ("score", false), ("met", false)]
         case .acknowledgeDisclosure: return [("account", true), ("symbol", true), ("version", true)]
         case .publishDisclosure: return [("symbol", true), ("version", true), ("by", true)]
-        case .proposeProductApproval: return [("requestId", true), ("by", true), ("symbol", true), ("reason", true)]
+        case .proposeProductApproval, .proposeDelisting: return [("requestId", true), ("by", true), ("symbol", true), ("reason", true)]
         case .proposeWithdrawal:
             return [("requestId", true), ("by", true), ("account", true), ("asset", true), ("amount", true), ("reason", true)]
         case .financingClient:

@@ -63,6 +63,8 @@ extension CommandCodec {
         case let .financingLimits(f):
             w.u8(10); w.u32(0)
             for x in f.figures { w.i64(x) }
+        case let .delistProduct(i):
+            w.u8(11); w.u32(0); w.u16(i.index)
         }
     }
 
@@ -141,6 +143,7 @@ extension CommandCodec {
             var f: [Int64] = []
             for _ in 0..<6 { f.append(try r.i64()) }
             return .financingLimits(FinancingLimitFigures(figures: f))
+        case 11: return .delistProduct(instrument: InstrumentID(try r.u16()))
         default: throw DecodeError(description: "unknown staff change \(tag)")
         }
     }

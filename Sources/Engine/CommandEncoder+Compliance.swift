@@ -52,6 +52,8 @@ extension CommandEncoder {
             case let .financingLimits(f):
                 w.str("type", "proposeFinancingLimits"); w.int("ts", ts); w.str("requestId", id); w.str("by", by)
                 FinancingLimitFigures.write(f, money: engine.config.settlementAsset.scale, into: &w)
+            case let .delistProduct(i):
+                w.str("type", "proposeDelisting"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("symbol", sym(i))
             }
             w.str("reason", reason)
         case let .approve(id, by):

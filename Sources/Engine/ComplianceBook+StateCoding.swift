@@ -290,6 +290,7 @@ extension ComplianceBook: StateCoding {
         case .haircut?: tag = 8
         case .assetWithdrawal(let a, _, _)?: tag = 9; account = a.index
         case .financingLimits?: tag = 10
+        case .delistProduct?: tag = 11
         case nil: break
         }
         try coder.code(&tag); try coder.code(&account)
@@ -323,6 +324,11 @@ extension ComplianceBook: StateCoding {
             if case let .approveProduct(i)? = c { instrument = UInt32(i.index) }
             try coder.code(&instrument)
             return .approveProduct(instrument: InstrumentID(UInt16(truncatingIfNeeded: instrument)))
+        case (11, _):
+            var instrument: UInt32 = 0
+            if case let .delistProduct(i)? = c { instrument = UInt32(i.index) }
+            try coder.code(&instrument)
+            return .delistProduct(instrument: InstrumentID(UInt16(truncatingIfNeeded: instrument)))
         case (6, _):
             var amount: Int64 = 0
             if case let .withdrawal(_, x)? = c { amount = x }

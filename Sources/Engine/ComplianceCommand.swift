@@ -74,6 +74,9 @@ public enum StaffChange: Sendable, Hashable {
     /// New FIN-3 limits (concentration, lending multiple), by the risk team; the request's
     /// reason is the logged reason.
     case financingLimits(FinancingLimitFigures)
+    /// Delist a contract that is cancel-only (PERP-6): every open position is closed at the
+    /// mark price (final settlement), open orders are cancelled, and nothing trades again.
+    case delistProduct(instrument: InstrumentID)
 
     /// The kind's name in events and the API.
     public var kindName: String {
@@ -87,6 +90,7 @@ public enum StaffChange: Sendable, Hashable {
         case .creditLimit: return "creditLimit"
         case .haircut: return "haircut"
         case .financingLimits: return "financingLimits"
+        case .delistProduct: return "delisting"
         }
     }
 
@@ -97,7 +101,7 @@ public enum StaffChange: Sendable, Hashable {
              let .registerMarketMaker(a, _, _, _, _), let .withdrawal(a, _), let .creditLimit(a, _, _, _),
              let .assetWithdrawal(a, _, _):
             return a
-        case .approveProduct, .haircut, .financingLimits: return nil
+        case .approveProduct, .haircut, .financingLimits, .delistProduct: return nil
         }
     }
 }

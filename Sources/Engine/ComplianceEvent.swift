@@ -33,4 +33,6 @@ public enum ComplianceEvent: Sendable, Hashable {
     /// Accounts joined one self-trade-prevention group (PERP-3): they share a beneficial
     /// owner, or an affiliated market maker joined the house group. Groups only merge.
     case stpGroupMerged(group: UInt32, accounts: [AccountID], reason: String)
+    /// A delisted contract's position closed at the mark (`size` as it was, signed).
+    case finalSettlement(account: AccountID, instrument: InstrumentID, size: Int64, price: Int64)
 }

@@ -308,6 +308,13 @@ extension Engine {
                 return reject(Self.code(error), error.description, account: nil, clientOrderId: nil)
             }
             effect = .productStage(instrument: instrument, stage: .approved, by: by)
+        case let .delistProduct(instrument):
+            // The request's events come first; the settlement's follow the stage change.
+            compliance.pending[requestId] = nil
+            events.append(.compliance(.requestApproved(requestId: requestId, change: change, by: by)))
+            events.append(.compliance(.productStage(instrument: instrument, stage: .delisted, by: by)))
+            delist(Int(instrument.index), by: by, note: pending.request.reason, now: now)
+            return
         }
         compliance.pending[requestId] = nil
         events.append(.compliance(.requestApproved(requestId: requestId, change: change, by: by)))
@@ -387,6 +394,9 @@ extension Engine {
             guard amount > 0 else { return .failure(Rejection(.invalidAmount, "withdrawal amount must be positive")) }
             if let r = withdrawalProblem(account.index, amount) { return .failure(r) }
             return .success(["withdraw \(FixedDecimal.format(amount, scale: config.settlementAsset.scale)) \(config.settlementAsset.code) of free funds"])
+        case let .delistProduct(instrument):
+            if let r = delistingProblem(instrument) { return .failure(r) }
+            return .success(delistingFindings(Int(instrument.index)))
         case let .approveProduct(instrument):
             guard validInstrument(instrument) else { return .failure(Rejection(.unknownSymbol, "unknown symbol")) }
             let product = compliance.products[Int(instrument.index)]

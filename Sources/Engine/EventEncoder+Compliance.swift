@@ -44,6 +44,8 @@ extension EventEncoder {
                 w.str("asset", asset); w.str("amount", FixedDecimal.format(amount, scale: engine.assetScale(asset)))
             case let .financingLimits(f):
                 FinancingLimitFigures.write(f, money: engine.config.settlementAsset.scale, into: &w)
+            case let .delistProduct(i):
+                w.str("symbol", sym(i))
             }
         }
         switch event {
@@ -108,6 +110,9 @@ extension EventEncoder {
         case let .stpGroupMerged(group, accounts, reason):
             w.str("type", "stpGroup"); w.int("seq", seq); w.int("group", Int64(group)); w.raw("accounts", list(accounts.map(acct)))
             w.str("reason", reason)
+        case let .finalSettlement(a, i, size, price):
+            w.str("type", "finalSettlement"); w.int("seq", seq); w.str("account", acct(a)); w.str("symbol", sym(i))
+            w.str("size", engine.spec(i).sizeString(size)); w.str("price", engine.spec(i).priceString(price))
         }
     }
 }

@@ -44,6 +44,7 @@ struct AccountEventView {
             return end.account == account ? .raw(json) : nil
         // PI-1..3: the client's own status changes, without staff names or evidence.
         case .compliance(.disclosureAcknowledged(let a, _, _)), .compliance(.financingDisclosureAcknowledged(let a, _)),
+             .compliance(.finalSettlement(let a, _, _, _)),
              .compliance(.classificationExpiring(let a, _)),
              .compliance(.classificationLapsed(let a, _)), .compliance(.leverageCapSet(let a, _, _)):
             return a == account ? .raw(json) : nil

@@ -39,6 +39,18 @@ extension GatewayCore {
             fields["by"] = .string(try Self.staffName(caller))
             return try await adminSubmit(try await command(.proposeProductApproval, fields, account: nil), by: caller)
         }
+        // Delisting (PERP-6): proposed by compliance, approved by a different compliance officer;
+        // the approval settles every open position at the mark.
+        route(router, .post, "/v1/compliance/products/{symbol}/delisting", Self.complianceWrite) { [self] _, context, caller in
+            try Self.allowOnly([], caller)
+            let symbol = context.parameters.get("symbol")
+            _ = try instrument(symbol)
+            let body = try RequestBody(caller.body, schema: BodySchema(command: .proposeDelisting, omitting: ["by", "symbol"]))
+            var fields = body.fields
+            fields["symbol"] = symbol.map(FieldValue.string)
+            fields["by"] = .string(try Self.staffName(caller))
+            return try await adminSubmit(try await command(.proposeDelisting, fields, account: nil), by: caller)
+        }
         // REG-4: a large withdrawal is proposed by operations and decided by another person of
         // operations or risk; everything else is decided by compliance.
         route(router, .post, "/v1/admin/withdrawal-requests", .operationsWrite) { [self] _, _, caller in

@@ -54,6 +54,7 @@ import Testing
         "POST /v1/compliance/requests/{requestId}/approve": "risk,compliance,operations trade",
         "POST /v1/admin/withdrawal-requests": "operations trade",
         "POST /v1/compliance/products/{symbol}/approval": "compliance trade",
+        "POST /v1/compliance/products/{symbol}/delisting": "compliance trade",
         "POST /v1/compliance/requests/{requestId}/reject": "risk,compliance,operations trade",
         "GET /v1/compliance/requests": "\(staffRead) read", "GET /v1/compliance/clients/{account}": "compliance,supervisor read",
         // Surveillance and MM obligations (MM-4, MM-5).
