@@ -28,10 +28,13 @@ struct ComplianceBook: Sendable {
     /// Affiliated market makers: account index → terms per instrument index.
     var marketMakers: [UInt32: [UInt16: MarketMakerTerms]] = [:]
     /// Earliest command time at which a classification warning or lapse is due (derived).
-    var nextDueMs: Int64 { dueQueue.first?.at ?? .max }
-    /// (time, account) of each warning or lapse that may be due, ascending (derived; an
-    /// entry whose record has moved on is skipped when popped).
-    var dueQueue: [(at: Int64, account: UInt32)] = []
+    var nextDueMs: Int64 { min(warningsDue.first, lapsesDue.first) }
+    /// (time, account) of each warning, and of each lapse, that may be due (derived; an
+    /// entry whose record has moved on is skipped when popped). Two queues, because each
+    /// receives its times in order as classifications are approved (12 months, or 12
+    /// months less the warning days, after the approval), so an insert is an append.
+    var warningsDue = DueQueue()
+    var lapsesDue = DueQueue()
     /// Each contract's governance (PERP-6): configured contracts start enabled (approved by
     /// the configuration) unless the configuration lists them as proposed.
     var products: [ProductLifecycle]
@@ -49,37 +52,25 @@ struct ComplianceBook: Sendable {
     /// Queues a new classification's warning and lapse times for `account`.
     mutating func noteDue(_ c: Classification, account: UInt32, policy: ClassificationPolicy) {
         let warnAt = c.expiresAt - Int64(policy.expiryWarningDays) * ClassificationPolicy.dayMs
-        insertDue(warnAt, account)
-        insertDue(c.expiresAt, account)
-    }
-
-    mutating func insertDue(_ at: Int64, _ account: UInt32) {
-        var low = 0, high = dueQueue.count
-        while low < high {
-            let mid = (low + high) / 2
-            let e = dueQueue[mid]
-            if e.at < at || (e.at == at && e.account <= account) { low = mid + 1 } else { high = mid }
-        }
-        dueQueue.insert((at, account), at: low)
+        warningsDue.insert(warnAt, account)
+        lapsesDue.insert(c.expiresAt, account)
     }
 
     /// Takes the accounts whose warning or lapse may be due at `now`, ascending, each once.
     mutating func popDue(at now: Int64) -> [UInt32] {
-        var end = 0
-        while end < dueQueue.count, dueQueue[end].at <= now { end += 1 }
-        let due = Set(dueQueue[..<end].map(\.account)).sorted()
-        dueQueue.removeFirst(end)
-        return due
+        Set(warningsDue.take(dueAt: now) + lapsesDue.take(dueAt: now)).sorted()
     }
 
     /// Rebuilds the queue from the records (after a restore): what is still to warn or announce.
     mutating func recomputeDue(policy: ClassificationPolicy) {
-        dueQueue = []
-        for a in records.keys.sorted() {
-            guard let record = records[a], let c = record.classification else { continue }
+        var warnings: [(at: Int64, account: UInt32)] = [], lapses: [(at: Int64, account: UInt32)] = []
+        for (a, record) in records {
+            guard let c = record.classification else { continue }
             let warnAt = c.expiresAt - Int64(policy.expiryWarningDays) * ClassificationPolicy.dayMs
-            if (record.expiryWarnedAt ?? .min) < c.assessedAt { insertDue(warnAt, a) }
-            if (record.lapseAnnouncedAt ?? .min) < c.assessedAt { insertDue(c.expiresAt, a) }
+            if (record.expiryWarnedAt ?? .min) < c.assessedAt { warnings.append((warnAt, a)) }
+            if (record.lapseAnnouncedAt ?? .min) < c.assessedAt { lapses.append((c.expiresAt, a)) }
         }
+        warningsDue = DueQueue(sorting: warnings)
+        lapsesDue = DueQueue(sorting: lapses)
     }
 }

@@ -518,18 +518,24 @@ extension Engine {
     /// at auto-deleveraging and for `adlRank`).
     func adlRanking(instrument i: Int, longs: Bool) -> [(account: UInt32, score: Int128)] {
         var out: [(account: UInt32, score: Int128)] = []
-        let mark = Int128(marks[i]), f = Int128(productToAsset[i])
         for a in accounts.indices {
             let p = accounts[a].positions[i]
             guard p.size != 0, (p.size > 0) == longs else { continue }
-            let upnl = (Int128(p.size) * mark - Int128(p.cost)) * f
-            let notional = Int128(p.size.magnitude) * mark * f
-            let equity = p.isolated ? isolatedEquity(UInt32(a), instrument: i, price: marks[i]) : crossEquity(UInt32(a))
-            let score: Int128 = equity <= 0 ? Int128(Int64.max) * Int128(Int64.max) : (upnl * notional).divided(by: equity, rounding: .down)
-            out.append((UInt32(a), score))
+            out.append((UInt32(a), adlScore(UInt32(a), instrument: i)))
         }
         out.sort { $0.score != $1.score ? $0.score > $1.score : $0.account < $1.account }
         return out
+    }
+
+    /// The auto-deleveraging score of account `a`'s open position on instrument `i` at the
+    /// mark: unrealised PnL × notional ÷ equity (the largest possible with no equity).
+    func adlScore(_ a: UInt32, instrument i: Int) -> Int128 {
+        let p = accounts[Int(a)].positions[i]
+        let mark = Int128(marks[i]), f = Int128(productToAsset[i])
+        let upnl = (Int128(p.size) * mark - Int128(p.cost)) * f
+        let notional = Int128(p.size.magnitude) * mark * f
+        let equity = p.isolated ? isolatedEquity(a, instrument: i, price: marks[i]) : crossEquity(a)
+        return equity <= 0 ? Int128(Int64.max) * Int128(Int64.max) : (upnl * notional).divided(by: equity, rounding: .down)
     }
 
     /// Equity of an account's cross pool at the current marks: cash plus the unrealised

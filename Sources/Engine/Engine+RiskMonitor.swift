@@ -44,6 +44,9 @@ extension Engine {
     /// The insurance fund's balance (settlement-asset raw units).
     public var insuranceFundBalance: Int64 { ledger.balance(insuranceBook) }
 
+    /// Whether a risk sweep spread over commands is in progress (`RiskSweepPass`).
+    public var riskSweepInProgress: Bool { riskState.pass != nil }
+
     /// When the next risk sweep is due (ms since the epoch; nil before the first mark).
     public var nextRiskSweepAtMs: Int64? { riskState.nextSweepAtMs == .max ? nil : riskState.nextSweepAtMs }
 
@@ -58,15 +61,30 @@ extension Engine {
 
     // MARK: - The sweep
 
+    /// The sweep due at `now`: volatility and add-ons at once; the pass over accounts in
+    /// this command when there are at most `riskSweepAccountsPerCommand` accounts, else
+    /// spread over the following commands (`RiskSweepPass`; a pass still running when the
+    /// next sweep is due simply continues).
     func runRiskSweep(now: Int64) {
         timeWorkRan = true
-        let params = config.risk
-        riskState.nextSweepAtMs = Self.nextBoundary(after: now, every: params.sweepIntervalMs)
-        let n = specs.count
-        var alerts: [RiskAlert] = []
+        riskState.nextSweepAtMs = Self.nextBoundary(after: now, every: config.risk.sweepIntervalMs)
+        let alerts = sampleVolatility()
+        if riskState.pass == nil && accounts.count <= riskSweepAccountsPerCommand {
+            sweepAllAccounts(alerts: alerts)
+            return
+        }
+        for alert in alerts { publish(alert) }
+        if riskState.pass == nil {
+            riskState.pass = RiskSweepPass(startedAtMs: now, accounts: accounts.count, instruments: specs.count,
+                                           scenarios: config.risk.stressShocks.count)
+        }
+    }
 
-        // 1. Volatility and margin add-ons.
-        for i in 0..<n where marks[i] > 0 {
+    /// 1. Volatility and margin add-ons: the alerts of a new add-on step (not yet published).
+    func sampleVolatility() -> [RiskAlert] {
+        let params = config.risk
+        var alerts: [RiskAlert] = []
+        for i in 0..<specs.count where marks[i] > 0 {
             riskState.volatility[i].update(price: Price(raw: marks[i]))
             let vol = riskState.volatility[i].volatility
             let schedule = params.instruments[i].volatilityAddOns
@@ -82,6 +100,14 @@ extension Engine {
                 riskState.pendingChecks.append(UInt32(a))
             }
         }
+        return alerts
+    }
+
+    /// Steps 2–4 over every account in one command.
+    func sweepAllAccounts(alerts volatilityAlerts: [RiskAlert]) {
+        let params = config.risk
+        let n = specs.count
+        var alerts = volatilityAlerts
 
         // 2. Open interest; stale ADL ranks of closed positions.
         var oi = [Int64](repeating: 0, count: n)
@@ -93,77 +119,30 @@ extension Engine {
                 }
             }
         }
-        for i in 0..<n where marks[i] > 0 {
-            events.append(.riskMetrics(RiskMetrics(instrument: InstrumentID(UInt16(i)), volatility: volatility(InstrumentID(UInt16(i))),
-                                                   marginAddOn: Rate(raw: riskState.addOns[i]), openInterest: oi[i],
-                                                   samples: riskState.volatility[i].returnCount)))
-            let p = params.instruments[i]
-            if p.openInterestCap > 0 {
-                let value = Rate(raw: (Int128(oi[i]) * Int128(Rate.one.raw)).divided(by: Int128(p.openInterestCap), rounding: .down).clampedInt64)
-                alerts.append(RiskAlert(raised: value >= p.openInterestAlert, instrument: InstrumentID(UInt16(i)), account: nil,
-                                        threshold: p.openInterestAlert, value: value,
-                                        evidence: .openInterest(openInterest: oi[i], cap: p.openInterestCap)))
-            }
-        }
+        alerts += openInterestResults(oi)
 
         // 3. Concentration and stress, one pass over accounts.
         let shocks = params.stressShocks
         var shortfall = [Int128](repeating: 0, count: shocks.count)
-        var inShortfall = [Int](repeating: 0, count: shocks.count)
+        var inShortfall = [Int64](repeating: 0, count: shocks.count)
         var concentrated: [RiskAlertKey: RiskAlert] = [:]
-        // Shocked marks per scenario and instrument, for longs [0] and shorts [1] (rounded
-        // against the holder), computed once instead of per position.
-        let shockedMarks: [[(long: Int64, short: Int64)]] = shocks.map { shock in
-            let scenario = StressScenario(name: "", shock: shock)
-            return (0..<n).map { i in
-                marks[i] > 0 ? (scenario.shockedPrice(Price(raw: marks[i]), for: Quantity(raw: 1)).raw,
-                                scenario.shockedPrice(Price(raw: marks[i]), for: Quantity(raw: -1)).raw) : (0, 0)
-            }
-        }
+        let shocked = shockedMarks()
         for a in accounts.indices {
             var any = false
             for i in 0..<n where accounts[a].positions[i].size != 0 { any = true; break }
             guard any else { continue }
             for i in 0..<n {
                 let size = accounts[a].positions[i].size
-                let p = params.instruments[i]
-                guard size != 0, oi[i] > 0, oi[i] >= p.concentrationMinOpenInterest else { continue }
-                let share = Rate(raw: (Int128(size.magnitude) * Int128(Rate.one.raw)).divided(by: Int128(oi[i]), rounding: .down).clampedInt64)
-                if share >= p.concentrationAlert {
-                    let alert = RiskAlert(raised: true, instrument: InstrumentID(UInt16(i)), account: AccountID(UInt32(a)),
-                                          threshold: p.concentrationAlert, value: share,
-                                          evidence: .concentration(position: Int64(size.magnitude), openInterest: oi[i]))
-                    concentrated[alert.key] = alert
-                }
+                guard size != 0, let alert = concentrationAlert(UInt32(a), instrument: i, size: Int64(size.magnitude), openInterest: oi) else { continue }
+                concentrated[alert.key] = alert
             }
             for s in shocks.indices {
-                let loss = stressShortfall(UInt32(a), shocked: shockedMarks[s])
+                let loss = stressShortfall(UInt32(a), shocked: shocked[s])
                 if loss > 0 { shortfall[s] += loss; inShortfall[s] += 1 }
             }
         }
-        // In key order: dictionary order differs between processes and histories.
-        let stale = riskState.active.filter { $0.key.kind == .concentration && concentrated[$0.key] == nil }
-        for (key, old) in stale.sorted(by: { $0.key < $1.key }) {
-            let i = Int(key.instrument), size = accounts[Int(key.account)].positions[i].size.magnitude
-            let share = oi[i] > 0 ? Rate(raw: (Int128(size) * Int128(Rate.one.raw)).divided(by: Int128(oi[i]), rounding: .down).clampedInt64) : .zero
-            alerts.append(RiskAlert(raised: false, instrument: old.instrument, account: old.account, threshold: old.threshold,
-                                    value: share, evidence: .concentration(position: Int64(size), openInterest: oi[i])))
-        }
-        alerts.append(contentsOf: concentrated.values.sorted { $0.key < $1.key })
-
-        let fund = ledger.balance(insuranceBook)
-        for (s, shock) in shocks.enumerated() {
-            let total = shortfall[s].clampedInt64
-            let result = StressTestResult(shock: shock, shortfall: total, insuranceFund: fund, accountsInShortfall: inShortfall[s])
-            events.append(.stressTest(result))
-            let value: Rate = fund > 0
-                ? Rate(raw: min((Int128(total) * Int128(Rate.one.raw)).divided(by: Int128(fund), rounding: .up), Self.uncoveredRatio).clampedInt64)
-                : Rate(raw: total > 0 ? Int64(Self.uncoveredRatio) : 0)
-            alerts.append(RiskAlert(raised: total > 0 && value >= params.insuranceCoverageAlert, instrument: nil, account: nil,
-                                    threshold: params.insuranceCoverageAlert, value: value,
-                                    evidence: .insuranceCoverage(shock: shock, shortfall: total, insuranceFund: fund,
-                                                                 accountsInShortfall: inShortfall[s])))
-        }
+        alerts += concentrationResults(concentrated, openInterest: oi)
+        alerts += stressResults(shortfall: shortfall, inShortfall: inShortfall)
 
         // Publish changes only: a raise of what is not raised (or a new volatility step),
         // a clear of what is.
@@ -180,6 +159,87 @@ extension Engine {
                         events.append(.adlRank(account: AccountID(entry.account), instrument: InstrumentID(UInt16(i)), rank: Int(q)))
                     }
                 }
+            }
+        }
+    }
+
+    // MARK: - Parts shared by the one-shot sweep and the sliced pass
+
+    /// `riskMetrics` per instrument with a mark (published now); the open-interest alerts
+    /// (returned, to publish in order).
+    func openInterestResults(_ oi: [Int64]) -> [RiskAlert] {
+        let params = config.risk
+        var alerts: [RiskAlert] = []
+        for i in 0..<specs.count where marks[i] > 0 {
+            events.append(.riskMetrics(RiskMetrics(instrument: InstrumentID(UInt16(i)), volatility: volatility(InstrumentID(UInt16(i))),
+                                                   marginAddOn: Rate(raw: riskState.addOns[i]), openInterest: oi[i],
+                                                   samples: riskState.volatility[i].returnCount)))
+            let p = params.instruments[i]
+            if p.openInterestCap > 0 {
+                let value = Rate(raw: (Int128(oi[i]) * Int128(Rate.one.raw)).divided(by: Int128(p.openInterestCap), rounding: .down).clampedInt64)
+                alerts.append(RiskAlert(raised: value >= p.openInterestAlert, instrument: InstrumentID(UInt16(i)), account: nil,
+                                        threshold: p.openInterestAlert, value: value,
+                                        evidence: .openInterest(openInterest: oi[i], cap: p.openInterestCap)))
+            }
+        }
+        return alerts
+    }
+
+    /// The concentration alert of a position of `size` (magnitude) of account `a`, when
+    /// open interest is large enough to judge and the position is at least the alert share.
+    func concentrationAlert(_ a: UInt32, instrument i: Int, size: Int64, openInterest oi: [Int64]) -> RiskAlert? {
+        let p = config.risk.instruments[i]
+        guard oi[i] > 0, oi[i] >= p.concentrationMinOpenInterest else { return nil }
+        let share = Rate(raw: (Int128(size) * Int128(Rate.one.raw)).divided(by: Int128(oi[i]), rounding: .down).clampedInt64)
+        guard share >= p.concentrationAlert else { return nil }
+        return RiskAlert(raised: true, instrument: InstrumentID(UInt16(i)), account: AccountID(a),
+                         threshold: p.concentrationAlert, value: share,
+                         evidence: .concentration(position: size, openInterest: oi[i]))
+    }
+
+    /// Clears of raised concentration alerts not in `concentrated`, then its raises, both
+    /// in key order (dictionary order differs between processes and histories).
+    func concentrationResults(_ concentrated: [RiskAlertKey: RiskAlert], openInterest oi: [Int64]) -> [RiskAlert] {
+        var alerts: [RiskAlert] = []
+        let stale = riskState.active.filter { $0.key.kind == .concentration && concentrated[$0.key] == nil }
+        for (key, old) in stale.sorted(by: { $0.key < $1.key }) {
+            let i = Int(key.instrument), size = accounts[Int(key.account)].positions[i].size.magnitude
+            let share = oi[i] > 0 ? Rate(raw: (Int128(size) * Int128(Rate.one.raw)).divided(by: Int128(oi[i]), rounding: .down).clampedInt64) : .zero
+            alerts.append(RiskAlert(raised: false, instrument: old.instrument, account: old.account, threshold: old.threshold,
+                                    value: share, evidence: .concentration(position: Int64(size), openInterest: oi[i])))
+        }
+        alerts.append(contentsOf: concentrated.values.sorted { $0.key < $1.key })
+        return alerts
+    }
+
+    /// `stressTest` per scenario (published now); the insurance-coverage alerts (returned).
+    func stressResults(shortfall: [Int128], inShortfall: [Int64]) -> [RiskAlert] {
+        let params = config.risk
+        var alerts: [RiskAlert] = []
+        let fund = ledger.balance(insuranceBook)
+        for (s, shock) in params.stressShocks.enumerated() {
+            let total = shortfall[s].clampedInt64, count = Int(inShortfall[s])
+            let result = StressTestResult(shock: shock, shortfall: total, insuranceFund: fund, accountsInShortfall: count)
+            events.append(.stressTest(result))
+            let value: Rate = fund > 0
+                ? Rate(raw: min((Int128(total) * Int128(Rate.one.raw)).divided(by: Int128(fund), rounding: .up), Self.uncoveredRatio).clampedInt64)
+                : Rate(raw: total > 0 ? Int64(Self.uncoveredRatio) : 0)
+            alerts.append(RiskAlert(raised: total > 0 && value >= params.insuranceCoverageAlert, instrument: nil, account: nil,
+                                    threshold: params.insuranceCoverageAlert, value: value,
+                                    evidence: .insuranceCoverage(shock: shock, shortfall: total, insuranceFund: fund,
+                                                                 accountsInShortfall: count)))
+        }
+        return alerts
+    }
+
+    /// Shocked marks per scenario and instrument, for longs and shorts (rounded against the
+    /// holder), computed once instead of per position.
+    func shockedMarks() -> [[(long: Int64, short: Int64)]] {
+        config.risk.stressShocks.map { shock in
+            let scenario = StressScenario(name: "", shock: shock)
+            return (0..<specs.count).map { i in
+                marks[i] > 0 ? (scenario.shockedPrice(Price(raw: marks[i]), for: Quantity(raw: 1)).raw,
+                                scenario.shockedPrice(Price(raw: marks[i]), for: Quantity(raw: -1)).raw) : (0, 0)
             }
         }
     }

@@ -62,6 +62,10 @@ public final class Engine {
     /// Debug builds assert `invariantViolations()` is empty after every command when set
     /// (O(state) per command: for tests and debugging).
     public var checksInvariants = false
+    /// The most accounts one command visits for a risk sweep (RISK-6): a venue with more
+    /// sweeps in slices at the start of the following commands (`RiskSweepPass`). Part of
+    /// the code, not of the configuration: a journal replays the same only with the same value.
+    public var riskSweepAccountsPerCommand = 2048
     /// Accounts indexed by liquidation trigger price (RISK-3); derived state, rebuilt on first use.
     @exclusivity(unchecked) var liq = LiquidationIndex(instruments: 0)
     /// Spare buffer swapped with `liq.movedMarks` each risk pass (no allocation).
@@ -154,6 +158,7 @@ public final class Engine {
         timeWorkRan = false
         if timestamp >= pricingNextDueMs { runTimeDrivenWork(now: timestamp) }
         if timestamp >= riskState.nextSweepAtMs { runRiskSweep(now: timestamp) }
+        if riskState.pass != nil { stepRiskSweep(now: timestamp) }
         if timestamp >= compliance.nextDueMs { runComplianceDue(now: timestamp) }
         if timestamp >= financingDueMs { runFinancingDue(now: timestamp) }
         switch command {

@@ -17,15 +17,19 @@ struct RiskMonitorState {
     /// add-on step): checked for liquidation at the end of the command. Transient: empty
     /// between commands, so neither snapshotted nor hashed.
     var pendingChecks: [UInt32] = []
+    /// A sweep spread over commands, in progress (nil: none; see `RiskSweepPass`).
+    var pass: RiskSweepPass?
     /// From the configuration: the EWMA decay and the largest add-on per instrument.
     let lambda: Rate
     let maxAddOns: [Int64]
+    let scenarios: Int
 
     init(params: RiskParameters, instruments: Int) {
         volatility = (0..<instruments).map { _ in EWMAVolatility(lambda: params.ewmaLambda) }
         addOns = Array(repeating: 0, count: instruments)
         lambda = params.ewmaLambda
         maxAddOns = params.instruments.map(\.maxAddOn.raw)
+        scenarios = params.stressShocks.count
     }
 
     /// What must hold between commands (part of `Engine.invariantViolations()`).
@@ -36,16 +40,24 @@ struct RiskMonitorState {
             problems.append("instrument \(i): margin add-on \(addOns[i]) outside 0...\(maxAddOns[i])")
         }
         for (key, alert) in active where alert.key != key { problems.append("alert \(key) filed under another key") }
+        if let pass, pass.cursor < 0 || pass.cursor > pass.accounts || pass.openInterest.contains(where: { $0 < 0 }) {
+            problems.append("risk sweep pass at \(pass.cursor) of \(pass.accounts)")
+        }
         return problems
     }
 }
 
 extension RiskMonitorState: StateCoding {
-    /// nextSweepAtMs; per instrument: EWMA variance (hi, lo words), last price (0: none),
+    /// nextSweepAtMs (written as −nextSweepAtMs − 1 while a sweep pass is in progress, the
+    /// pass then following the alerts: a state without one hashes as before passes existed);
+    /// per instrument: EWMA variance (hi, lo words), last price (0: none),
     /// return count, add-on; the raised alerts in key order (instrument, account,
     /// threshold, value, kind, evidence fields). Every integer is one word in the hash.
     mutating func code<Coder: StateCoder>(_ coder: inout Coder) throws(Engine.SnapshotError) {
-        try coder.code(&nextSweepAtMs)
+        var stamp = pass == nil ? nextSweepAtMs : -nextSweepAtMs - 1
+        try coder.code(&stamp)
+        let passFollows = stamp < 0
+        nextSweepAtMs = passFollows ? -(stamp + 1) : stamp
         try coder.require(nextSweepAtMs == .max || Engine.saneTimes.contains(nextSweepAtMs), "risk sweep time \(nextSweepAtMs)")
         for i in volatility.indices {
             let kept = volatility[i]
@@ -69,6 +81,10 @@ extension RiskMonitorState: StateCoding {
                 try coder.require(active.updateValue(alert, forKey: alert.key) == nil, "alert repeated")
             }
         }
+        guard passFollows else { return }
+        var sweep = pass ?? RiskSweepPass(startedAtMs: 0, accounts: 1, instruments: volatility.count, scenarios: scenarios)
+        try sweep.code(&coder)
+        pass = sweep
     }
 
     /// One raised alert: written from `alert`, or read (`alert` nil) and returned.
