@@ -77,6 +77,24 @@ final class FinancingDay {
         run(deadline, "tick")
     }
 
+    /// The rest of January: BTC back at 60,000 (margin 0.98582 × 60,000 × 0.4 = 23,659.68, far
+    /// above the loan, so January's interest calls nothing); on Tue 20 Jan the broker's capital is cut to 60,000 USD, so alice's
+    /// loan is over 25 % of it (a FIN-3 breach, raised), and restored on the 21st (cleared);
+    /// the first command of February (00:00:05 UTC) capitalises January's interest and runs
+    /// the monthly loan-book stress test.
+    func continueToFebruary() {
+        index(deadline + 1000, "60000")
+        let jan20 = Self.t0 + 19 * Self.day
+        run(jan20, "brokerCapital", ["fiat": "60000", "securities": "0", "virtualAssets": "0", "by": "finance-1"])
+        run(jan20 + Self.day, "brokerCapital", ["fiat": "50000000", "securities": "0", "virtualAssets": "0", "by": "finance-1"])
+        run(Self.t0 + 31 * Self.day + 5000, "tick")
+    }
+
+    /// Every financing event the engine published, in order (the ground truth).
+    var financingEvents: [FinancingEvent] {
+        s.history.flatMap(\.events).compactMap { if case let .financing(f) = $0 { return f } else { return nil } }
+    }
+
     /// The kinds of the margin notices the engine published, in order (the ground truth).
     var noticeKinds: [String] {
         s.history.flatMap(\.events).compactMap { if case let .financing(.notice(n)) = $0 { return n.kind.rawValue } else { return nil } }

@@ -96,4 +96,48 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: Data(ReportFormat.json.render(last).utf8)) as? [String: Any])
         #expect(json["report"] as? String == "margin-financing" && (json["rows"] as? [[String: String]])?.first?["account"] == "alice")
     }
+
+    /// January after the sale (Hong Kong days 6 Jan – 1 Feb): the principal 19,321.965767 earns
+    /// interest 5–31 Jan, capitalised on 1 Feb. The loan's charges are ⌈Σ exact⌉ from the start:
+    /// ⌈20,000 × 0.075 × 4 / 365 + 19,321.965767 × 0.075 × 27 / 365⌉ = 123.635564, less the
+    /// 16.438357 of 1–4 Jan = 107.197207 capitalised: principal 19,429.162974. The capital cut
+    /// raises one FIN-3 breach and the restore clears it; the stress test's figures are the
+    /// engine's own events.
+    @Test(arguments: StoreKind.available) func januaryCapitalisesInterestAndListsTheBreachAndTheStressTest(_ kind: StoreKind) async throws {
+        let d = FinancingDay()
+        d.continueToFebruary()
+        let store = try await Self.store(kind, d)
+        let t = try #require(try await store.report("margin-financing", day: BusinessDay(from: "2026-01-06", to: "2026-02-01")!))
+        try #require(t.rows.count == 1)
+        let row = Dictionary(uniqueKeysWithValues: zip(t.columns, t.rows[0]))
+        #expect(Self.dec(row["openingPrincipal"]) == DecimalText("19321.965767"), "\(row)")
+        #expect(Self.dec(row["interestAccrued"]) == DecimalText("107.197207"), "\(row)")
+        #expect(Self.dec(row["capitalisedInterest"]) == DecimalText("107.197207"), "\(row)")
+        #expect(Self.dec(row["principal"]) == DecimalText("19429.162974"), "\(row)")
+        #expect(Self.dec(row["accruedInterest"]) == .zero, "\(row)")
+        #expect(Self.dec(row["drawn"]) == .zero && Self.dec(row["repaid"]) == .zero && t.figure("unexplainedLoans") == "0")
+
+        let breaches = d.financingEvents.compactMap { e -> (String, String, Bool)? in
+            if case let .controlBreach(code, subject, _, raised) = e { return (code, subject, raised) } else { return nil }
+        }
+        try #require(breaches.count == 2 && breaches[0].2 && !breaches[1].2, "\(breaches)")
+        #expect(t.figure("controlBreachesRaised") == "1" && t.figure("controlBreachesCleared") == "1" && t.figure("controlBreachesOpen") == "0")
+        #expect(t.figure("breach.1")?.hasPrefix("\(breaches[0].0) \(breaches[0].1) raised: ") == true, "\(t.summary)")
+        #expect(t.figure("breach.2")?.hasPrefix("\(breaches[1].0) \(breaches[1].1) cleared: ") == true)
+
+        let stress = d.s.history.last!.events.compactMap { e -> (String, Int64, Int64)? in
+            if case let .financing(.stressTested(scenario, clients, _, shortfall, _, _, _, _)) = e { return (scenario, clients, shortfall) }
+            return nil
+        }
+        try #require(!stress.isEmpty, "a stress test at the first command of February")
+        for (scenario, clients, shortfall) in stress {
+            #expect(t.figure("stress.\(scenario).clients") == String(clients), "\(t.summary)")
+            #expect(Self.dec(t.figure("stress.\(scenario).marginShortfall")) == DecimalText(mantissa: Int128(shortfall), scale: 6))
+        }
+        #expect(!t.notes.contains("No loan-book stress test ran in the window."))
+        // Until the breach is cleared (21 Jan) it is open at the end of a window.
+        let cut = try #require(try await store.report("margin-financing", day: BusinessDay("2026-01-20")!))
+        #expect(cut.figure("controlBreachesRaised") == "1" && cut.figure("controlBreachesOpen") == "1", "\(cut.summary)")
+        #expect(cut.figure("openBreach.1") == "\(breaches[0].0) \(breaches[0].1)")
+    }
 }
