@@ -22,7 +22,7 @@ import console_test as ct  # noqa: E402  (venv, Chromium, server start, signed c
 
 ROOT = ct.ROOT
 SHOTS = os.path.join(ROOT, ".build", "report-screenshots")
-CHARTED = {"insurance-fund", "positions"}
+CHARTED = {"insurance-fund", "positions", "margin-financing"}
 
 
 def outer():

@@ -5,10 +5,10 @@
 /// - `financing_events`: the loan-book events (`loanOpened`, `collateralPledged`/`Released`,
 ///   `loanDrawn`, `loanRepaid`, `collateralPriced`, `marginNotice`, `forcedSaleOrder`,
 ///   `controlBreach`) keyed by (seq, idx), the fields each carries in shared columns.
-/// - `loan_postings`: every posting into or out of a loan's principal or interest book
-///   ("house:loan:<id>:principal|interest:<asset>"), as the change of what the client owes
-///   on that book and what is owed after — the exact source of principal, repayments,
-///   capitalised and accrued interest.
+/// - `loan_postings`: every posting into or out of a loan's principal, interest or collateral
+///   book (`LoanBookName`), as the change of what the client owes on that book (collateral:
+///   what is pledged) and what stands after it (`balance_after`) — the exact source of
+///   principal, repayments, capitalised and accrued interest and of the collateral held.
 /// - `loan_book_stress_tests`: each scenario of the loan-book stress test (FIN-6).
 public struct FinancingRow: Sendable, Hashable {
     /// A column value: an integer or a text, either possibly NULL.
@@ -23,7 +23,7 @@ public struct FinancingRow: Sendable, Hashable {
     public static let eventColumns = ["seq", "idx", "ts", "type", "loan", "account", "kind", "asset", "qty", "amount", "balance",
                                       "interest", "margin_value", "owed", "price", "deadline", "order_id", "filled", "proceeds",
                                       "code", "subject", "message", "state"]
-    public static let postingColumns = ["seq", "idx", "ts", "loan", "book", "asset", "reason", "change", "owed_after"]
+    public static let postingColumns = ["seq", "idx", "ts", "loan", "book", "asset", "reason", "change", "balance_after"]
     public static let stressColumns = ["seq", "idx", "ts", "scenario", "clients", "loans_under_water", "margin_shortfall",
                                        "uncovered_loss", "capital", "capital_at_risk_share", "shortfall_share_of_capital"]
     /// The event types that make rows.
@@ -82,15 +82,17 @@ public struct FinancingRow: Sendable, Hashable {
 
     /// The `loan_postings` rows of one posting: one per loan book it moves (none for a
     /// posting that touches no loan book). `fromAfter` / `toAfter` are the books' running
-    /// balances after it; what is owed is the negative of a loan book's balance.
+    /// balances after it; what is owed is the negative of a receivable's balance, what is
+    /// pledged the collateral book's balance (`LoanBookName.sign`).
     public static func loanPostings(from: String, to: String, amount: DecimalText, reason: String, fromAfter: DecimalText,
                                     toAfter: DecimalText, seq: Int64, idx: Int, ts: Int64) -> [FinancingRow] {
         var rows: [FinancingRow] = []
-        for (book, owedChange, after) in [(from, amount, fromAfter), (to, -amount, toAfter)] where from != to {
+        for (book, balanceChange, after) in [(from, -amount, fromAfter), (to, amount, toAfter)] where from != to {
             guard let parsed = LoanBookName(book) else { continue }
+            let change = parsed.sign < 0 ? -balanceChange : balanceChange, stands = parsed.sign < 0 ? -after : after
             rows.append(FinancingRow(table: postingsTable, values: [
                 .int(seq), .int(Int64(idx)), .int(ts), .int(parsed.loan), .text(parsed.kind), .text(parsed.asset), .text(reason),
-                .text(owedChange.description), .text((-after).description)]))
+                .text(change.description), .text(stands.description)]))
         }
         return rows
     }

@@ -1,6 +1,6 @@
 /// One loan's line of the `margin-financing` report (REG-3, FIN-4/5): what it owed at the
-/// window's start and end (from `loan_postings`, exact decimals), what moved in between by
-/// reason, the latest margin notice known at the end, and counts of the window's notices
+/// window's start and end and the collateral pledged at the end (from `loan_postings`, exact
+/// decimals), what moved in between by reason, the latest margin notice known at the end, and counts of the window's notices
 /// and forced sales.
 struct MarginFinancingLoan {
     let loan: Int64
@@ -12,6 +12,8 @@ struct MarginFinancingLoan {
     var repaid = DecimalText.zero
     var capitalised = DecimalText.zero
     var interestAccrued = DecimalText.zero
+    /// Pledged at the window's end, by asset.
+    var collateral: [String: DecimalText] = [:]
     var marginValue = ""
     var owedAtNotice = ""
     var lastNotice = ""
@@ -21,7 +23,7 @@ struct MarginFinancingLoan {
     var forcedSaleProceeds = DecimalText.zero
 
     static let columns = ["loan", "account", "openingPrincipal", "drawn", "repaid", "capitalisedInterest", "principal",
-                          "interestAccrued", "accruedInterest", "owed", "marginValue", "marginRatioPercent", "lastNotice",
+                          "interestAccrued", "accruedInterest", "owed", "collateral", "marginValue", "marginRatioPercent", "lastNotice",
                           "earlyWarnings", "marginCalls", "callsMet", "forcedSales", "forcedSaleOrders", "forcedSaleQty",
                           "forcedSaleProceeds", "forcedSaleFills", "unsecuredShortfalls"]
 
@@ -46,9 +48,11 @@ struct MarginFinancingLoan {
     var row: [String] {
         let owed = principal + accruedInterest
         let ratio = DecimalText(marginValue).flatMap { value in DecimalText(owedAtNotice).flatMap { value.percent(of: $0) } } ?? ""
+        let pledged = collateral.keys.sorted().filter { !collateral[$0]!.isZero }.map { "\($0) \(collateral[$0]!.description)" }
+            .joined(separator: "; ")
         let sold = forcedSaleQty.keys.sorted().map { "\($0) \(forcedSaleQty[$0]!.description)" }.joined(separator: "; ")
         return [String(loan), account, openingPrincipal.description, drawn.description, repaid.description, capitalised.description,
-                principal.description, interestAccrued.description, accruedInterest.description, owed.description, marginValue, ratio,
+                principal.description, interestAccrued.description, accruedInterest.description, owed.description, pledged, marginValue, ratio,
                 lastNotice, String(count("EARLY_WARNING")), String(count("MARGIN_CALL")), String(count("CALL_MET")),
                 String(count("FORCED_SALE")), String(forcedSaleOrders), sold, forcedSaleProceeds.description,
                 String(count("FORCED_SALE_FILLED")), String(count("UNSECURED_SHORTFALL"))]

@@ -281,10 +281,10 @@ enum ReadModelSchema {
                 CREATE INDEX financing_events_by_loan ON financing_events (loan, seq, idx);
                 CREATE TABLE loan_postings (
                     seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL, loan INTEGER NOT NULL,
-                    book TEXT NOT NULL CHECK (book IN ('principal','interest')), asset TEXT NOT NULL, reason TEXT NOT NULL,
-                    change TEXT NOT NULL, owed_after TEXT NOT NULL,
+                    book TEXT NOT NULL CHECK (book IN ('principal','interest','collateral')), asset TEXT NOT NULL, reason TEXT NOT NULL,
+                    change TEXT NOT NULL, balance_after TEXT NOT NULL,
                     PRIMARY KEY (seq, idx, book)) WITHOUT ROWID;
-                CREATE INDEX loan_postings_by_loan ON loan_postings (loan, book, seq, idx);
+                CREATE INDEX loan_postings_by_loan ON loan_postings (loan, book, asset, seq, idx);
                 CREATE INDEX loan_postings_by_ts ON loan_postings (ts, seq, idx);
                 CREATE TABLE loan_book_stress_tests (
                     seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL, scenario TEXT NOT NULL,

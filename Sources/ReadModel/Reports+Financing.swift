@@ -3,7 +3,7 @@
 /// `loan_postings` and `loan_book_stress_tests` tables (`FinancingRow`).
 extension ReadModelStorage {
     /// One row per loan known before the window's end (`MarginFinancingLoan.columns`): what
-    /// it owed at the start and the end, drawn, repaid (repayments and forced-sale proceeds),
+    /// it owed at the start and the end, the collateral pledged at the end, drawn, repaid (repayments and forced-sale proceeds),
     /// capitalised and accrued interest in the window, the latest margin notice (margin value,
     /// margin ratio = margin value ÷ what was owed then, rounded down), the window's notices
     /// by kind and its forced sales; the summary totals them, lists each control breach of
@@ -12,8 +12,9 @@ extension ReadModelStorage {
         let window = ReportMath.window(day)
         func owed(before ts: Int64) -> ReportQuery {
             ReportQuery("""
-                SELECT p.loan, p.book, p.seq, p.idx, p.owed_after FROM loan_postings p WHERE p.ts < ?
-                  AND p.seq = (SELECT MAX(x.seq) FROM loan_postings x WHERE x.loan = p.loan AND x.book = p.book AND x.ts < ?)
+                SELECT p.loan, p.book, p.seq, p.idx, p.balance_after, p.asset FROM loan_postings p WHERE p.ts < ?
+                  AND p.seq = (SELECT MAX(x.seq) FROM loan_postings x
+                               WHERE x.loan = p.loan AND x.book = p.book AND x.asset = p.asset AND x.ts < ?)
                 ORDER BY p.seq, p.idx
                 """, [.int(ts), .int(ts)])
         }
@@ -66,7 +67,13 @@ extension ReadModelStorage {
         // Rows come in (seq, idx) order: the last of a book is what stands.
         for r in result[1] where r[1] == "principal" { change(r[0]) { $0.openingPrincipal = ReportMath.decimal(r[4]) } }
         for r in result[2] {
-            change(r[0]) { r[1] == "principal" ? ($0.principal = ReportMath.decimal(r[4])) : ($0.accruedInterest = ReportMath.decimal(r[4])) }
+            change(r[0]) { l in
+                switch r[1] {
+                case "principal": l.principal = ReportMath.decimal(r[4])
+                case "interest": l.accruedInterest = ReportMath.decimal(r[4])
+                default: l.collateral[r[5]] = ReportMath.decimal(r[4])
+                }
+            }
         }
         for r in result[3] { change(r[0]) { $0.add(book: r[1], reason: r[2], change: ReportMath.decimal(r[3])) } }
         for r in result[4] { change(r[0]) { $0.lastNotice = r[1]; $0.marginValue = r[2]; $0.owedAtNotice = r[3] } }

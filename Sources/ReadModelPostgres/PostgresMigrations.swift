@@ -150,9 +150,9 @@ enum PostgresMigrations {
             CREATE INDEX financing_events_by_loan ON financing_events (loan, seq, idx);
             CREATE TABLE loan_postings (
                 seq BIGINT NOT NULL, idx INTEGER NOT NULL, ts BIGINT NOT NULL, loan BIGINT NOT NULL,
-                book TEXT NOT NULL CHECK (book IN ('principal','interest')), asset TEXT NOT NULL, reason TEXT NOT NULL,
-                change TEXT NOT NULL, owed_after TEXT NOT NULL, PRIMARY KEY (seq, idx, book));
-            CREATE INDEX loan_postings_by_loan ON loan_postings (loan, book, seq, idx);
+                book TEXT NOT NULL CHECK (book IN ('principal','interest','collateral')), asset TEXT NOT NULL, reason TEXT NOT NULL,
+                change TEXT NOT NULL, balance_after TEXT NOT NULL, PRIMARY KEY (seq, idx, book));
+            CREATE INDEX loan_postings_by_loan ON loan_postings (loan, book, asset, seq, idx);
             CREATE INDEX loan_postings_by_ts ON loan_postings (ts, seq, idx);
             CREATE TABLE loan_book_stress_tests (
                 seq BIGINT NOT NULL, idx INTEGER NOT NULL, ts BIGINT NOT NULL, scenario TEXT NOT NULL,

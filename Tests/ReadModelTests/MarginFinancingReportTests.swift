@@ -38,7 +38,7 @@ import Testing
         let store = try await Self.store(kind, d)
         let t = try #require(try await store.report("margin-financing", day: week))
         #expect(t.columns == ["loan", "account", "openingPrincipal", "drawn", "repaid", "capitalisedInterest", "principal",
-                              "interestAccrued", "accruedInterest", "owed", "marginValue", "marginRatioPercent", "lastNotice",
+                              "interestAccrued", "accruedInterest", "owed", "collateral", "marginValue", "marginRatioPercent", "lastNotice",
                               "earlyWarnings", "marginCalls", "callsMet", "forcedSales", "forcedSaleOrders", "forcedSaleQty",
                               "forcedSaleProceeds", "forcedSaleFills", "unsecuredShortfalls"])
         try #require(t.rows.count == 1, "\(t.rows)")
@@ -53,6 +53,8 @@ import Testing
         #expect(row["earlyWarnings"] == "1" && row["marginCalls"] == "1" && row["callsMet"] == "1")
         #expect(row["forcedSales"] == "1" && row["forcedSaleOrders"] == "1" && row["forcedSaleFills"] == "1" && row["unsecuredShortfalls"] == "0")
         #expect(row["forcedSaleQty"] == "BTC 0.01418", "\(row)")
+        // 1 BTC pledged, 0.01418 sold: 0.98582 left.
+        #expect(row["collateral"] == "BTC 0.98582", "\(row)")
         #expect(Self.dec(row["forcedSaleProceeds"]) == DecimalText("694.47259"), "\(row)")
         // The call is met: the last notice, on the margin value left, 0.98582 BTC × 49,000 × 0.4 = 19,322.072
         // against 19,321.965767 owed: 100.00 % (rounded down).
