@@ -10,13 +10,14 @@ extension ReadModelStorage {
     /// the window with its figures and the last result of each stress scenario run in it.
     func marginFinancingReport(_ day: BusinessDay) async throws -> ReportTable {
         let window = ReportMath.window(day)
+        // What stands at `ts` on each loan book: the last posting before it (one grouped pass, then the rows by key).
         func owed(before ts: Int64) -> ReportQuery {
             ReportQuery("""
-                SELECT p.loan, p.book, p.seq, p.idx, p.balance_after, p.asset FROM loan_postings p WHERE p.ts < ?
-                  AND p.seq = (SELECT MAX(x.seq) FROM loan_postings x
-                               WHERE x.loan = p.loan AND x.book = p.book AND x.asset = p.asset AND x.ts < ?)
+                SELECT p.loan, p.book, p.seq, p.idx, p.balance_after, p.asset FROM loan_postings p
+                JOIN (SELECT loan, book, asset, MAX(seq) AS seq FROM loan_postings WHERE ts < ? GROUP BY loan, book, asset) m
+                  ON p.loan = m.loan AND p.book = m.book AND p.asset = m.asset AND p.seq = m.seq
                 ORDER BY p.seq, p.idx
-                """, [.int(ts), .int(ts)])
+                """, [.int(ts)])
         }
         let result = try await reportRows([
             ReportQuery("""
@@ -25,10 +26,11 @@ extension ReadModelStorage {
             owed(before: day.fromTs), owed(before: day.toTs),
             ReportQuery("SELECT loan, book, reason, change FROM loan_postings WHERE ts >= ? AND ts < ? ORDER BY seq, idx", window),
             ReportQuery("""
-                SELECT n.loan, n.kind, n.margin_value, n.owed FROM financing_events n WHERE n.type = 'marginNotice' AND n.ts < ?
-                  AND n.seq = (SELECT MAX(x.seq) FROM financing_events x WHERE x.type = 'marginNotice' AND x.loan = n.loan AND x.ts < ?)
-                ORDER BY n.seq, n.idx
-                """, [.int(day.toTs), .int(day.toTs)]),
+                SELECT n.loan, n.kind, n.margin_value, n.owed FROM financing_events n
+                JOIN (SELECT loan, MAX(seq) AS seq FROM financing_events WHERE type = 'marginNotice' AND ts < ? GROUP BY loan) m
+                  ON n.loan = m.loan AND n.seq = m.seq
+                WHERE n.type = 'marginNotice' ORDER BY n.seq, n.idx
+                """, [.int(day.toTs)]),
             ReportQuery("""
                 SELECT ts, type, loan, kind, asset, filled, proceeds, code, subject, state, message FROM financing_events
                 WHERE ts >= ? AND ts < ? AND type IN ('marginNotice', 'forcedSaleOrder', 'controlBreach') ORDER BY seq, idx
