@@ -3,15 +3,16 @@
 /// `loan_postings` and `loan_book_stress_tests` tables (`FinancingRow`).
 extension ReadModelStorage {
     /// One row per loan known before the window's end (`MarginFinancingLoan.columns`): what
-    /// it owed at the start and the end, the collateral pledged at the end, drawn, repaid (repayments and forced-sale proceeds),
-    /// capitalised and accrued interest in the window, the latest margin notice (margin value,
-    /// margin ratio = margin value ÷ what was owed then, rounded down), the window's notices
+    /// it owed at the start and the end, the collateral pledged at the end, drawn, repaid
+    /// (repayments and forced-sale proceeds), capitalised and accrued interest in the window,
+    /// the latest margin notice (margin value after haircuts, margin ratio = margin value ÷
+    /// what was owed then, rounded down; blank before a loan's first notice), the window's notices
     /// by kind and its forced sales; the summary totals them, lists each control breach of
     /// the window with its figures and the last result of each stress scenario run in it.
     func marginFinancingReport(_ day: BusinessDay) async throws -> ReportTable {
         let window = ReportMath.window(day)
         // What stands at `ts` on each loan book: the last posting before it (one grouped pass, then the rows by key).
-        func owed(before ts: Int64) -> ReportQuery {
+        func standing(before ts: Int64) -> ReportQuery {
             ReportQuery("""
                 SELECT p.loan, p.book, p.seq, p.idx, p.balance_after, p.asset FROM loan_postings p
                 JOIN (SELECT loan, book, asset, MAX(seq) AS seq FROM loan_postings WHERE ts < ? GROUP BY loan, book, asset) m
@@ -23,7 +24,7 @@ extension ReadModelStorage {
             ReportQuery("""
                 SELECT loan, MAX(account) FROM financing_events WHERE ts < ? AND loan IS NOT NULL GROUP BY loan ORDER BY loan
                 """, [.int(day.toTs)]),
-            owed(before: day.fromTs), owed(before: day.toTs),
+            standing(before: day.fromTs), standing(before: day.toTs),
             ReportQuery("SELECT loan, book, reason, change FROM loan_postings WHERE ts >= ? AND ts < ? ORDER BY seq, idx", window),
             ReportQuery("""
                 SELECT n.loan, n.kind, n.margin_value, n.owed FROM financing_events n
@@ -49,7 +50,8 @@ extension ReadModelStorage {
         let scenarios = Self.loanBookStressFigures(result[6])
         summary += scenarios
         let notes = ["principal = openingPrincipal + drawn − repaid + capitalisedInterest; repaid includes forced-sale proceeds "
-                     + "applied to principal; owed = principal + accruedInterest; marginRatioPercent is of the latest notice.",
+                     + "applied to principal; owed = principal + accruedInterest; marginValue (after haircuts) and "
+                     + "marginRatioPercent are the latest notice's, blank before a loan's first notice.",
                      "The events carry a FIN-3 control only when it is breached or cleared; the utilisation of every control "
                      + "as it stands now is `harbour report loan-book`."] + (scenarios.isEmpty ? ["No loan-book stress test ran in the window."] : [])
         return ReportTable(name: "margin-financing", title: "Margin-financing book", day: day, columns: MarginFinancingLoan.columns,
