@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "SurveillanceTests", dependencies: ["Surveillance", "Engine", "Compliance", "HarbourCore", "Matching", "Simulator", "Sequencer", "Gateway"]),
         .testTarget(name: "CommandInputTests", dependencies: ["CommandInput", "Engine"]),
         .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
-        .testTarget(name: "ReadModelTests", dependencies: ["ReadModel", "ReadModelPostgres", "Storage"]),
+        .testTarget(name: "ReadModelTests", dependencies: ["ReadModel", "ReadModelPostgres", "Storage", "CommandInput"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

@@ -22,7 +22,7 @@ import console_test as ct  # noqa: E402  (venv, Chromium, server start, signed c
 
 ROOT = ct.ROOT
 SHOTS = os.path.join(ROOT, ".build", "report-screenshots")
-CHARTED = {"insurance-fund", "positions"}
+CHARTED = {"insurance-fund", "positions", "margin-financing"}
 
 
 def outer():
@@ -82,7 +82,8 @@ def inner():
     status, reply = venue.call("maya", "GET", f"/v1/reports/no-such-report?date={today}")
     assert status == 404, (status, reply)
     names = re.search(r"reports: (.*)$", reply["message"]).group(1).split(", ")
-    assert {"fees", "insurance-fund", "liquidations", "funding", "positions", "large-exposures", "client-statement"} <= set(names), names
+    assert {"fees", "insurance-fund", "liquidations", "funding", "positions", "large-exposures", "client-statement",
+            "margin-financing"} <= set(names), names
     print(f"  ok: {len(names)} reports: {', '.join(names)}", flush=True)
 
     # A trade today: alice lifts the demo market maker's best ask for 0.01 BTC.

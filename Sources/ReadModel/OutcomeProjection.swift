@@ -43,6 +43,19 @@ struct OutcomeProjection {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
+    /// Writes one margin-financing row (`FinancingRow`) into its table.
+    func insert(_ row: FinancingRow) throws {
+        let columns = row.columns
+        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        try exec("INSERT INTO \(row.table) (\(columns.joined(separator: ", "))) VALUES (\(marks))",
+                 StatementArguments(row.values.map { value -> (any DatabaseValueConvertible)? in
+                     switch value {
+                     case .int(let v): return v
+                     case .text(let v): return v
+                     }
+                 }))
+    }
+
     private func project(_ o: ProjectedOutcome) throws {
         let seq = Int64(o.sequence), ts = o.timestamp
         let command = o.commandLine.flatMap { try? decoder.decode(WireCommand.self, from: Data($0.utf8)) }
@@ -138,6 +151,8 @@ struct OutcomeProjection {
                      amountText, try need(e.reason, "reason"), after.from.description, after.to.description])
                 try trackInsuranceFund(from: from, to: to, amount: try need(e.amount, "amount"), reason: e.reason ?? "",
                                        seq: seq, idx: idx, ts: ts, sequence: o.sequence)
+                for row in FinancingRow.loanPostings(from: from, to: to, amount: amount, reason: e.reason ?? "", fromAfter: after.from,
+                                                     toAfter: after.to, seq: seq, idx: idx, ts: ts) { try insert(row) }
             case "markPrice":
                 try exec("INSERT OR REPLACE INTO marks (symbol, seq, ts, price) VALUES (?, ?, ?, ?)",
                          [try need(e.symbol, "symbol"), seq, ts, try need(e.price, "price")])
@@ -166,6 +181,8 @@ struct OutcomeProjection {
                          [try need(e.symbol, "symbol"), try need(e.status, "status"), seq])
             case "liquidation", "insurancePayout", "adl", "adlRank", "riskAlert", "stressTest", "riskMetrics":
                 try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence)
+            case let type where FinancingRow.eventTypes.contains(type):
+                if let row = try FinancingRow.row(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) { try insert(row) }
             default:
                 break // an event type this version does not project (insuranceFund: the postings are the source)
             }

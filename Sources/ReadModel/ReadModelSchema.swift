@@ -266,6 +266,33 @@ enum ReadModelSchema {
                     SELECT account, symbol, updated_seq, updated_ts, size, entry_price, isolated_margin FROM positions;
                 """)
         }
+        m.registerMigration("v7-margin-financing") { db in
+            // REG-3 margin-financing report (FIN-3..6): the loan-book events, the postings of
+            // the loans' principal and interest books, the loan-book stress tests (`FinancingRow`).
+            // A store created before this starts the history at the migration.
+            try db.execute(sql: """
+                CREATE TABLE financing_events (
+                    seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL,
+                    loan INTEGER, account TEXT, kind TEXT, asset TEXT, qty TEXT, amount TEXT, balance TEXT, interest TEXT,
+                    margin_value TEXT, owed TEXT, price TEXT, deadline INTEGER, order_id INTEGER, filled TEXT, proceeds TEXT,
+                    code TEXT, subject TEXT, message TEXT, state TEXT,
+                    PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+                CREATE INDEX financing_events_by_ts ON financing_events (ts, seq, idx);
+                CREATE INDEX financing_events_by_loan ON financing_events (loan, seq, idx);
+                CREATE TABLE loan_postings (
+                    seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL, loan INTEGER NOT NULL,
+                    book TEXT NOT NULL CHECK (book IN ('principal','interest','collateral')), asset TEXT NOT NULL, reason TEXT NOT NULL,
+                    change TEXT NOT NULL, balance_after TEXT NOT NULL,
+                    PRIMARY KEY (seq, idx, book)) WITHOUT ROWID;
+                CREATE INDEX loan_postings_by_loan ON loan_postings (loan, book, asset, seq, idx);
+                CREATE INDEX loan_postings_by_ts ON loan_postings (ts, seq, idx);
+                CREATE TABLE loan_book_stress_tests (
+                    seq INTEGER NOT NULL, idx INTEGER NOT NULL, ts INTEGER NOT NULL, scenario TEXT NOT NULL,
+                    clients INTEGER NOT NULL, loans_under_water INTEGER NOT NULL, margin_shortfall TEXT NOT NULL,
+                    uncovered_loss TEXT NOT NULL, capital TEXT, capital_at_risk_share TEXT, shortfall_share_of_capital TEXT,
+                    PRIMARY KEY (seq, idx)) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

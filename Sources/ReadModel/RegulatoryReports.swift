@@ -3,7 +3,8 @@
 /// so it is the same on SQLite and on PostgreSQL; sums are `DecimalText`, never floating point.
 public enum RegulatoryReports {
     /// The reports the read models produce, by stable name (a name, once published, keeps its meaning).
-    public static let names = ["fees", "insurance-fund", "liquidations", "funding", "positions", "large-exposures", "client-statement"]
+    public static let names = ["fees", "insurance-fund", "liquidations", "funding", "positions", "large-exposures", "client-statement",
+                                      "margin-financing"]
 
     /// The notional above which `large-exposures` lists a position when no threshold is given:
     /// 1,000,000 in the settlement asset (USD).
@@ -37,6 +38,7 @@ extension ReadModelStorage {
         case "positions": return try await positionsReport(day, asset: options.asset)
         case "large-exposures": return try await largeExposuresReport(day, threshold: options.threshold)
         case "client-statement": return try await clientStatementReport(day, asset: options.asset, account: options.account)
+        case "margin-financing": return try await marginFinancingReport(day)
         default: return nil
         }
     }

@@ -60,4 +60,24 @@ public struct WireEvent: Decodable, Sendable {
     public let insuranceFund: String?
     public let uncovered: String?
     public let accountsInShortfall: Int64?
+    // margin financing (FIN-3..6)
+    public let loan: Int64?
+    public let pledged: String?
+    public let principal: String?
+    public let accruedInterest: String?
+    public let marginValue: String?
+    public let owed: String?
+    public let deadline: Int64?
+    public let instruction: Int64?
+    public let limitPrice: String?
+    public let filled: String?
+    public let proceeds: String?
+    public let subject: String?
+    public let clients: Int64?
+    public let loansUnderWater: Int64?
+    public let marginShortfall: String?
+    public let uncoveredLoss: String?
+    public let capital: String?
+    public let capitalAtRiskShare: String?
+    public let shortfallShareOfCapital: String?
 }

@@ -24,7 +24,7 @@ enum PostgresMigrations {
         "accounts", "orders", "trades", "postings", "positions", "balances", "balance_history", "marks", "rejections",
         "settings", "instruments", "funding", "liquidations", "insurance_payouts", "adl_fills", "adl_ranks", "risk_alerts",
         "risk_alert_latest", "stress_tests", "stress_test_latest", "risk_metrics", "risk_metrics_latest", "insurance_fund",
-        "book_balances", "market_makers", "position_history",
+        "book_balances", "market_makers", "position_history", "financing_events", "loan_postings", "loan_book_stress_tests",
     ]
 
     static let all: [Migration] = [
@@ -138,6 +138,27 @@ enum PostgresMigrations {
                 entry_price TEXT NOT NULL, isolated_margin TEXT, PRIMARY KEY (account, symbol, seq));
             INSERT INTO position_history (account, symbol, seq, ts, size, entry_price, isolated_margin)
                 SELECT account, symbol, updated_seq, updated_ts, size, entry_price, isolated_margin FROM positions;
+            """),
+        // REG-3 margin-financing report (SQLite "v7-margin-financing"; rows from `FinancingRow`).
+        Migration(version: 3, name: "margin-financing", sql: """
+            CREATE TABLE financing_events (
+                seq BIGINT NOT NULL, idx INTEGER NOT NULL, ts BIGINT NOT NULL, type TEXT NOT NULL,
+                loan BIGINT, account TEXT, kind TEXT, asset TEXT, qty TEXT, amount TEXT, balance TEXT, interest TEXT,
+                margin_value TEXT, owed TEXT, price TEXT, deadline BIGINT, order_id BIGINT, filled TEXT, proceeds TEXT,
+                code TEXT, subject TEXT, message TEXT, state TEXT, PRIMARY KEY (seq, idx));
+            CREATE INDEX financing_events_by_ts ON financing_events (ts, seq, idx);
+            CREATE INDEX financing_events_by_loan ON financing_events (loan, seq, idx);
+            CREATE TABLE loan_postings (
+                seq BIGINT NOT NULL, idx INTEGER NOT NULL, ts BIGINT NOT NULL, loan BIGINT NOT NULL,
+                book TEXT NOT NULL CHECK (book IN ('principal','interest','collateral')), asset TEXT NOT NULL, reason TEXT NOT NULL,
+                change TEXT NOT NULL, balance_after TEXT NOT NULL, PRIMARY KEY (seq, idx, book));
+            CREATE INDEX loan_postings_by_loan ON loan_postings (loan, book, asset, seq, idx);
+            CREATE INDEX loan_postings_by_ts ON loan_postings (ts, seq, idx);
+            CREATE TABLE loan_book_stress_tests (
+                seq BIGINT NOT NULL, idx INTEGER NOT NULL, ts BIGINT NOT NULL, scenario TEXT NOT NULL,
+                clients BIGINT NOT NULL, loans_under_water BIGINT NOT NULL, margin_shortfall TEXT NOT NULL,
+                uncovered_loss TEXT NOT NULL, capital TEXT, capital_at_risk_share TEXT, shortfall_share_of_capital TEXT,
+                PRIMARY KEY (seq, idx));
             """),
         Migration(version: 100, name: "journal-replica", sql: """
             CREATE TABLE journal_records (

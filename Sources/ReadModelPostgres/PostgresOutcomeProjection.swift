@@ -64,6 +64,9 @@ struct PostgresOutcomeProjection {
     var riskMetrics = TableRows("risk_metrics", ["seq", "idx", "ts", "symbol", "volatility", "margin_add_on", "open_interest",
                                                  "samples"], .append)
     var riskMetricsLatest = TableRows("risk_metrics_latest", ["symbol", "seq", "idx"], .replace(keyColumns: 1))
+    var financingEvents = TableRows(FinancingRow.eventsTable, FinancingRow.eventColumns, .append)
+    var loanPostings = TableRows(FinancingRow.postingsTable, FinancingRow.postingColumns, .append)
+    var loanBookStressTests = TableRows(FinancingRow.stressTable, FinancingRow.stressColumns, .append)
 
     init(state: ProjectionPrefetch) { self.state = state }
 
@@ -214,6 +217,8 @@ struct PostgresOutcomeProjection {
                 postings.add([.int(seq), i, .int(ts), .text(from), .text(to), .t(BookName.account(of: from)), .t(BookName.account(of: to)),
                               .text(amountText), .text(reason), .text(fromAfter.description), .text(toAfter.description)])
                 trackInsuranceFund(from: from, to: to, amount: amount, reason: reason, seq: seq, idx: idx, ts: ts)
+                for row in FinancingRow.loanPostings(from: from, to: to, amount: amount, reason: reason, fromAfter: fromAfter,
+                                                     toAfter: toAfter, seq: seq, idx: idx, ts: ts) { add(row) }
             case "markPrice":
                 marks.add([.text(try need(e.symbol, "symbol")), .int(seq), .int(ts), .text(try need(e.price, "price"))])
             case "leverage", "marginMode":
@@ -235,6 +240,8 @@ struct PostgresOutcomeProjection {
                 instruments.add([.text(try need(e.symbol, "symbol")), .text(try need(e.status, "status")), .int(seq)])
             case "liquidation", "insurancePayout", "adl", "adlRank", "riskAlert", "stressTest", "riskMetrics":
                 try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence)
+            case let type where FinancingRow.eventTypes.contains(type):
+                if let row = try FinancingRow.row(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) { add(row) }
             default:
                 break // an event type this version does not project (as on SQLite)
             }
@@ -254,6 +261,21 @@ struct PostgresOutcomeProjection {
         insuranceFund.add([.text(asset), .int(seq), .i(idx), .int(ts), .text(change.description), .text(balance.description), .text(reason)])
     }
 
+    /// A margin-financing row (`FinancingRow`, the same rows as on SQLite) into its table's batch.
+    private mutating func add(_ row: FinancingRow) {
+        let values = row.values.map { value -> SQLValue in
+            switch value {
+            case .int(let v): return .i(v)
+            case .text(let v): return .t(v)
+            }
+        }
+        switch row.table {
+        case FinancingRow.eventsTable: financingEvents.add(values)
+        case FinancingRow.postingsTable: loanPostings.add(values)
+        default: loanBookStressTests.add(values)
+        }
+    }
+
     // MARK: output
 
     /// One multi-row `INSERT` per table the batch wrote to.
@@ -268,7 +290,8 @@ struct PostgresOutcomeProjection {
         }
         let tables = [accounts, marketMakers, orders, rejections, trades, positions, positionHistory, balances, balanceHistory, postings, books,
                       insuranceFund, marks, settings, funding, instruments, liquidations, insurancePayouts, adlFills, adlRanks,
-                      riskAlerts, riskAlertLatest, stressTests, stressTestLatest, riskMetrics, riskMetricsLatest]
+                      riskAlerts, riskAlertLatest, stressTests, stressTestLatest, riskMetrics, riskMetricsLatest,
+                      financingEvents, loanPostings, loanBookStressTests]
         return try tables.compactMap { try $0.statement() }
     }
 }

@@ -10,7 +10,7 @@ import ReadModelPostgres
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Produce a regulatory report for a business day or range: \(RegulatoryReports.names.joined(separator: ", ")); or the margin-financing loan-book.",
+        abstract: "Produce a regulatory report for a business day or range: \(RegulatoryReports.names.joined(separator: ", ")); or loan-book (the financing book as it stands now).",
         discussion: """
             The business day runs from local midnight to midnight at --utc-offset (default +480 minutes, HKT); --from and --to \
             take whole days, both included (at most \(BusinessDay.maxRangeDays)). loan-book is the book as it stands (no --date; csv or json).

@@ -71,6 +71,12 @@ import Testing
                                                        + d("funding") + d("interest") + d("other")))
             let chart = try await v.send(client, .get, "/v1/reports/positions?date=\(today)&format=html", key: v.compliance)
             #expect(chart.text.contains("<svg") && chart.text.contains("Open interest"))
+            // The margin-financing book (REG-3) through the same route: nothing was called today.
+            let book = try await v.send(client, .get, "/v1/reports/margin-financing?date=\(today)", key: v.supervisor)
+            #expect(book.status == 200 && book.object["report"] as? String == "margin-financing", "\(book.text)")
+            #expect((book.object["summary"] as? [String: String])?["marginCalls"] == "0")
+            let bookPage = try await v.send(client, .get, "/v1/reports/margin-financing?date=\(today)&format=html", key: v.compliance)
+            #expect(bookPage.status == 200 && bookPage.text.contains("Margin notices and margin calls per hour"))
         }
     }
 }

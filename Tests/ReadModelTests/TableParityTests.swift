@@ -75,6 +75,24 @@ struct TableParityTests {
         return out
     }
 
+    /// The margin-financing tables (REG-3) on the financing week: events, loan-book postings,
+    /// notices and the forced sale, however batched.
+    @Test func theFinancingTablesHoldTheRowsSQLiteHolds() async throws {
+        let outcomes = FinancingDay().s.outcomes
+        let sqlite = try ReadModelStore(path: ":memory:")
+        _ = try sqlite.apply(batch: outcomes)
+        let expected = try Self.rows(sqlite)
+        #expect((expected["financing_events"]?.count ?? 0) >= 8 && (expected["loan_postings"]?.count ?? 0) >= 6)
+        for chunk in [outcomes.count, 3, 1] {
+            let pg = try await PostgresReadModelStore(url: try TestStore.freshSchema(try #require(StoreKind.postgresURL)))
+            defer { pg.close() }
+            var rest = outcomes[...]
+            while !rest.isEmpty { _ = try await pg.applyAsync(batch: Array(rest.prefix(chunk))); rest = rest.dropFirst(chunk) }
+            let got = try await Self.rows(pg)
+            for t in Self.tables { #expect(got[t] == expected[t], "batches of \(chunk), table \(t)") }
+        }
+    }
+
     @Test func everyTableHoldsTheRowsSQLiteHolds() async throws {
         let s = Self.scenario()
         let sqlite = try ReadModelStore(path: ":memory:")
