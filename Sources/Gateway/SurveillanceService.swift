@@ -75,10 +75,6 @@ public actor SurveillanceService {
     /// The closed days' MM reports for a UTC date (YYYY-MM-DD).
     public func obligations(date: String) -> [MarketMakerDayReport] { projection.reports.filter { $0.date == date } }
 
-    /// The closed days' MM reports whose day overlaps [`fromMs`, `toMs`) (a report window, REG-3).
-    public func obligations(fromMs: Int64, toMs: Int64) -> [MarketMakerDayReport] {
-        projection.reports.filter { $0.report.fromMs < toMs && $0.report.toMs > fromMs }
-    }
 
     /// Every business day's MM presence and activity (REG-3), the open day measured up to `now`.
     public func marketMakerDays(asOf now: Int64) -> [MarketMakerBusinessDay] { projection.businessDays.days(asOf: now) }
