@@ -118,8 +118,6 @@ public protocol HistoryProvider: Sendable {
     /// The regulatory report `name` for `day` (a business day or a range; REG-3); nil when there
     /// is no read model.
     func report(_ name: String, day: BusinessDay, options: ReportOptions) async throws -> ReportTable?
-    /// Traded quantity per contract and account over `day` (MM activity share); nil when there is no read model.
-    func tradeVolumes(day: BusinessDay) async throws -> TradeVolumes?
     /// The latest result of each stress scenario; nil when there is no read model.
     func stressTests() async throws -> [StressTestRecord]?
     /// The latest risk metrics per instrument; nil when there is no read model.
@@ -194,8 +192,6 @@ extension HistoryProvider {
     public func riskAlerts(_ filter: RiskAlertFilter) async throws -> [RiskAlertRecord]? { nil }
     /// Not available without a read model.
     public func report(_ name: String, day: BusinessDay, options: ReportOptions) async throws -> ReportTable? { nil }
-    /// Not available without a read model.
-    public func tradeVolumes(day: BusinessDay) async throws -> TradeVolumes? { nil }
     /// Not available without a read model.
     public func stressTests() async throws -> [StressTestRecord]? { nil }
     /// Not available without a read model.

@@ -91,8 +91,6 @@ public struct ReadModelHistory: HistoryProvider {
         try await store.report(name, day: day, options: options)
     }
 
-    public func tradeVolumes(day: BusinessDay) async throws -> TradeVolumes? { try await store.tradeVolumes(day) }
-
     public func stressTests() async throws -> [StressTestRecord]? {
         try await store.latestStressTests()
     }

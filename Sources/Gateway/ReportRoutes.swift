@@ -51,24 +51,23 @@ extension GatewayCore {
         }
     }
 
-    /// A read-model report, or one of the live venue's (`VenueReports`).
+    /// A read-model report, or one of the live venue's (`VenueReports`, from the running surveillance and engine).
     func report(_ name: String, day: BusinessDay, options: ReportOptions, days: Int) async throws -> ReportTable {
-        switch name {
-        case "surveillance-alerts":
-            let surveillance = try await Self.requireCurrent(configuration.surveillance)
-            return VenueReports.surveillanceAlerts(await surveillance.alerts(), day: day)
-        case "mm-obligations":
-            let surveillance = try await Self.requireCurrent(configuration.surveillance)
-            return VenueReports.marketMakerObligations(await surveillance.obligations(fromMs: day.fromTs, toMs: day.toTs),
-                                                       volumes: try await history.tradeVolumes(day: day), day: day)
-        case "pi-expiries":
-            return try await host.read { VenueReports.piExpiries($0, day: day, days: days) }
-        default:
+        guard VenueReports.names.contains(name) else {
             guard let table = try await history.report(name, day: day, options: options) else {
                 throw ApiError.notReady("reports need a read model (this gateway has none)")
             }
             return table
         }
+        let now = host.options.clock()
+        var inputs = VenueReportInputs(alerts: [], marketMakerDays: [], asOfMs: now, horizonDays: days)
+        if name == "surveillance-alerts" || name == "mm-obligations" {
+            let surveillance = try await Self.requireCurrent(configuration.surveillance)
+            inputs.alerts = await surveillance.alerts()
+            inputs.marketMakerDays = await surveillance.marketMakerDays(asOf: now)
+        }
+        let ready = inputs
+        return try await host.read { VenueReports.report(name, day: day, inputs: ready, engine: $0) }!
     }
 
     /// `date`, or `from` and `to` (both days included, at most a year), Hong Kong business days.

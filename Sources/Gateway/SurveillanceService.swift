@@ -38,19 +38,10 @@ public actor SurveillanceService {
     /// Subscribes, recomputes the alerts from the journal and replays the workflow log.
     public func start() throws {
         outcomes = host.subscribe()
-        let engine = Engine(config: host.options.config)
-        var replayed = projection
-        var last: UInt64 = 0
-        try JournalReader(directory: host.options.dataDirectory.appendingPathComponent("journal")).forEach { sequence, timestamp, payload in
-            let command = try CommandCodec.decode(payload)
-            engine.applyInPlace(command, timestamp: timestamp)
-            replayed.observe(timestamp: timestamp, command: command, events: engine.events)
-            last = sequence
-        }
-        projection = replayed
-        lastSequence = last
-        book.register(projection.alerts)
-        for entry in try AlertWorkflowLog.read(url: log.url) { try book.replay(entry) }
+        let replay = try SurveillanceReplay.run(dataDirectory: host.options.dataDirectory, config: host.options.config, projection: projection)
+        projection = replay.projection
+        lastSequence = replay.lastSequence
+        book = try replay.alertBook(dataDirectory: host.options.dataDirectory)
         started = true
     }
 
@@ -84,10 +75,9 @@ public actor SurveillanceService {
     /// The closed days' MM reports for a UTC date (YYYY-MM-DD).
     public func obligations(date: String) -> [MarketMakerDayReport] { projection.reports.filter { $0.date == date } }
 
-    /// The closed days' MM reports whose day overlaps [`fromMs`, `toMs`) (a report window, REG-3).
-    public func obligations(fromMs: Int64, toMs: Int64) -> [MarketMakerDayReport] {
-        projection.reports.filter { $0.report.fromMs < toMs && $0.report.toMs > fromMs }
-    }
+
+    /// Every business day's MM presence and activity (REG-3), the open day measured up to `now`.
+    public func marketMakerDays(asOf now: Int64) -> [MarketMakerBusinessDay] { projection.businessDays.days(asOf: now) }
 
     /// The sequence of the last outcome the projection has seen.
     public var sequence: UInt64 { lastSequence }

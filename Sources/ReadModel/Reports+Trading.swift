@@ -71,31 +71,3 @@ extension ReadModelStorage {
                            charts: settlements.isEmpty ? [] : [chart])
     }
 }
-
-/// Traded quantity per contract and per account over a window (the market makers' activity
-/// share, MM-4): an account is counted once per trade it is in (maker or taker; a self-trade once).
-public struct TradeVolumes: Sendable, Hashable {
-    public var total: [String: DecimalText] = [:]
-    public var byAccount: [String: [String: DecimalText]] = [:]
-
-    /// `account`'s share of `symbol`'s traded quantity in %, rounded down to 0.01; "" without trades.
-    public func sharePercent(account: String, symbol: String) -> String {
-        guard let all = total[symbol] else { return "" }
-        return (byAccount[symbol]?[account] ?? .zero).percent(of: all) ?? ""
-    }
-}
-
-extension ReadModelStorage {
-    /// Traded quantity per contract and account over the window.
-    public func tradeVolumes(_ day: BusinessDay) async throws -> TradeVolumes {
-        var v = TradeVolumes()
-        for r in try await reportRows(ReportQuery("SELECT symbol, qty, maker_account, taker_account FROM trades WHERE ts >= ? AND ts < ?",
-                                                  ReportMath.window(day))) {
-            let qty = ReportMath.decimal(r[1])
-            v.total[r[0], default: .zero] += qty
-            v.byAccount[r[0], default: [:]][r[2], default: .zero] += qty
-            if r[3] != r[2] { v.byAccount[r[0], default: [:]][r[3], default: .zero] += qty }
-        }
-        return v
-    }
-}

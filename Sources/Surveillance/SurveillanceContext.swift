@@ -16,13 +16,18 @@ public struct SurveillanceContext: Sendable {
     public var policy: SurveillancePolicy
     /// Names of accounts by index, for a projection that starts after they were opened.
     public var accountNames: [String]
+    /// Minutes east of UTC of the business day the `mm-obligations` report is kept in
+    /// (REG-3; 480, Hong Kong, like `BusinessDay.hktOffsetMinutes`). Alerts do not depend on it.
+    public var businessDayOffsetMinutes: Int
 
     public init(symbols: [String], owners: [String: String] = [:], marketMakers: [String: [MarketMakerTerms]] = [:],
-                policy: SurveillancePolicy = SurveillancePolicy(), accountNames: [String] = []) {
+                policy: SurveillancePolicy = SurveillancePolicy(), accountNames: [String] = [],
+                businessDayOffsetMinutes: Int = 480) {
         self.symbols = symbols
         self.owners = owners
         self.marketMakers = marketMakers
         self.policy = policy
         self.accountNames = accountNames
+        self.businessDayOffsetMinutes = businessDayOffsetMinutes
     }
 }

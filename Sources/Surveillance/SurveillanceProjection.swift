@@ -13,6 +13,8 @@ import Matching
 ///
 /// - **Book tops** come from a `ProjectedOrderBook` rebuilt from the commands and events,
 ///   not from the engine (which a live subscriber cannot read at the command's moment).
+/// - **Business days** (`businessDays`, REG-3): the same presence, and the trading volume,
+///   per local day at `context.businessDayOffsetMinutes` (HKT by default); no alerts.
 /// - **Days** are UTC days of command time. The first command to reach a new day closes
 ///   the previous one(s) at midnight, before its own events (its funding times are noted
 ///   first, since they are ≤ its timestamp): each meter's `DayReport`, an
@@ -34,6 +36,8 @@ public struct SurveillanceProjection: Sendable {
     public private(set) var alerts: [RaisedAlert] = []
     /// Every closed day's report, in order of day, then account, then symbol.
     public private(set) var reports: [MarketMakerDayReport] = []
+    /// The same meters per business day (`context.businessDayOffsetMinutes`), with activity (REG-3).
+    public private(set) var businessDays: BusinessDayPresence
     /// Meters by "account|symbol", created at the first command.
     private var meters: [String: MarketMakerPresenceMeter] = [:]
     private var names: [String]
@@ -47,6 +51,7 @@ public struct SurveillanceProjection: Sendable {
     public init(context: SurveillanceContext) {
         self.context = context
         names = context.accountNames
+        businessDays = BusinessDayPresence(offsetMinutes: context.businessDayOffsetMinutes)
         monitor = SurveillanceMonitor(policy: context.policy, owners: context.owners,
                                       affiliatedMarketMakers: Set(context.marketMakers.keys))
         marks = Array(repeating: 0, count: context.symbols.count)
@@ -125,6 +130,7 @@ public struct SurveillanceProjection: Sendable {
                 monitor.addMarketMaker(maker)
                 let key = maker + "|" + terms.symbol
                 if meters[key] == nil { meters[key] = MarketMakerPresenceMeter(terms: terms, startMs: now) }
+                businessDays.add(key: key, terms: terms, at: now)
             default:
                 break
             }
@@ -171,6 +177,8 @@ public struct SurveillanceProjection: Sendable {
         for id in [trade.makerOrderId, trade.takerOrderId] {
             if let order = book.fill(id, quantity: trade.quantity), order.remaining <= 0 { monitor.orderClosed(orderId: id) }
         }
+        businessDays.traded(symbol: symbol(trade.instrument), makerAccount: name(of: trade.makerAccount),
+                            takerAccount: name(of: trade.takerAccount), price: trade.price, quantity: trade.quantity)
         raise(monitor.trade(symbol: symbol(trade.instrument), price: trade.price, quantity: trade.quantity,
                             makerOrder: trade.makerOrderId, takerOrder: trade.takerOrderId,
                             makerAccount: name(of: trade.makerAccount), takerAccount: name(of: trade.takerAccount),
@@ -185,8 +193,10 @@ public struct SurveillanceProjection: Sendable {
             guard let key = marketMakerOrders[id] else { continue }
             if let order = book.order(id), order.onBook {
                 meters[key]?.rested(orderId: id, side: order.side, price: order.price, remaining: order.remaining, at: now)
+                businessDays.rested(key: key, orderId: id, side: order.side, price: order.price, remaining: order.remaining, at: now)
             } else {
                 meters[key]?.removed(orderId: id, at: now)
+                businessDays.removed(key: key, orderId: id, at: now)
                 if book.order(id) == nil { marketMakerOrders[id] = nil }
             }
         }
@@ -196,15 +206,20 @@ public struct SurveillanceProjection: Sendable {
         for key in meters.keys.sorted() where key.hasSuffix("|" + symbol) {
             meters[key]!.tradingStateChanged(continuous: continuous, at: now)
         }
+        businessDays.tradingStateChanged(symbol: symbol, continuous: continuous, at: now)
     }
 
     // MARK: - Days
 
     private mutating func startOrCloseDays(at now: Int64) {
+        businessDays.advance(to: now)
         guard let start = dayStartMs else {
             dayStartMs = UTCDay.start(of: now)
             for (account, terms) in context.marketMakers.sorted(by: { $0.key < $1.key }) {
-                for term in terms { meters[account + "|" + term.symbol] = MarketMakerPresenceMeter(terms: term, startMs: now) }
+                for term in terms {
+                    meters[account + "|" + term.symbol] = MarketMakerPresenceMeter(terms: term, startMs: now)
+                    businessDays.add(key: account + "|" + term.symbol, terms: term, at: now)
+                }
             }
             return
         }

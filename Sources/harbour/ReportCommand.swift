@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import ReadModel
 import ReadModelPostgres
 
@@ -10,14 +11,19 @@ import ReadModelPostgres
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Produce a regulatory report for a business day or range: \(RegulatoryReports.names.joined(separator: ", ")); or loan-book (the financing book as it stands now).",
+        abstract: "Produce a regulatory report for a business day or range: \(ReportCommand.names.joined(separator: ", ")); or loan-book (the financing book as it stands now).",
         discussion: """
             The business day runs from local midnight to midnight at --utc-offset (default +480 minutes, HKT); --from and --to \
-            take whole days, both included (at most \(BusinessDay.maxRangeDays)). loan-book is the book as it stands (no --date; csv or json).
+            take whole days, both included (at most \(BusinessDay.maxRangeDays)). loan-book is the book as it stands (no --date; csv or json). \
+            \(VenueReports.names.joined(separator: ", ")) are built by replaying --data's journal read-only (as of its last command), \
+            not from the read models.
             """
     )
 
-    @Argument(help: "The report: \(RegulatoryReports.names.joined(separator: ", ")), loan-book.")
+    /// Every report this command prints besides loan-book: the read models' and the venue's.
+    static let names = RegulatoryReports.names + VenueReports.names
+
+    @Argument(help: "The report: \(ReportCommand.names.joined(separator: ", ")), loan-book.")
     var name: String
 
     @Option(help: "The business day, YYYY-MM-DD (not for loan-book).")
@@ -50,14 +56,25 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Notional at or above which large-exposures lists a position (default \(RegulatoryReports.defaultLargeExposureThreshold)).")
     var threshold: String = RegulatoryReports.defaultLargeExposureThreshold
 
+    @Option(help: "pi-expiring, pi-expiries: days past the window's end to look (0 to 1095).")
+    var days: Int = VenueReports.defaultExpiryDays
+
+    @Option(help: "Venue configuration file the journal was written with (venue reports; default: the built-in demo venue).")
+    var config: String?
+
     func run() async throws {
         if name == LoanBookReport.name { return try LoanBookReport.run(data: data, format: format) }
-        guard RegulatoryReports.names.contains(name) else {
-            throw ValidationError("UNKNOWN_REPORT: \(name) is not one of \(RegulatoryReports.names.joined(separator: ", ")), \(LoanBookReport.name)")
+        guard Self.names.contains(name) else {
+            throw ValidationError("UNKNOWN_REPORT: \(name) is not one of \(Self.names.joined(separator: ", ")), \(LoanBookReport.name)")
         }
         let day = try window()
         guard let form = ReportFormat(rawValue: format) else { throw ValidationError("INVALID_FORMAT: --format must be csv, json or html") }
         guard let limit = DecimalText(threshold), !(limit < .zero) else { throw ValidationError("INVALID_THRESHOLD: --threshold must be a non-negative decimal") }
+        if VenueReports.names.contains(name) {
+            guard (0...3 * 365).contains(days) else { throw ValidationError("INVALID_DAYS: --days must be 0 to 1095") }
+            let table = try VenueReportCLI.table(name, data: data, config: config, day: day, days: days)
+            return FileHandle.standardOutput.write(Data(form.render(table).utf8))
+        }
         let options = ReportOptions(asset: asset, account: account, threshold: limit)
         let table: ReportTable?
         switch try StoreLocation(store, dataDirectory: URL(fileURLWithPath: data)) {

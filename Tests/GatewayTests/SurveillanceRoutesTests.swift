@@ -95,6 +95,28 @@ import Testing
                 #expect(row["daysAfterWindow"] == "364" || row["daysAfterWindow"] == "365" || row["daysAfterWindow"] == "363")
             }
             #expect(try await venue.send(client, .get, "/v1/reports/pi-expiries?date=\(today)&days=-1", key: venue.compliance).code == "INVALID_PARAMETER")
+
+            // The venue reports of REG-3 by their names, for compliance and the supervisor only.
+            #expect(rows.first?["lastAction"] == "close: one owner, two mandates" && rows.first?["raised"] == "inWindow")
+            let known = try await venue.send(client, .get, "/v1/reports/no-such-report?date=\(today)", key: venue.supervisor)
+            #expect(known.status == 404 && ["surveillance-alerts", "mm-obligations", "pi-expiring"].allSatisfy { known.text.contains($0) })
+            for name in ["surveillance-alerts", "mm-obligations", "pi-expiring"] {
+                #expect(try await venue.send(client, .get, "/v1/reports/\(name)?date=\(today)", key: venue.alice).status == 403)
+                #expect(try await venue.send(client, .get, "/v1/reports/\(name)?date=\(today)").status == 401)
+                let csv = try await venue.send(client, .get, "/v1/reports/\(name)?date=\(today)&format=csv", key: venue.supervisor)
+                #expect(csv.status == 200 && csv.text.hasPrefix(name == "pi-expiring" ? "account,investorKind" : name == "mm-obligations" ? "date,account" : "id,raisedAt"))
+            }
+            let mmReport = try await venue.send(client, .get, "/v1/reports/mm-obligations?date=\(today)", key: venue.supervisor)
+            #expect((mmReport.object["summary"] as? [String: String])?["businessDayUtcOffsetMinutes"] == "480")
+            let pi = try await venue.send(client, .get, "/v1/reports/pi-expiring?date=\(today)&days=366", key: venue.compliance)
+            let classified = try #require(pi.object["rows"] as? [[String: String]])
+            #expect(classified.contains { $0["account"] == "alice" } && classified.contains { $0["account"] == "bob" })
+            for row in classified {
+                #expect(row["state"] == "expiring" && !(row["approvedBy"] ?? "").isEmpty && row["approvedBy"] != row["proposedBy"])
+                #expect(["363", "364", "365"].contains(row["daysLeft"] ?? ""))
+            }
+            #expect((try await venue.send(client, .get, "/v1/reports/pi-expiring?date=\(today)", key: venue.compliance)
+                .object["rows"] as? [Any])?.isEmpty == true)
         }
         // The three accepted steps are on disk.
         let logged = try AlertWorkflowLog.read(url: venue.host.options.dataDirectory

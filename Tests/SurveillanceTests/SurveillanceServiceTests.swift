@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Gateway
 import HarbourCore
+import ReadModel
 import Sequencer
 import Surveillance
 import Testing
@@ -61,5 +62,31 @@ import Testing
         #expect(rebuilt.first?.status == .underReview && rebuilt.first?.assignee == "carol")
         #expect(rebuilt.first?.history.map(\.action.code) == ["assign", "review"], "the refused close left no trace")
         #expect(await service.sequence == UInt64(commands.count))
+
+        // `harbour report surveillance-alerts` replays the same directory read-only (the venue
+        // still open) and prints the table the route builds from the live service.
+        let before = try Self.listing(directory)
+        let replay = try SurveillanceReplay.run(dataDirectory: directory, config: options.config,
+                                                projection: SurveillanceProjection(context: script.context))
+        let offline = try replay.alertBook(dataDirectory: directory).list()
+        #expect(try Self.listing(directory) == before, "the replay wrote nothing")
+        #expect(replay.lastSequence == UInt64(commands.count))
+        let day = BusinessDay("2026-01-01")!
+        let table = VenueReports.report("surveillance-alerts", day: day,
+                                        inputs: VenueReportInputs(alerts: offline, marketMakerDays: [], asOfMs: day0 + hour), engine: replay.engine)
+        let live = VenueReports.report("surveillance-alerts", day: day,
+                                       inputs: VenueReportInputs(alerts: rebuilt, marketMakerDays: [], asOfMs: day0 + hour), engine: replay.engine)
+        #expect(table == live)
+        #expect(table?.rows.first?[table!.columns.firstIndex(of: "status")!] == "underReview")
+    }
+
+    /// Every file under `directory` with its size and modification time.
+    static func listing(_ directory: URL) throws -> [String] {
+        let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey]
+        let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: keys)?.compactMap { $0 as? URL } ?? []
+        return try files.map { url in
+            let values = try url.resourceValues(forKeys: Set(keys))
+            return "\(url.path) \(values.fileSize ?? -1) \(values.contentModificationDate?.timeIntervalSince1970 ?? 0)"
+        }.sorted()
     }
 }
