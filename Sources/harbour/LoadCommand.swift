@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import Gateway
 import Synchronization
 
 /// `harbour load`: sends signed orders to a running venue over loopback and reports
@@ -128,9 +129,13 @@ struct LoadCommand: ParsableCommand {
     func runWebSocket(_ conn: Connection, connection c: Int, deadline: UInt64, perConnRate: Double, latencies: inout [UInt64],
                       stats: LoadStats, limit: String) throws {
         try conn.webSocketHandshake(host: address, path: "/v1/ws")
-        let ts = Int64(Date().timeIntervalSince1970 * 1000)
-        try conn.sendText(#"{"op":"auth","key":"\#(key)","timestamp":\#(ts),"signature":"\#(sign("\(ts)GET/v1/ws"))"}"#)
-        _ = try conn.readText()
+        // A nonce per connection: connections that start within the same millisecond would
+        // otherwise sign the same text, and the venue refuses the second use of a signature.
+        let ts = String(Int64(Date().timeIntervalSince1970 * 1000)), nonce = "load-\(c)-\(UInt64.random(in: 0...UInt64.max))"
+        let signature = RequestAuthenticator.sign(secret: secret, timestamp: ts, method: "GET", target: "/v1/ws", body: [], nonce: nonce)
+        try conn.sendText(#"{"op":"auth","key":"\#(key)","timestamp":\#(ts),"nonce":"\#(nonce)","signature":"\#(signature)"}"#)
+        let reply = try conn.readText()
+        guard reply.contains(#""success":true"#) else { throw Connection.Failure(description: "connection \(c): auth refused: \(reply)") }
         var inFlight: [Int: UInt64] = [:]
         var n = 0
         let startNs = DispatchTime.now().uptimeNanoseconds
@@ -139,15 +144,21 @@ struct LoadCommand: ParsableCommand {
             let open = now < deadline
             if !open && inFlight.isEmpty { break }
             if open && inFlight.count < window {
-                pace(n, startNs, perConnRate)
-                n += 1
-                var msg = body(n, c, limit)
-                msg.removeLast()
-                msg += #","op":"order","id":\#(n)}"#
-                inFlight[n] = DispatchTime.now().uptimeNanoseconds
-                try conn.sendText(msg)
-                stats.sent.add(1, ordering: .relaxed)
-                if inFlight.count < window { continue }
+                // Paced: send order n at its time, reading replies while waiting for it, so a
+                // reply's latency is not the time the window takes to fill.
+                let due = perConnRate > 0 ? startNs + UInt64(Double(n) / perConnRate * 1e9) : now
+                if due <= now {
+                    n += 1
+                    var msg = body(n, c, limit)
+                    msg.removeLast()
+                    msg += #","op":"order","id":\#(n)}"#
+                    inFlight[n] = DispatchTime.now().uptimeNanoseconds
+                    try conn.sendText(msg)
+                    stats.sent.add(1, ordering: .relaxed)
+                    if !conn.readable(withinNanoseconds: 0) { continue }
+                } else if !conn.readable(withinNanoseconds: min(due, deadline) - now) {
+                    continue
+                }
             }
             let text = try conn.readText()
             let t1 = DispatchTime.now().uptimeNanoseconds
@@ -254,6 +265,15 @@ final class Connection {
         frame += mask
         for (i, b) in payload.enumerated() { frame.append(b ^ mask[i & 3]) }
         try send(frame)
+    }
+
+    /// Whether a reply can be read now or becomes readable within `nanoseconds`.
+    func readable(withinNanoseconds nanoseconds: UInt64) -> Bool {
+        if !buffer.isEmpty { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        // poll waits in whole milliseconds: rounded up, so pacing never sends early.
+        let ms = Int32(min(UInt64(Int32.max), (nanoseconds + 999_999) / 1_000_000))
+        return poll(&p, 1, ms) > 0
     }
 
     func readText() throws -> String {
