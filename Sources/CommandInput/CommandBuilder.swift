@@ -100,7 +100,8 @@ public struct CommandBuilder {
             price = try reader.decimal("price", spec.priceScale, offScale: .priceOffTick)
         }
         var stopPrice: Int64 = 0
-        var trigger = TriggerSource.mark
+        // A spot market has no mark price: its stops trigger on the last trade by default.
+        var trigger: TriggerSource = names.config.spotMarket(instrument) == nil ? .mark : .last
         if orderType.isConditional {
             guard reader.fields["stopPrice"] != nil else { throw Rejection(.missingStopPrice, "\(orderType.name) orders need a stopPrice") }
             stopPrice = try reader.decimal("stopPrice", spec.priceScale, offScale: .priceOffTick)

@@ -220,7 +220,8 @@ extension Engine {
 
     /// Waiting conditional orders of an account on an instrument.
     public func conditionalsOf(account: UInt32, instrument: UInt16) -> [ConditionalOrder] {
-        (conditionals[Int(instrument)][0].all + conditionals[Int(instrument)][1].all).filter { $0.account == account }
+        if let m = spot.market(InstrumentID(instrument)) { return spotStops(of: account, market: m) }
+        return (conditionals[Int(instrument)][0].all + conditionals[Int(instrument)][1].all).filter { $0.account == account }
     }
 
     /// Resting orders of an account on an instrument, newest first.

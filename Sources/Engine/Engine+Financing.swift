@@ -322,7 +322,7 @@ extension Engine {
         var taker = MatchTaker(orderId: id, account: a, group: accounts[Int(a)].group, side: .sell, limit: limit, remaining: size, stp: .expireMaker)
         var delegate = SpotMatching(engine: self, market: m, takerLimit: limit, takerRate: config.feeTiers[accounts[Int(a)].feeTier].taker)
         let last = Matcher.match(&taker, in: spot.books[m], delegate: &delegate)
-        if last != 0 { spot.lastPrices[m] = last }
+        if last != 0 { spot.lastPrices[m] = last; spot.lastPriceMoved(m) }
         if taker.remaining > 0 {
             ledger.post(from: lockBook, to: collateralBook, amount: taker.remaining * factor, reason: .forcedSale)
             events.append(.expired(OrderEnd(orderId: id, account: loan.account, instrument: instrument, clientOrderId: nil,

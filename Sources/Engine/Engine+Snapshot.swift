@@ -433,6 +433,13 @@ extension Engine {
             }
             guard Int(o.account) < nAccounts, accounts[Int(o.account)].group == o.group else { return "account \(o.account) / group \(o.group)" }
             return nil
+        } acceptsStop: { c in
+            guard c.orderId >= 1, c.orderId < orderLimit, Int(c.account) < nAccounts,
+                  ownerOf.updateValue(c.account, forKey: c.orderId) == nil else { return "id or account out of range, or id repeated" }
+            return c.clientOrderId == clientIdByOrder[c.orderId] ? nil : "client order id"
+        }
+        for m in restoredSpot.specs.indices {
+            for c in restoredSpot.stops[m].all { conditionalLocation[c.orderId] = (UInt16(ni + m), .last) }
         }
         spot = restoredSpot
         let lockProblems = spotLockViolations()

@@ -64,12 +64,24 @@ extension Engine {
         case .disabled: return refuse(.instrumentDisabled, "\(spec.symbol) is disabled: only cancels are accepted")
         }
         if o.reduceOnly { return refuse(.invalidOrderType, "reduce-only has no meaning on the spot market \(spec.symbol): there is no position to reduce") }
-        if o.type.isConditional {
-            return refuse(.invalidOrderType, "\(o.type.name) orders are not offered on spot markets; use limit or market")
-        }
         if let r = validateShape(o, spec: spec) { return refuse(r.code, r.message) }
         if o.side == .buy, let r = RiskIncreaseCheck.classificationRefusal(for: compliance.records[a], now: lastTimestamp) {
             return refuse(RejectCode(rawValue: r.code) ?? .notProfessionalInvestor, r.message)
+        }
+        if o.type.isConditional { return placeSpotStop(o, market: m) }
+        executeSpot(o, market: m, orderId: nil)
+    }
+
+    /// Prices, locks and matches a checked spot order. `existing` nil: a new order (it gets
+    /// an id and an `accepted` event); otherwise a triggered stop, which keeps its id and
+    /// whose refusal ends it.
+    func executeSpot(_ o: PlaceOrder, market m: Int, orderId existing: OrderID?) {
+        let coid = o.clientOrderId
+        let a = o.account.index
+        let ms = spot.specs[m], spec = ms.market
+        func refuse(_ code: RejectCode, _ message: String) {
+            reject(code, message, account: o.account, clientOrderId: coid, orderId: existing)
+            if let existing { finishClientId(orderId: existing, account: a) }
         }
         let limit: Int64
         if o.type.hasLimitPrice {
@@ -105,10 +117,13 @@ extension Engine {
                 : "selling \(spec.sizeString(o.quantity)) \(ms.base.code) needs \(FixedDecimal.format(lock.amount, scale: scale)) \(ms.base.code)"
             return refuse(.insufficientBalance, "\(what); available \(FixedDecimal.format(Int64(clamping: max(0, available)), scale: scale)) (not locked by open orders\(o.side == .buy ? " nor needed as margin" : ""))")
         }
-        let id = nextOrderId
-        nextOrderId += 1
-        if let coid { accounts[Int(a)].clientOrderIds.open(coid, order: id); clientIdByOrder[id] = coid }
-        events.append(.accepted(orderId: id, account: o.account, instrument: o.instrument, clientOrderId: coid))
+        let id: OrderID
+        if let existing { id = existing } else {
+            id = nextOrderId
+            nextOrderId += 1
+            if let coid { accounts[Int(a)].clientOrderIds.open(coid, order: id); clientIdByOrder[id] = coid }
+            events.append(.accepted(orderId: id, account: o.account, instrument: o.instrument, clientOrderId: coid))
+        }
         ledger.post(from: ledger.book(.clientCash(account: a, asset: lock.asset)), to: ledger.book(.clientLocked(account: a, asset: lock.asset)),
                     amount: lock.amount, reason: .spotLock)
         touchAsset(a, lock.asset)
@@ -120,7 +135,7 @@ extension Engine {
         var delegate = SpotMatching(engine: self, market: m, takerLimit: limit,
                                     takerRate: config.feeTiers[accounts[Int(a)].feeTier].taker)
         let last = Matcher.match(&taker, in: spot.books[m], delegate: &delegate)
-        if last != 0 { spot.lastPrices[m] = last }
+        if last != 0 { spot.lastPrices[m] = last; spot.lastPriceMoved(m) }
         if taker.remaining == 0 { return finishClientId(orderId: id, account: a) }
         if taker.stoppedBySTP { return endSpotTaker(taker, market: m, reason: "STP") }
         if rests {
@@ -242,6 +257,7 @@ extension Engine {
         case .id(let x): id = x
         case .client(let c): id = accounts[Int(account.index)].clientOrderIds.order(for: c)
         }
+        if let id, spot.stops[m].find(orderId: id)?.account == account.index { return cancelSpotStop(id, market: m, reason: "USER") }
         guard let id, let slot = spot.books[m].slot(of: id), spot.books[m][slot].account == account.index else {
             return reject(.unknownOrder, "no open order \(ref.text) for this account on \(spot.specs[m].symbol)",
                           account: account, clientOrderId: ref.clientId)
@@ -254,6 +270,7 @@ extension Engine {
         for slot in spot.slots(of: account.index, market: m) {
             removeSpotResting(slot: slot, market: m, reason: "MASS_CANCEL", canceled: true)
         }
+        for c in spotStops(of: account.index, market: m) { cancelSpotStop(c.orderId, market: m, reason: "MASS_CANCEL") }
     }
 
     // MARK: - Deposits and withdrawals of spot assets

@@ -58,7 +58,7 @@ extension Engine {
                                remaining: newRemaining, stp: .expireTaker)
         var delegate = SpotMatching(engine: self, market: m, takerLimit: newPrice, takerRate: config.feeTiers[accounts[Int(a)].feeTier].taker)
         let last = Matcher.match(&taker, in: spot.books[m], delegate: &delegate)
-        if last != 0 { spot.lastPrices[m] = last }
+        if last != 0 { spot.lastPrices[m] = last; spot.lastPriceMoved(m) }
         if taker.remaining == 0 { return finishClientId(orderId: id, account: a) }
         if taker.stoppedBySTP { return endSpotTaker(taker, market: m, reason: "STP") }
         spot.insert(RestingOrder(orderId: id, account: a, group: taker.group, side: o.side, price: newPrice, quantity: newQuantity,

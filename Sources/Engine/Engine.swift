@@ -218,6 +218,7 @@ public final class Engine {
             events.append(.rejected(rejection, account: nil, orderId: nil, clientOrderId: clientOrderId))
         }
         runLastPriceTriggers()
+        runSpotStops()
         runRiskChecks()
         if riskState.nextSweepAtMs == .max { scheduleRiskSweepIfNeeded(now: timestamp) }
         finishCommand()

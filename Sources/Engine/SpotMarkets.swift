@@ -19,6 +19,10 @@ struct SpotMarkets {
     /// Per market: price of the last trade (0 before the first).
     var lastPrices: [Int64]
     var statuses: [InstrumentStatus]
+    /// Per market: waiting stop and take-profit orders, triggered by the last trade price.
+    var stops: [ConditionalOrderBook]
+    /// Markets whose last price moved while stops wait there (transient: empty between commands).
+    var stopsMoved: [Int] = []
 
     init(specs: [SpotMarketSpec], firstId: Int) {
         self.specs = specs
@@ -28,6 +32,12 @@ struct SpotMarkets {
         openCounts = specs.map { _ in [] }
         lastPrices = specs.map { _ in 0 }
         statuses = specs.map { _ in .enabled }
+        stops = specs.map { _ in ConditionalOrderBook() }
+    }
+
+    /// Notes that market `m`'s last price moved (its stops are checked at the end of the command).
+    mutating func lastPriceMoved(_ m: Int) {
+        if !stops[m].isEmpty && !stopsMoved.contains(m) { stopsMoved.append(m) }
     }
 
     /// The market index of instrument `id`, nil when it is not a spot market.
@@ -68,12 +78,15 @@ struct SpotMarkets {
         return book.ownerSlots(head: ownerHeads[m][Int(a)]).sorted { book[$0].orderId < book[$1].orderId }
     }
 
-    /// Every market's status, last price and resting orders in priority order; one
-    /// description for snapshot, restore and state hash. When reading, orders are
+    /// Every market's status, last price, resting orders in priority order and waiting
+    /// stops; one description for snapshot, restore and state hash. When reading, orders are
     /// re-inserted level by level (keeping each level's FIFO) after checks against the
-    /// spec; `accepts` checks an order's id, account and group against engine state.
-    mutating func code<Coder: StateCoder>(_ coder: inout Coder,
-                                          accepts: (RestingOrder) -> String?) throws(Engine.SnapshotError) {
+    /// spec; `accepts` checks an order's id, account and group against engine state,
+    /// `acceptsStop` a stop's id, account and client order id. The status is written with
+    /// bit 7 set when the market has waiting stops, which then follow its orders (a state
+    /// without stops hashes as before spot stops existed).
+    mutating func code<Coder: StateCoder>(_ coder: inout Coder, accepts: (RestingOrder) -> String?,
+                                          acceptsStop: (ConditionalOrder) -> String? = { _ in nil }) throws(Engine.SnapshotError) {
         var count = specs.count
         try coder.codeCount(&count)
         try coder.require(count == specs.count, "\(count) spot markets, the configuration has \(specs.count)")
@@ -82,11 +95,12 @@ struct SpotMarkets {
             var symbol = spec.symbol
             try coder.code(&symbol)
             try coder.require(symbol == spec.symbol, "spot market \(m) is \(symbol), the configuration's is \(spec.symbol)")
-            var status = statuses[m].rawValue, last = lastPrices[m]
+            var status = statuses[m].rawValue | (stops[m].isEmpty ? 0 : 0x80), last = lastPrices[m]
             try coder.code(&status)
             try coder.code(&last)
+            let stopsFollow = status & 0x80 != 0
             if coder.isReading {
-                guard let s = InstrumentStatus(rawValue: status) else { throw .corrupt("\(symbol): status \(status)") }
+                guard let s = InstrumentStatus(rawValue: status & 0x7f) else { throw .corrupt("\(symbol): status \(status)") }
                 try coder.require(last >= 0 && last <= spec.maxPrice, "\(symbol): last price \(last)")
                 statuses[m] = s
                 lastPrices[m] = last
@@ -112,6 +126,29 @@ struct SpotMarkets {
                     insert(o, market: m)
                 }
             }
+            if stopsFollow { try codeStops(m, &coder, acceptsStop: acceptsStop) }
+        }
+    }
+
+    /// Market `m`'s waiting stops in id order (count, then each order).
+    private mutating func codeStops<Coder: StateCoder>(_ m: Int, _ coder: inout Coder,
+                                                       acceptsStop: (ConditionalOrder) -> String?) throws(Engine.SnapshotError) {
+        let spec = specs[m].market
+        let all = coder.isReading ? [] : stops[m].all
+        var n = all.count
+        try coder.codeCount(&n)
+        try coder.require(n > 0, "\(spec.symbol): stops flagged but none follow")
+        var previous = OrderID.min
+        for k in 0..<n {
+            let c = try ConditionalOrder.code(coder.isReading ? nil : all[k], source: .last, &coder)
+            guard coder.isReading else { continue }
+            try coder.require(c.orderId > previous && c.stopPrice > 0 && c.stopPrice <= spec.maxPrice && c.stopPrice % spec.tickSize == 0
+                              && c.quantity > 0 && c.quantity % spec.lotSize == 0 && !c.reduceOnly
+                              && (!c.type.hasLimitPrice || (c.limitPrice > 0 && c.limitPrice <= spec.maxPrice && c.limitPrice % spec.tickSize == 0)),
+                              "\(spec.symbol): stop \(c.orderId) out of order or out of range")
+            previous = c.orderId
+            if let problem = acceptsStop(c) { throw .corrupt("\(spec.symbol): stop \(c.orderId): \(problem)") }
+            stops[m].add(c)
         }
     }
 }
