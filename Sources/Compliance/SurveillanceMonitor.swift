@@ -10,6 +10,10 @@ public struct SurveillanceMonitor: Sendable {
     public private(set) var owners: [String: String]
     /// Affiliated market-maker accounts (MM-1).
     public private(set) var affiliatedMarketMakers: Set<String>
+    /// Symbol → decimals of the contract's size scale (BTC-PERP 3, BTC-USD 5), so that
+    /// "large" means the same amount of the asset on every contract. A symbol absent here is
+    /// taken to be at `policy.largeOrderSizeDecimals`.
+    public let sizeDecimals: [String: Int]
 
     private struct OpenOrder {
         let account: String
@@ -38,10 +42,20 @@ public struct SurveillanceMonitor: Sendable {
     public mutating func addMarketMaker(_ account: String) { affiliatedMarketMakers.insert(account) }
 
     public init(policy: SurveillancePolicy = SurveillancePolicy(), owners: [String: String] = [:],
-                affiliatedMarketMakers: Set<String> = []) {
+                affiliatedMarketMakers: Set<String> = [], sizeDecimals: [String: Int] = [:]) {
         self.policy = policy
         self.owners = owners
         self.affiliatedMarketMakers = affiliatedMarketMakers
+        self.sizeDecimals = sizeDecimals
+    }
+
+    /// Whether `quantity` (raw, in `symbol`'s size scale) is at least `policy.largeOrderSize`
+    /// (at `policy.largeOrderSizeDecimals`), exactly:
+    /// quantity × 10^policyDecimals ≥ largeOrderSize × 10^contractDecimals.
+    public func isLarge(_ quantity: Int64, symbol: String) -> Bool {
+        func power(_ decimals: Int) -> Int128 { (0..<max(decimals, 0)).reduce(Int128(1)) { product, _ in product * 10 } }
+        let contract = sizeDecimals[symbol] ?? policy.largeOrderSizeDecimals
+        return Int128(quantity) * power(policy.largeOrderSizeDecimals) >= Int128(policy.largeOrderSize) * power(contract)
     }
 
     /// An order was accepted. `bestBid`/`bestAsk` are the book's best prices when it arrived
@@ -51,7 +65,7 @@ public struct SurveillanceMonitor: Sendable {
         let (nearTouch, distance) = placement(side: side, price: price, bestBid: bestBid, bestAsk: bestAsk)
         open[orderId] = OpenOrder(account: account, symbol: symbol, side: side, quantity: quantity, filled: 0, placedAt: now,
                                   nearTouch: nearTouch, distanceBps: distance)
-        guard quantity >= policy.largeOrderSize, !affiliatedMarketMakers.contains(account) else { return [] }
+        guard isLarge(quantity, symbol: symbol), !affiliatedMarketMakers.contains(account) else { return [] }
         let before = recentMarketMakerTrades[symbol, default: []].filter {
             $0.side == side && now - $0.ts <= policy.frontRunWindowMs && $0.ts <= now
         }
@@ -87,7 +101,7 @@ public struct SurveillanceMonitor: Sendable {
         guard let order = open.removeValue(forKey: orderId) else { return [] }
         let alive = now - order.placedAt
         let filledBps = order.quantity == 0 ? 0 : Int64(Int128(order.filled) * 10_000 / Int128(order.quantity))
-        guard order.quantity >= policy.largeOrderSize, order.nearTouch, alive <= policy.spoofCancelWithinMs,
+        guard isLarge(order.quantity, symbol: order.symbol), order.nearTouch, alive <= policy.spoofCancelWithinMs,
               filledBps < policy.spoofMaxFilledBps else { return [] }
         return [SurveillanceAlert(rule: .spoofing, symbol: order.symbol, accounts: [order.account], orders: [orderId],
                                   fromMs: order.placedAt, toMs: now,

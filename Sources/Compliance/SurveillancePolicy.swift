@@ -1,8 +1,13 @@
 /// The thresholds of market surveillance (MM-5), configuration with conservative defaults.
-/// Sizes and prices are the contract's raw units; times are ms of command time.
+/// Prices are the contract's raw units; the large-order size is in units of the base asset
+/// at `largeOrderSizeDecimals` (the same BTC on a perpetual and on a spot book whatever their
+/// size scales); times are ms of command time.
 public struct SurveillancePolicy: Sendable, Hashable, Codable {
-    /// An order at least this large (raw size) counts as large for spoofing and front-running.
+    /// An order at least this large counts as large for spoofing and front-running: base-asset
+    /// units at `largeOrderSizeDecimals` decimals (10,000 at 3 = 10 BTC), compared with an
+    /// order's raw size in its contract's own size scale.
     public var largeOrderSize: Int64
+    public var largeOrderSizeDecimals: Int
     /// "Near the touch": within this many basis points of the best price on its side.
     public var nearTouchBps: Int64
     /// A large order near the touch cancelled within this time, with less than
@@ -22,11 +27,12 @@ public struct SurveillancePolicy: Sendable, Hashable, Codable {
     public var markIndexDivergenceBps: Int64
     public var lastMarkDivergenceBps: Int64
 
-    public init(largeOrderSize: Int64 = 10_000, nearTouchBps: Int64 = 10, spoofCancelWithinMs: Int64 = 2_000,
+    public init(largeOrderSize: Int64 = 10_000, largeOrderSizeDecimals: Int = 3, nearTouchBps: Int64 = 10, spoofCancelWithinMs: Int64 = 2_000,
                 spoofMaxFilledBps: Int64 = 1_000, frontRunWindowMs: Int64 = 1_000, markingWindowMs: Int64 = 60_000,
                 markingMinTrades: Int = 10, markingShareBps: Int64 = 5_000, markIndexDivergenceBps: Int64 = 100,
                 lastMarkDivergenceBps: Int64 = 300) {
         self.largeOrderSize = largeOrderSize
+        self.largeOrderSizeDecimals = largeOrderSizeDecimals
         self.nearTouchBps = nearTouchBps
         self.spoofCancelWithinMs = spoofCancelWithinMs
         self.spoofMaxFilledBps = spoofMaxFilledBps

@@ -82,17 +82,6 @@ public final class DemoMarket: Sendable {
         }
     }
 
-    /// Spot markets to quote for the perpetual `perp`: (market, its spec).
-    private func spotMarkets(for perp: String) async throws -> [(InstrumentID, InstrumentSpec)] {
-        var out: [(InstrumentID, InstrumentSpec)] = []
-        for (spot, reference) in plan.spotQuotes.sorted(by: { $0.key < $1.key }) where reference == perp {
-            if let id = try await host.read({ $0.instrumentID(symbol: spot) }), try await host.read({ $0.isSpot(id) }) {
-                out.append((id, try await host.read { $0.spec(id) }))
-            }
-        }
-        return out
-    }
-
     /// `value` (raw units of `from` decimals) in raw units of `to` decimals, rounded down.
     static func rescale(_ value: Int64, from: Int, to: Int) -> Int64 {
         var v = value
@@ -100,65 +89,20 @@ public final class DemoMarket: Sendable {
         return v
     }
 
-    /// Runs the feed and the quotes until the task is cancelled.
+    /// Runs the feed and the quotes until the task is cancelled: a `DemoRound` every
+    /// `intervalMs`, each of its commands submitted in order, the ladder of a perpetual
+    /// (and its spot books) at the mark the engine derived from that round's feed.
     public func run() async throws {
         let maker = try await host.read { $0.accountID(named: self.plan.makerAccount)! }
-        var walks: [(InstrumentID, PriceWalk, InstrumentSpec)] = []
-        var spotLadders: [InstrumentID: [(InstrumentID, InstrumentSpec)]] = [:]
-        for (k, (symbol, start)) in plan.startPrices.sorted(by: { $0.key < $1.key }).enumerated() {
-            guard let inst = try await host.read({ $0.instrumentID(symbol: symbol) }) else { continue }
-            let spec = try await host.read { $0.spec(inst) }
-            let current = try await host.read { $0.marks[Int(inst.index)] }
-            walks.append((inst, PriceWalk(seed: plan.seed &+ UInt64(k), start: current > 0 ? current : start,
-                                          tick: spec.tickSize, maxStepTicks: 20), spec))
-            spotLadders[inst] = try await spotMarkets(for: symbol)
-        }
-        let firstInstrument = walks.first?.0
-        let sources = try await host.read { engine in
-            firstInstrument.map { engine.pricingParameters($0).sources.map(\.name) } ?? []
-        }
-        var round: UInt64 = 0
+        let plan = plan
+        var demo = try await host.read { DemoRound(plan: plan, maker: maker, engine: $0) }
         while !Task.isCancelled {
-            round += 1
-            for k in walks.indices {
-                let (inst, _, spec) = walks[k]
-                let reference = walks[k].1.next()
-                // Four spot sources around the reference; now and then one strays far
-                // (the index excludes it as deviating).
-                for (n, source) in sources.enumerated() {
-                    var p = reference + Int64((Int(round % 7) + n * 3) % 5 - 2) * spec.tickSize
-                    if round % 37 == UInt64(n) { p += reference / 20 }
-                    _ = try await host.submit(.indexPrice(instrument: inst, source: source, price: p - p % spec.tickSize))
-                }
-                let engineMark = try await host.read { $0.marks[Int(inst.index)] }
-                let mark = engineMark - engineMark % spec.tickSize
-                // Replace the ladder: cancel the old quotes, then quote around the new mark.
-                _ = try await host.submit(.cancelAll(account: maker, instrument: inst))
-                for level in 1...Int64(plan.levels) {
-                    let offset = level * plan.spacingTicks * spec.tickSize
-                    let qty = plan.lotsPerQuote * spec.lotSize * level
-                    _ = try await host.submit(.placeOrder(PlaceOrder(account: maker, instrument: inst, side: .buy,
-                                                                     timeInForce: .postOnly, price: mark - offset, quantity: qty,
-                                                                     stp: .expireMaker)))
-                    _ = try await host.submit(.placeOrder(PlaceOrder(account: maker, instrument: inst, side: .sell,
-                                                                     timeInForce: .postOnly, price: mark + offset, quantity: qty,
-                                                                     stp: .expireMaker)))
-                }
-                // The spot books of the same asset, quoted around the same reference (SPOT-1).
-                for (market, s) in spotLadders[inst] ?? [] where mark > 0 {
-                    _ = try await host.submit(.cancelAll(account: maker, instrument: market))
-                    let center = Self.rescale(mark, from: spec.priceScale.decimals, to: s.priceScale.decimals)
-                    for level in 1...Int64(plan.levels) {
-                        let offset = level * plan.spacingTicks * s.tickSize
-                        let qty = Self.rescale(plan.lotsPerQuote * spec.lotSize * level, from: spec.sizeScale.decimals, to: s.sizeScale.decimals)
-                        let bid = center - offset - (center - offset) % s.tickSize, ask = center + offset - (center + offset) % s.tickSize
-                        for (side, price) in [(Side.buy, bid), (.sell, ask)] {
-                            _ = try await host.submit(.placeOrder(PlaceOrder(account: maker, instrument: market, side: side,
-                                                                             timeInForce: .postOnly, price: price, quantity: qty,
-                                                                             stp: .expireMaker)))
-                        }
-                    }
-                }
+            demo.nextRound()
+            for k in demo.markets.indices {
+                for command in demo.feed(k) { _ = try await host.submit(command) }
+                let instrument = demo.markets[k].instrument
+                let mark = try await host.read { $0.marks[Int(instrument.index)] }
+                for command in demo.quotes(k, engineMark: mark) { _ = try await host.submit(command) }
             }
             try await Task.sleep(nanoseconds: plan.intervalMs * 1_000_000)
         }

@@ -52,8 +52,9 @@ public struct SurveillanceProjection: Sendable {
         self.context = context
         names = context.accountNames
         businessDays = BusinessDayPresence(offsetMinutes: context.businessDayOffsetMinutes)
+        let scales = Dictionary(zip(context.symbols, context.sizeDecimals), uniquingKeysWith: { first, _ in first })
         monitor = SurveillanceMonitor(policy: context.policy, owners: context.owners,
-                                      affiliatedMarketMakers: Set(context.marketMakers.keys))
+                                      affiliatedMarketMakers: Set(context.marketMakers.keys), sizeDecimals: scales)
         marks = Array(repeating: 0, count: context.symbols.count)
         indexes = marks
         lasts = marks

@@ -135,7 +135,7 @@ struct ServeCommand: AsyncParsableCommand {
         if demo { try await DemoSetup.acknowledgeCurrentDisclosures(host: venueHost) }
         gatewayConfiguration.disclosures = disclosures
         // Surveillance (MM-5) and MM obligations (MM-4): recomputed from the journal, then live.
-        let surveillance = try SurveillanceService(host: venueHost, context: SurveillanceContext(symbols: venue.markets.map(\.symbol)))
+        let surveillance = try SurveillanceService(host: venueHost, context: SurveillanceContext(markets: venue.markets))
         try await surveillance.start()
         gatewayConfiguration.surveillance = surveillance
         let server = try await GatewayServer(host: venueHost, keys: keys, history: history, configuration: gatewayConfiguration,

@@ -21,7 +21,7 @@ enum VenueReportCLI {
         guard FileManager.default.fileExists(atPath: root.appendingPathComponent("journal").path) else {
             throw ValidationError("\(data) has no journal/ directory (is it a venue's data directory?)")
         }
-        let context = SurveillanceContext(symbols: venue.markets.map(\.symbol), businessDayOffsetMinutes: day.utcOffsetMinutes)
+        let context = SurveillanceContext(markets: venue.markets, businessDayOffsetMinutes: day.utcOffsetMinutes)
         let replay = try SurveillanceReplay.run(dataDirectory: root, config: venue, projection: SurveillanceProjection(context: context))
         let asOf = replay.lastTimestamp ?? day.fromTs
         let inputs = VenueReportInputs(alerts: try replay.alertBook(dataDirectory: root).list(),

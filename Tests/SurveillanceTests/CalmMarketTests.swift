@@ -33,4 +33,33 @@ import Testing
         let replay = venue.replayed()
         #expect(replay.alerts == venue.alerts && replay.reports == venue.projection.reports)
     }
+
+    /// The demo as `serve --demo` runs it (its `DemoRound`, every 500 ms, perpetuals and the
+    /// spot books BTC-USD and ETH-USD) with noise traders on BTC-PERP and BTC-USD, for an hour
+    /// across the 00:00 funding time: no rule fires on any contract, spot included.
+    @Test func anHourOfTheDemoMarketIncludingSpotRaisesNoAlert() {
+        let demoTerms = ["BTC-PERP", "ETH-PERP"].map { terms($0, maxSpreadBps: 20, minSize: 50) }
+        let venue = SurveillanceVenue(marketMakers: ["demo-mm": demoTerms])
+        let start = day0 + 23 * hour + 30 * minute
+        var market = DemoCalmMarket(venue: venue, traders: 5, at: start)
+        market.run(from: start, for: hour)
+
+        var trades: [String: Int] = [:]
+        for entry in venue.log {
+            for case .trade(let trade) in entry.events { trades[venue.engine.spec(trade.instrument).symbol, default: 0] += 1 }
+        }
+        #expect((trades["BTC-PERP"] ?? 0) > 300 && (trades["BTC-USD"] ?? 0) > 300, "\(trades)")
+        let quotes = venue.log.filter { entry in
+            if case .placeOrder(let order) = entry.command { order.instrument == market.spot && venue.engine.accountName(order.account) == "demo-mm" } else { false }
+        }
+        #expect(quotes.count >= 7_200 * 10, "the maker re-quoted BTC-USD every 500 ms")
+        for rule in SurveillanceAlert.Rule.allCases {
+            #expect(venue.alerts(rule).isEmpty, "\(rule): \(venue.alerts(rule).count) alerts, e.g. \(venue.alerts(rule).prefix(3))")
+        }
+        let reports = venue.projection.reports
+        #expect(reports.map(\.report.symbol) == ["BTC-PERP", "ETH-PERP"] && reports.allSatisfy { $0.report.met })
+
+        let replay = venue.replayed()
+        #expect(replay.alerts == venue.alerts && replay.reports == venue.projection.reports)
+    }
 }

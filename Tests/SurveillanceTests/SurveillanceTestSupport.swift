@@ -25,7 +25,7 @@ final class SurveillanceVenue {
 
     init(owners: [String: String] = [:], marketMakers: [String: [MarketMakerTerms]] = [:],
          policy: SurveillancePolicy = SurveillancePolicy()) {
-        context = SurveillanceContext(symbols: engine.config.instruments.map(\.symbol), owners: owners,
+        context = SurveillanceContext(markets: engine.config.markets, owners: owners,
                                       marketMakers: marketMakers, policy: policy)
         projection = SurveillanceProjection(context: context)
     }
@@ -36,7 +36,8 @@ final class SurveillanceVenue {
         log.append((timestamp, command, events))
         projection.observe(timestamp: timestamp, command: command, events: events)
         if checksBookTops {
-            for instrument in [btc, eth] {
+            for index in engine.config.markets.indices {
+                let instrument = InstrumentID(UInt16(index))
                 let projected = projection.book.top(instrument), actual = engineTop(instrument)
                 #expect(projected == actual, "book top of \(instrument) after \(command) at \(timestamp)")
             }
