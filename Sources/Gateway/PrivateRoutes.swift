@@ -231,7 +231,7 @@ extension GatewayCore {
                         ("status", .string(o.remaining < o.quantity ? "partiallyFilled" : "new")),
                     ]))
                 }
-                for c in engine.isSpot(inst) ? [] : engine.conditionalsOf(account: account.index, instrument: inst.index) {
+                for c in engine.conditionalsOf(account: account.index, instrument: inst.index) {
                     rows.append(.object([
                         ("orderId", .int(c.orderId)), ("clientOrderId", c.clientOrderId.map { .string($0) } ?? .null),
                         ("symbol", .string(spec.symbol)), ("side", .string(c.side.description)), ("orderType", .string(c.type.name)),

@@ -251,4 +251,30 @@ final class FakeHistory: HistoryProvider {
             #expect(lev.code == "NOT_A_PERPETUAL" || lev.code == "UNKNOWN_SYMBOL", "\(lev.text)")
         }
     }
+
+    @Test("a spot stop over /v1 waits unlocked on the last trade, is listed as untriggered and cancels (SPOT-1)")
+    func spotStopOverREST() async throws {
+        try await TestVenue.withLive { v, client in
+            let bob = try await v.host.read { $0.accountID(named: "bob")! }
+            _ = try await v.host.submit(.deposit(account: bob, asset: "BTC", amount: 100_000_000))   // 1 BTC
+            // No trigger given: a spot stop triggers on the last trade.
+            let body = #"{"symbol":"BTC-USD","side":"sell","orderType":"stopLimit","price":"55000","stopPrice":"55500","qty":"0.5","clientOrderId":"guard"}"#
+            let placed = try await v.send(client, .post, "/v1/orders", key: v.bob, body: body)
+            #expect(placed.status == 200, "\(placed.text)")
+            let balances = try await v.send(client, .get, "/v1/balances", key: v.bob)
+            let btc = (balances.object["assets"] as? [[String: Any]])?.first { $0["asset"] as? String == "BTC" }
+            #expect(btc?["free"] as? String == "1" && btc?["locked"] as? String == "0")
+            let open = try await v.send(client, .get, "/v1/orders/open?symbol=BTC-USD", key: v.bob)
+            #expect(open.status == 200, "\(open.text)")
+            let row = open.array.first
+            #expect(open.array.count == 1 && row?["status"] as? String == "untriggered" && row?["trigger"] as? String == "last")
+            #expect(row?["stopPrice"] as? String == "55500" && row?["clientOrderId"] as? String == "guard")
+            let mark = #"{"symbol":"BTC-USD","side":"sell","orderType":"stopMarket","stopPrice":"55500","qty":"0.1","trigger":"mark"}"#
+            let refused = try await v.send(client, .post, "/v1/orders", key: v.bob, body: mark)
+            #expect(refused.status != 200 && refused.code == "INVALID_ORDER_TYPE", "\(refused.text)")
+            let canceled = try await v.send(client, .delete, "/v1/orders?symbol=BTC-USD&clientOrderId=guard", key: v.bob)
+            #expect(canceled.status == 200, "\(canceled.text)")
+            #expect(try await v.send(client, .get, "/v1/orders/open?symbol=BTC-USD", key: v.bob).array.isEmpty)
+        }
+    }
 }
