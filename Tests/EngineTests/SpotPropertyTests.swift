@@ -4,9 +4,10 @@ import Matching
 import Testing
 @testable import Engine
 
-/// SPOT-1 property test: random spot orders (every time in force, market orders, STP
-/// modes, fee tiers with rebates), cancels, deposits and withdrawals on both spot
-/// markets, against a simple reference of what each account must hold.
+/// SPOT-1 property test: random spot orders (every time in force, market orders, stop and
+/// take-profit orders on the last trade, STP modes, fee tiers with rebates), cancels,
+/// deposits and withdrawals on both spot markets, against a simple reference of what each
+/// account must hold.
 ///
 /// After every command: every asset's books sum to zero; every lock equals what the
 /// account's open spot orders need (`invariantViolations`); no cash book of a spot asset
@@ -61,14 +62,23 @@ import Testing
             _ = send(.deposit(account: id, asset: "ETH", amount: 5_000_000_000))
         }
         var open: [(AccountID, InstrumentID, OrderID)] = []
-        var trades = 0, refusals = 0, amends = 0, amended = 0
+        var trades = 0, refusals = 0, amends = 0, amended = 0, triggered = 0
         for _ in 0..<4_000 {
             let a = AccountID(UInt32(Int.random(in: 0..<accounts, using: &rng)))
             let m = Int.random(in: 0..<2, using: &rng)
             let spec = specs[m].market
             let roll = Int.random(in: 0..<100, using: &rng)
             let command: Command
-            if roll < 70 {
+            if roll < 8 {
+                // A stop or take-profit on the last trade, a few ticks either side of the centre.
+                let type: OrderType = [.stopMarket, .stopLimit, .takeProfitMarket, .takeProfitLimit][Int.random(in: 0..<4, using: &rng)]
+                let stop = centers[m] + Int64.random(in: -30...30, using: &rng) * spec.tickSize * (m == 0 ? 50 : 20)
+                let limit = type.hasLimitPrice ? centers[m] + Int64.random(in: -40...40, using: &rng) * spec.tickSize * (m == 0 ? 50 : 20) : 0
+                command = .placeOrder(PlaceOrder(account: a, instrument: markets[m], side: Bool.random(using: &rng) ? .buy : .sell,
+                                                 type: type, timeInForce: type.hasLimitPrice ? .gtc : .ioc, price: limit,
+                                                 quantity: Int64.random(in: 1...20_000, using: &rng) * spec.lotSize,
+                                                 stopPrice: stop, trigger: .last))
+            } else if roll < 70 {
                 let offset = Int64.random(in: -40...40, using: &rng) * spec.tickSize * (m == 0 ? 50 : 20)
                 let lots = Int64.random(in: 1...(roll < 5 ? 2_000_000 : 20_000), using: &rng)
                 let kind = Int.random(in: 0..<10, using: &rng)
@@ -108,6 +118,7 @@ import Testing
                 case .trade: trades += 1
                 case .rejected: refusals += 1
                 case .amended: amended += 1
+                case .triggered: triggered += 1
                 default: break
                 }
             }
@@ -126,5 +137,6 @@ import Testing
         // The stream exercised matching and refusals (a generator that never trades proves nothing).
         #expect(trades > 300 && refusals > 50)
         #expect(amends > 100 && amended > 50, "amends tried \(amends), accepted \(amended)")
+        #expect(triggered > 20, "stops triggered \(triggered)")
     }
 }
