@@ -64,7 +64,7 @@ let package = Package(
         // request → Command builder and config-file reading; no server library.
         .target(name: "CommandInput", dependencies: ["Engine", "HarbourCore", "Matching", "Compliance", "Financing"]),
         .target(name: "Storage", dependencies: ["HarbourCore", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Sequencer", dependencies: ["Engine", "Storage"]),
+        .target(name: "Sequencer", dependencies: ["Engine", "Storage", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "ReadModel",
             dependencies: ["Engine", .product(name: "GRDB", package: "GRDB.swift")]

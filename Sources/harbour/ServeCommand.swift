@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Open demo accounts and keys, and run a simulated index feed and market maker.")
     var demo = false
 
+    @Option(help: "Why the configuration differs from the version recorded in the data directory: records it as the next version (PERP-1). Without it, a changed configuration is refused.")
+    var acceptConfigChange: String?
+
     @Option(help: "Seconds a connection may stay silent (nothing read or written) before it is closed.")
     var idleTimeout: Int = 60
 
@@ -90,12 +93,20 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "harbour")
         let venue = try config.map { try VenueConfig.load(path: $0) } ?? .standard
         let dir = URL(fileURLWithPath: data)
+        let configBytes = try config.map { path -> Data in
+            guard let bytes = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read configuration file \(path)") }
+            return bytes
+        } ?? Data(VenueConfig.standardJSON.utf8)
+        let configCheck = try ServeSupport.checkConfigVersion(configBytes, dataDirectory: dir, reason: acceptConfigChange)
         let venueHost = try VenueHost(options: .init(dataDirectory: dir, config: venue))
+        let configVersion = try ServeSupport.recordConfigVersion(configCheck, configBytes, dataDirectory: dir, reason: acceptConfigChange,
+                                                                 logger: logger)
         let r = venueHost.recovery
         logger.info("recovered", metadata: [
             "records": "\(r.recordsReplayed)", "lastSequence": "\(r.lastSequence)",
             "tornTailBytes": "\(r.tornTailBytesDiscarded)", "checkpoint": "\(r.checkpointVerified.map { "verified at \($0.sequence)" } ?? "none")",
             "stateHash": "\(r.stateHash)", "ms": "\(r.milliseconds)", "snapshot": "\(r.snapshotSequence)",
+            "configVersion": "\(configVersion.version)",
         ])
         if let problem = r.snapshotProblem { logger.warning("snapshot skipped, replayed the journal in full", metadata: ["why": "\(problem)"]) }
         let keys = try ApiKeyStore(dataDirectory: dir)
