@@ -419,6 +419,7 @@ extension Engine {
                 publish(notices, now: now)
                 publishMonthlyStressTest()
             }
+            publishControlUtilisation()
             financingDayDueMs = (Self.floorDiv(now, Self.dayMs) + 1) * Self.dayMs
         }
         if now >= financingDeadlineMs {
@@ -442,6 +443,16 @@ extension Engine {
                                                    capital: r.capital.raw, capitalAtRiskShare: r.capitalAtRiskShare.raw,
                                                    shortfallShareOfCapital: r.shortfallShareOfCapital.raw)))
         }
+    }
+
+    /// FIN-3 "raise an alert at once" has its daily counterpart: at each daily accrual (the
+    /// first command after a UTC midnight, once however many days it covers) the utilisation
+    /// of every limit — the book's lending capacity, and the most used clients, related
+    /// groups and collateral groups (`LoanBook.utilisationSubjects`, not every client: the
+    /// event stream stays proportional to the controls) — one event each (read-only).
+    func publishControlUtilisation() {
+        guard let book = financing else { return }
+        for u in book.controlUtilisation() { events.append(.financing(.controlUtilisation(u))) }
     }
 
     /// The earliest deadline of an open call (`.max`: none).

@@ -37,6 +37,10 @@ extension EventEncoder {
         case let .controlBreach(code, subject, message, raised):
             w.str("type", "controlBreach"); w.int("seq", seq); w.str("code", code); w.str("subject", subject); w.str("message", message)
             w.str("state", raised ? "raised" : "cleared")
+        case let .controlUtilisation(u):
+            w.str("type", "financingControl"); w.int("seq", seq); w.str("control", u.control.rawValue); w.str("subject", u.subject)
+            w.str("value", usd(u.value)); w.str("limit", usd(u.limit))
+            w.str("utilisation", FixedDecimal.format(u.utilisation.raw, scale: DecimalScale(8))); w.raw("applies", u.applies ? "true" : "false")
         case let .limitsSet(f, by):
             w.str("type", "limitsSet"); w.int("seq", seq)
             FinancingLimitFigures.write(f, money: scale, into: &w)
