@@ -387,11 +387,14 @@ extension Engine {
     func publishBreaches(before: [ControlBreach], after: [ControlBreach]) {
         let key = { (b: ControlBreach) in b.code.rawValue + " " + b.subject }
         let was = Set(before.map(key)), now = Set(after.map(key))
+        let limits = financing!.config.limits
         for b in after where !was.contains(key(b)) {
-            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: true)))
+            let m = b.measured(under: limits)
+            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: true, value: m.value, limit: m.limit)))
         }
         for b in before where !now.contains(key(b)) {
-            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: false)))
+            let m = b.measured(under: limits)   // the figures it was last over the limit on
+            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: false, value: m.value, limit: m.limit)))
         }
     }
 

@@ -48,6 +48,17 @@ extension OutcomeProjection {
                  e.scenario, e.shortfall, e.insuranceFund, e.accountsInShortfall])
             try exec("INSERT OR REPLACE INTO risk_alert_latest (alert_key, seq, idx, state) VALUES (?, ?, ?, ?)",
                      [key, seq, idx, state])
+        case "controlBreach":
+            // FIN-3: a limit the loan book went over (or back under) without a drawdown is a risk alert.
+            let code = try need(e.code, "code"), subject = try need(e.subject, "subject"), state = try need(e.state, "state")
+            let key = RiskAlertKey.financing(code: code, subject: subject)
+            try exec("""
+                INSERT INTO risk_alerts (seq, idx, ts, alert_key, kind, state, threshold, value, code, subject, message)
+                VALUES (?, ?, ?, ?, 'financingControl', ?, ?, ?, ?, ?, ?)
+                """,
+                [seq, idx, ts, key, state, try need(e.limit, "limit"), try need(e.value, "value"), code, subject, e.message])
+            try exec("INSERT OR REPLACE INTO risk_alert_latest (alert_key, seq, idx, state) VALUES (?, ?, ?, ?)",
+                     [key, seq, idx, state])
         case "stressTest":
             let scenario = try need(e.scenario, "scenario")
             try exec("""

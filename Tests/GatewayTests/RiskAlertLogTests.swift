@@ -79,8 +79,8 @@ struct CapturingLogHandler: LogHandler {
         let metrics = GatewayMetrics()
         let hub = MarketDataHub(host: venue.host, metrics: metrics, logger: logger)
         let events: [Event] = [
-            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 66000 of 106000 pledged", raised: true)),
-            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 60000 of 100000 pledged", raised: false)),
+            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 66000 of 106000 pledged", raised: true, value: 66_000_000_000, limit: 63_600_000_000)),
+            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 60000 of 100000 pledged", raised: false, value: 60_000_000_000, limit: 60_000_000_000)),
             .financing(.collateralPriced(asset: "0700.HK", price: 50_000_000)),
         ]
         let json = try await venue.host.read { engine in events.map { EventEncoder().encode($0, seq: 9, engine: engine) } }
@@ -91,6 +91,8 @@ struct CapturingLogHandler: LogHandler {
         let m = try #require(logged.first?.2)
         #expect(m["kind"] == "financingControl" && m["state"] == "raised" && m["code"] == "COLLATERAL_CONCENTRATION_EXCEEDED")
         #expect(m["subject"] == "VA-MAJORS" && m["message"] == "is 66000 of 106000 pledged" && m["sequence"]?.description == "9")
+        // The figure over the limit and the limit, as the other alerts' value and threshold.
+        #expect(m["value"] == "66000" && m["threshold"] == "63600", "\(m)")
         // The breaches go to the risk channel; a securities price does not.
         #expect(messages.count == 2)
         var text: [UInt8] = []

@@ -120,7 +120,7 @@ import Testing
         #expect(Self.dec(row["drawn"]) == .zero && Self.dec(row["repaid"]) == .zero && t.figure("unexplainedLoans") == "0")
 
         let breaches = d.financingEvents.compactMap { e -> (String, String, Bool)? in
-            if case let .controlBreach(code, subject, _, raised) = e { return (code, subject, raised) } else { return nil }
+            if case let .controlBreach(code, subject, _, raised, _, _) = e { return (code, subject, raised) } else { return nil }
         }
         try #require(breaches.count == 2 && breaches[0].2 && !breaches[1].2, "\(breaches)")
         #expect(t.figure("controlBreachesRaised") == "1" && t.figure("controlBreachesCleared") == "1" && t.figure("controlBreachesOpen") == "0")
