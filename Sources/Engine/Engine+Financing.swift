@@ -387,11 +387,14 @@ extension Engine {
     func publishBreaches(before: [ControlBreach], after: [ControlBreach]) {
         let key = { (b: ControlBreach) in b.code.rawValue + " " + b.subject }
         let was = Set(before.map(key)), now = Set(after.map(key))
+        let limits = financing!.config.limits
         for b in after where !was.contains(key(b)) {
-            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: true)))
+            let m = b.measured(under: limits)
+            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: true, value: m.value, limit: m.limit)))
         }
         for b in before where !now.contains(key(b)) {
-            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: false)))
+            let m = b.measured(under: limits)   // the figures it was last over the limit on
+            events.append(.financing(.controlBreach(code: b.code.rawValue, subject: b.subject, message: Self.describe(b), raised: false, value: m.value, limit: m.limit)))
         }
     }
 
@@ -419,6 +422,7 @@ extension Engine {
                 publish(notices, now: now)
                 publishMonthlyStressTest()
             }
+            publishControlUtilisation()
             financingDayDueMs = (Self.floorDiv(now, Self.dayMs) + 1) * Self.dayMs
         }
         if now >= financingDeadlineMs {
@@ -442,6 +446,16 @@ extension Engine {
                                                    capital: r.capital.raw, capitalAtRiskShare: r.capitalAtRiskShare.raw,
                                                    shortfallShareOfCapital: r.shortfallShareOfCapital.raw)))
         }
+    }
+
+    /// FIN-3 "raise an alert at once" has its daily counterpart: at each daily accrual (the
+    /// first command after a UTC midnight, once however many days it covers) the utilisation
+    /// of every limit — the book's lending capacity, and the most used clients, related
+    /// groups and collateral groups (`LoanBook.utilisationSubjects`, not every client: the
+    /// event stream stays proportional to the controls) — one event each (read-only).
+    func publishControlUtilisation() {
+        guard let book = financing else { return }
+        for u in book.controlUtilisation() { events.append(.financing(.controlUtilisation(u))) }
     }
 
     /// The earliest deadline of an open call (`.max`: none).

@@ -34,9 +34,13 @@ extension EventEncoder {
             w.str("type", "collateralPriced"); w.int("seq", seq); w.str("asset", asset); w.str("price", usd(price))
         case let .capitalSet(figure, by):
             w.str("type", "brokerCapital"); w.int("seq", seq); w.str("capital", usd(figure)); w.str("by", by)
-        case let .controlBreach(code, subject, message, raised):
+        case let .controlBreach(code, subject, message, raised, value, limit):
             w.str("type", "controlBreach"); w.int("seq", seq); w.str("code", code); w.str("subject", subject); w.str("message", message)
-            w.str("state", raised ? "raised" : "cleared")
+            w.str("state", raised ? "raised" : "cleared"); w.str("value", usd(value)); w.str("limit", usd(limit))
+        case let .controlUtilisation(u):
+            w.str("type", "financingControl"); w.int("seq", seq); w.str("control", u.control.rawValue); w.str("subject", u.subject)
+            w.str("value", usd(u.value)); w.str("limit", usd(u.limit))
+            w.str("utilisation", FixedDecimal.format(u.utilisation.raw, scale: DecimalScale(8))); w.raw("applies", u.applies ? "true" : "false")
         case let .limitsSet(f, by):
             w.str("type", "limitsSet"); w.int("seq", seq)
             FinancingLimitFigures.write(f, money: scale, into: &w)

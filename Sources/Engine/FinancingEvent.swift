@@ -15,8 +15,13 @@ public enum FinancingEvent: Sendable, Hashable {
     case collateralPriced(asset: String, price: Int64)
     case capitalSet(figure: Int64, by: String)
     /// A FIN-3 limit the book went over (`raised`) or back under without a drawdown — a
-    /// market move, interest, a capital or haircut change — for the risk team at once.
-    case controlBreach(code: String, subject: String, message: String, raised: Bool)
+    /// market move, interest, a capital or haircut change — for the risk team at once, with
+    /// the figure over the limit and the limit (settlement raw units, `ControlBreach.measured`).
+    case controlBreach(code: String, subject: String, message: String, raised: Bool, value: Int64, limit: Int64)
+    /// The daily FIN-3 control report: one limit's figure for one subject at the day's
+    /// interest accrual (`LoanBook.controlUtilisation`): value and limit in settlement raw
+    /// units, utilisation in 1e-8 units (rounded up), `applies` false below a minimum size.
+    case controlUtilisation(ControlUtilisation)
     /// A four-eyes haircut change took effect (every loan holding the asset re-evaluated).
     case haircutSet(asset: String, haircut: Int64, by: String)
     /// Four-eyes FIN-3 limits took effect (the risk team's change; the reason is the request's).

@@ -370,14 +370,15 @@ public final class MarketDataHub: Service {
     /// Logs and counts the outcome's risk events; returns its `risk` channel messages
     /// (alerts, stress tests, metrics, liquidations, payouts, ADL fills, fund top-ups, and
     /// margin financing's control breaches, notices, forced sales, haircut and limit
-    /// changes and scheduled loan-book stress tests).
+    /// changes, scheduled loan-book stress tests and the daily control utilisation).
     func observeRisk(_ outcome: CommandOutcome) -> [String] {
         var messages: [String] = []
         for (k, e) in outcome.events.enumerated() {
             switch e {
             case .riskAlert, .financing(.controlBreach):
                 if RiskAlertLog.log(logger, eventLine: outcome.json[k], sequence: outcome.sequence) { metrics?.riskAlerts.increment() }
-            case .financing(.notice), .financing(.forcedSaleOrder), .financing(.haircutSet), .financing(.limitsSet), .financing(.stressTested):
+            case .financing(.notice), .financing(.forcedSaleOrder), .financing(.haircutSet), .financing(.limitsSet), .financing(.stressTested),
+                 .financing(.controlUtilisation):
                 break
             case .liquidation:
                 metrics?.liquidations.increment()

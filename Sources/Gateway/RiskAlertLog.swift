@@ -8,7 +8,7 @@ import Logging
 /// Built from the event's replay-format JSON, so the names are the ones the event carries.
 /// A margin-financing `controlBreach` (FIN-3: a limit the book went over without a
 /// drawdown) is logged the same way, as kind `financingControl` with its code, subject and
-/// figures: the risk team has one alert log.
+/// figures (`value` over `threshold`, the event's `limit`): the risk team has one alert log.
 enum RiskAlertLog {
     /// The metadata of a `riskAlert` or `controlBreach` event line; nil for any other line.
     static func metadata(eventLine: String, sequence: UInt64) -> Logger.Metadata? {
@@ -19,7 +19,10 @@ enum RiskAlertLog {
         for k in ["kind", "state", "symbol", "account", "threshold", "value"] {
             m[k] = .string(obj[k] as? String ?? "-")
         }
-        if breach { m["kind"] = "financingControl" }
+        if breach {
+            m["kind"] = "financingControl"
+            if let limit = obj["limit"] as? String { m["threshold"] = .string(limit) }
+        }
         for (k, v) in obj where m[k] == nil && k != "type" && k != "seq" {
             if let s = v as? String { m[k] = .string(s) } else if let n = v as? NSNumber { m[k] = .string(n.stringValue) }
         }

@@ -35,7 +35,7 @@ enum RiskJSON {
         let evidence: [(String, String?)] = [
             ("volatility", r.volatility), ("marginAddOn", r.marginAddOn), ("position", r.position),
             ("openInterest", r.openInterest), ("cap", r.cap), ("scenario", r.scenario), ("shortfall", r.shortfall),
-            ("insuranceFund", r.insuranceFund),
+            ("insuranceFund", r.insuranceFund), ("code", r.code), ("subject", r.subject), ("message", r.message),
         ]
         for (k, v) in evidence { if let v { f.append((k, .string(v))) } }
         if let n = r.samples { f.append(("samples", .int(n))) }

@@ -9,7 +9,7 @@ import ReadModel
 /// (`riskRead`); the audit head is for compliance and the supervisor (`complianceRead`).
 extension GatewayCore {
     /// Alert kinds as published in `riskAlert` events.
-    static let riskAlertKinds: Set<String> = ["volatility", "concentration", "openInterest", "insuranceCoverage"]
+    static let riskAlertKinds: Set<String> = ["volatility", "concentration", "openInterest", "insuranceCoverage", "financingControl"]
 
     func addRiskRoutes(_ router: Router<GatewayRequestContext>) {
         route(router, .get, "/v1/audit/head", .complianceRead) { [self] _, _, caller in

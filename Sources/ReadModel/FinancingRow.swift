@@ -4,7 +4,10 @@
 ///
 /// - `financing_events`: the loan-book events (`loanOpened`, `collateralPledged`/`Released`,
 ///   `loanDrawn`, `loanRepaid`, `collateralPriced`, `marginNotice`, `forcedSaleOrder`,
-///   `controlBreach`) keyed by (seq, idx), the fields each carries in shared columns.
+///   `controlBreach`, and the daily `financingControl`) keyed by (seq, idx), the fields each
+///   carries in shared columns. A `financingControl` (FIN-3 utilisation) keeps its control in
+///   `kind`, its `subject`, the figure in `amount`, the limit in `balance`, the utilisation
+///   (a decimal fraction) in `qty`, and `state` "applies" or "belowMinimum".
 /// - `loan_postings`: every posting into or out of a loan's principal, interest or collateral
 ///   book (`LoanBookName`), as the change of what the client owes on that book (collateral:
 ///   what is pledged) and what stands after it (`balance_after`) — the exact source of
@@ -29,7 +32,7 @@ public struct FinancingRow: Sendable, Hashable {
     /// The event types that make rows.
     public static let eventTypes: Set<String> = ["loanOpened", "collateralPledged", "collateralReleased", "loanDrawn", "loanRepaid",
                                                  "collateralPriced", "marginNotice", "forcedSaleOrder", "controlBreach",
-                                                 "loanBookStressTest"]
+                                                 "loanBookStressTest", "financingControl"]
 
     public let table: String
     public let values: [Value]
@@ -57,6 +60,10 @@ public struct FinancingRow: Sendable, Hashable {
                 .int(try need(e.loansUnderWater, "loansUnderWater")), .text(try need(e.marginShortfall, "marginShortfall")),
                 .text(try need(e.uncoveredLoss, "uncoveredLoss")), .text(e.capital), .text(e.capitalAtRiskShare),
                 .text(e.shortfallShareOfCapital)])
+        case "financingControl":
+            return FinancingRow(table: eventsTable, values: key + controlValues(e, type: try need(e.control, "control"),
+                                                                             value: try need(e.value, "value"), limit: try need(e.limit, "limit"),
+                                                                             utilisation: try need(e.utilisation, "utilisation")))
         case "controlBreach":
             _ = try need(e.code, "code")
             _ = try need(e.state, "state")
@@ -78,6 +85,13 @@ public struct FinancingRow: Sendable, Hashable {
             .text(balance), .text(e.accruedInterest), .text(e.marginValue), .text(e.owed), .text(e.limitPrice ?? e.price),
             .int(e.deadline), .int(e.orderId), .text(e.filled), .text(e.proceeds), .text(e.code), .text(e.subject),
             .text(e.message), .text(e.state)])
+    }
+
+    /// The `financing_events` columns after the key of a `financingControl` (see above).
+    private static func controlValues(_ e: WireEvent, type control: String, value: String, limit: String, utilisation: String) -> [Value] {
+        [.text("financingControl"), .int(nil), .text(nil), .text(control), .text(nil), .text(utilisation), .text(value), .text(limit),
+         .text(nil), .text(nil), .text(nil), .text(nil), .int(nil), .int(nil), .text(nil), .text(nil), .text(nil), .text(e.subject),
+         .text(nil), .text(e.applies == false ? "belowMinimum" : "applies")]
     }
 
     /// The `loan_postings` rows of one posting: one per loan book it moves (none for a

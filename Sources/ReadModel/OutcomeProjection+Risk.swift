@@ -1,7 +1,8 @@
 import Engine
 import GRDB
 
-/// Projection of the liquidation waterfall (RISK-4) and platform risk events (RISK-6):
+/// Projection of the liquidation waterfall (RISK-4) and platform risk events (RISK-6, and
+/// margin financing's FIN-3 control breaches as alerts):
 /// every event is kept as history, keyed by (seq, idx); ADL ranks, the last state of each
 /// alert, the latest stress result per scenario and the latest metrics per symbol are kept
 /// current beside it. The insurance fund is tracked from postings into and out of the
@@ -48,6 +49,8 @@ extension OutcomeProjection {
                  e.scenario, e.shortfall, e.insuranceFund, e.accountsInShortfall])
             try exec("INSERT OR REPLACE INTO risk_alert_latest (alert_key, seq, idx, state) VALUES (?, ?, ?, ?)",
                      [key, seq, idx, state])
+        case "controlBreach":
+            try projectFinancingAlert(e, seq: seq, idx: idx, ts: ts, sequence: sequence)
         case "stressTest":
             let scenario = try need(e.scenario, "scenario")
             try exec("""
@@ -69,6 +72,24 @@ extension OutcomeProjection {
         default:
             break
         }
+    }
+
+    /// FIN-3: a limit the loan book went over (or back under) without a drawdown is a risk
+    /// alert of kind `financingControl`, keyed by its code and subject.
+    private func projectFinancingAlert(_ e: WireEvent, seq: Int64, idx: Int, ts: Int64, sequence: UInt64) throws {
+        func need<T>(_ v: T?, _ field: String) throws -> T {
+            guard let v else { throw ReadModelError.missingField(sequence: sequence, type: e.type, field: field) }
+            return v
+        }
+        let code = try need(e.code, "code"), subject = try need(e.subject, "subject"), state = try need(e.state, "state")
+        let key = RiskAlertKey.financing(code: code, subject: subject)
+        try exec("""
+            INSERT INTO risk_alerts (seq, idx, ts, alert_key, kind, state, threshold, value, code, subject, message)
+            VALUES (?, ?, ?, ?, 'financingControl', ?, ?, ?, ?, ?, ?)
+            """,
+            [seq, idx, ts, key, state, try need(e.limit, "limit"), try need(e.value, "value"), code, subject, e.message])
+        try exec("INSERT OR REPLACE INTO risk_alert_latest (alert_key, seq, idx, state) VALUES (?, ?, ?, ?)",
+                 [key, seq, idx, state])
     }
 
     /// Records a posting that moves money into or out of an insurance-fund book, with the

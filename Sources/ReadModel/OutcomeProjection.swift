@@ -183,6 +183,7 @@ struct OutcomeProjection {
                 try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence)
             case let type where FinancingRow.eventTypes.contains(type):
                 if let row = try FinancingRow.row(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) { try insert(row) }
+                if type == "controlBreach" { try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) }
             default:
                 break // an event type this version does not project (insuranceFund: the postings are the source)
             }

@@ -293,6 +293,16 @@ enum ReadModelSchema {
                     PRIMARY KEY (seq, idx)) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v8-financing-alerts") { db in
+            // FIN-3 control breaches are rows of the risk alert history (kind financingControl):
+            // the breached control's code, its subject and the engine's message. A store created
+            // before this lists the breaches from the migration on (a rebuild gives them all).
+            try db.execute(sql: """
+                ALTER TABLE risk_alerts ADD COLUMN code TEXT;
+                ALTER TABLE risk_alerts ADD COLUMN subject TEXT;
+                ALTER TABLE risk_alerts ADD COLUMN message TEXT;
+                """)
+        }
         return m
     }
 }

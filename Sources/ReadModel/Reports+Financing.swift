@@ -1,5 +1,5 @@
 /// The margin-financing book over a window (REG-3, FIN-3..6): loans, margin notices, forced
-/// sales, control breaches and the loan-book stress test, from the `financing_events`,
+/// sales, control breaches and utilisation, and the loan-book stress test, from the `financing_events`,
 /// `loan_postings` and `loan_book_stress_tests` tables (`FinancingRow`).
 extension ReadModelStorage {
     /// One row per loan known before the window's end (`MarginFinancingLoan.columns`): what
@@ -8,7 +8,8 @@ extension ReadModelStorage {
     /// the latest margin notice (margin value after haircuts, margin ratio = margin value ÷
     /// what was owed then, rounded down; blank before a loan's first notice), the window's notices
     /// by kind and its forced sales; the summary totals them, lists each control breach of
-    /// the window with its figures and the last result of each stress scenario run in it.
+    /// the window with its figures, the last result of each stress scenario run in it and the
+    /// controls section (`financingControlFigures`).
     func marginFinancingReport(_ day: BusinessDay) async throws -> ReportTable {
         let window = ReportMath.window(day)
         // What stands at `ts` on each loan book: the last posting before it (one grouped pass, then the rows by key).
@@ -42,6 +43,7 @@ extension ReadModelStorage {
                 """, window),
             ReportQuery("SELECT code, subject, state FROM financing_events WHERE type = 'controlBreach' AND ts < ? ORDER BY seq, idx",
                         [.int(day.toTs)]),
+            Self.financingControlQuery(window),
         ])
         let loans = Self.marginFinancingLoans(result)
         let events = result[5]
@@ -49,11 +51,14 @@ extension ReadModelStorage {
         summary += Self.controlBreachFigures(events: events, history: result[7])
         let scenarios = Self.loanBookStressFigures(result[6])
         summary += scenarios
+        summary += Self.financingControlFigures(result[8])
         let notes = ["principal = openingPrincipal + drawn − repaid + capitalisedInterest; repaid includes forced-sale proceeds "
                      + "applied to principal; owed = principal + accruedInterest; marginValue (after haircuts) and "
                      + "marginRatioPercent are the latest notice's, blank before a loan's first notice.",
-                     "The events carry a FIN-3 control only when it is breached or cleared; the utilisation of every control "
-                     + "as it stands now is `harbour report loan-book`."] + (scenarios.isEmpty ? ["No loan-book stress test ran in the window."] : [])
+                     "control.<control>.<subject>: the FIN-3 utilisation of the engine's daily control report (at the first "
+                     + "command after each UTC midnight; the book's lending capacity and the five most used subjects per limit), "
+                     + "the window's last figure and its peak; the utilisation of every client as it stands now is "
+                     + "`harbour report loan-book`."] + (scenarios.isEmpty ? ["No loan-book stress test ran in the window."] : [])
         return ReportTable(name: "margin-financing", title: "Margin-financing book", day: day, columns: MarginFinancingLoan.columns,
                            rows: loans.map(\.row), summary: summary, charts: [Self.marginNoticeChart(events, day: day)], notes: notes)
     }

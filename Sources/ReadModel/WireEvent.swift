@@ -80,4 +80,9 @@ public struct WireEvent: Decodable, Sendable {
     public let capital: String?
     public let capitalAtRiskShare: String?
     public let shortfallShareOfCapital: String?
+    // the daily FIN-3 control utilisation (`financingControl`; `value` is the figure)
+    public let control: String?
+    public let limit: String?
+    public let utilisation: String?
+    public let applies: Bool?
 }

@@ -160,6 +160,10 @@ enum PostgresMigrations {
                 uncovered_loss TEXT NOT NULL, capital TEXT, capital_at_risk_share TEXT, shortfall_share_of_capital TEXT,
                 PRIMARY KEY (seq, idx));
             """),
+        // FIN-3 control breaches in the risk alert history (SQLite "v8-financing-alerts").
+        Migration(version: 4, name: "financing-alerts", sql: """
+            ALTER TABLE risk_alerts ADD COLUMN code TEXT, ADD COLUMN subject TEXT, ADD COLUMN message TEXT;
+            """),
         Migration(version: 100, name: "journal-replica", sql: """
             CREATE TABLE journal_records (
                 seq BIGINT PRIMARY KEY CHECK (seq >= 1),

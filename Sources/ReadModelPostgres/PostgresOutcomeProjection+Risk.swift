@@ -28,7 +28,15 @@ extension PostgresOutcomeProjection {
             riskAlerts.add([s, i, t, .text(key), .text(kind), .text(state), .t(e.symbol), .t(e.account),
                             .text(try need(e.threshold, "threshold")), .text(try need(e.value, "value")), .t(e.volatility),
                             .t(e.marginAddOn), .i(e.samples), .t(e.position), .t(e.openInterest), .t(e.cap), .t(e.scenario),
-                            .t(e.shortfall), .t(e.insuranceFund), .i(e.accountsInShortfall)])
+                            .t(e.shortfall), .t(e.insuranceFund), .i(e.accountsInShortfall), .t(nil), .t(nil), .t(nil)])
+            riskAlertLatest.add([.text(key), s, i, .text(state)])
+        case "controlBreach":
+            // FIN-3 breaches in the risk alert history, as on SQLite.
+            let code = try need(e.code, "code"), subject = try need(e.subject, "subject"), state = try need(e.state, "state")
+            let key = RiskAlertKey.financing(code: code, subject: subject)
+            riskAlerts.add([s, i, t, .text(key), .text("financingControl"), .text(state), .t(nil), .t(nil),
+                            .text(try need(e.limit, "limit")), .text(try need(e.value, "value")), .t(nil), .t(nil), .i(nil), .t(nil),
+                            .t(nil), .t(nil), .t(nil), .t(nil), .t(nil), .i(nil), .text(code), .text(subject), .t(e.message)])
             riskAlertLatest.add([.text(key), s, i, .text(state)])
         case "stressTest":
             let scenario = try need(e.scenario, "scenario")

@@ -56,7 +56,8 @@ struct PostgresOutcomeProjection {
     var adlRanks = TableRows("adl_ranks", ["account", "symbol", "rank", "updated_seq", "updated_ts"], .replace(keyColumns: 2))
     var riskAlerts = TableRows("risk_alerts", ["seq", "idx", "ts", "alert_key", "kind", "state", "symbol", "account", "threshold",
                                                "value", "volatility", "margin_add_on", "samples", "position", "open_interest", "cap",
-                                               "scenario", "shortfall", "insurance_fund", "accounts_in_shortfall"], .append)
+                                               "scenario", "shortfall", "insurance_fund", "accounts_in_shortfall", "code", "subject",
+                                               "message"], .append)
     var riskAlertLatest = TableRows("risk_alert_latest", ["alert_key", "seq", "idx", "state"], .replace(keyColumns: 1))
     var stressTests = TableRows("stress_tests", ["seq", "idx", "ts", "scenario", "shortfall", "insurance_fund", "uncovered",
                                                  "accounts_in_shortfall"], .append)
@@ -242,6 +243,7 @@ struct PostgresOutcomeProjection {
                 try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence)
             case let type where FinancingRow.eventTypes.contains(type):
                 if let row = try FinancingRow.row(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) { add(row) }
+                if type == "controlBreach" { try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) }
             default:
                 break // an event type this version does not project (as on SQLite)
             }

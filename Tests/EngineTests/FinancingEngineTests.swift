@@ -251,12 +251,12 @@ import Testing
         v.run(Self.t0 + 2000, "loanDrawdown", ["account": "alice", "loan": 1, "amount": "10000"])
         // BTC 60,000 of 100,000 pledged = 60%: at the limit, not over it. BTC to 66,000: 66,000 of 106,000.
         v.index(Self.t0 + 3000, "66000")
-        let raised = v.all.compactMap { if case let .financing(.controlBreach(code, subject, _, up)) = $0 { return (code, subject, up) } else { return nil } }
+        let raised = v.all.compactMap { if case let .financing(.controlBreach(code, subject, _, up, _, _)) = $0 { return (code, subject, up) } else { return nil } }
         #expect(raised.count == 1 && raised[0].0 == "COLLATERAL_CONCENTRATION_EXCEEDED" && raised[0].1 == "VA-MAJORS" && raised[0].2)
         // A drawdown is refused by the same limit; back to 60,000 the alert clears.
         #expect(V.rejection(v.run(Self.t0 + 3000, "loanDrawdown", ["account": "alice", "loan": 1, "amount": "1"]))?.code == .collateralConcentrationExceeded)
         v.index(Self.t0 + 4000, "60000")
-        let all = v.all.compactMap { if case let .financing(.controlBreach(_, _, _, up)) = $0 { return up } else { return nil } }
+        let all = v.all.compactMap { if case let .financing(.controlBreach(_, _, _, up, _, _)) = $0 { return up } else { return nil } }
         #expect(all == [true, false])
     }
 
@@ -286,7 +286,7 @@ import Testing
         // A limit the book is already over is a breach for the risk team in the approving command.
         v.run(Self.t0 + 3000, "proposeFinancingLimits", request("l-2", "0.0003", "5"))
         let tighter = v.run(Self.t0 + 3000, "approveRequest", ["requestId": "l-2", "by": "rita"])
-        let breaches = tighter.compactMap { if case let .financing(.controlBreach(code, _, _, up)) = $0 { return (code, up) } else { return nil } }
+        let breaches = tighter.compactMap { if case let .financing(.controlBreach(code, _, _, up, _, _)) = $0 { return (code, up) } else { return nil } }
         #expect(breaches.count == 1 && breaches[0].0 == "CLIENT_CAPITAL_SHARE_EXCEEDED" && breaches[0].1)
         v.expectSnapshotRoundTrip()
     }

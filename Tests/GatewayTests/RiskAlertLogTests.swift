@@ -1,4 +1,5 @@
 import Engine
+import Financing
 import Foundation
 import HarbourCore
 import Logging
@@ -79,9 +80,11 @@ struct CapturingLogHandler: LogHandler {
         let metrics = GatewayMetrics()
         let hub = MarketDataHub(host: venue.host, metrics: metrics, logger: logger)
         let events: [Event] = [
-            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 66000 of 106000 pledged", raised: true)),
-            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 60000 of 100000 pledged", raised: false)),
+            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 66000 of 106000 pledged", raised: true, value: 66_000_000_000, limit: 63_600_000_000)),
+            .financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS", message: "is 60000 of 100000 pledged", raised: false, value: 60_000_000_000, limit: 60_000_000_000)),
             .financing(.collateralPriced(asset: "0700.HK", price: 50_000_000)),
+            .financing(.controlUtilisation(ControlUtilisation(control: .lendingCapacity, subject: "book", value: 2_400_000_000_000,
+                                                              limit: 5_000_000_000_000))),
         ]
         let json = try await venue.host.read { engine in events.map { EventEncoder().encode($0, seq: 9, engine: engine) } }
         let outcome = CommandOutcome(sequence: 9, timestamp: 1, command: .tick, commandLine: #"{"type":"tick","ts":1}"#, events: events, json: json)
@@ -91,8 +94,12 @@ struct CapturingLogHandler: LogHandler {
         let m = try #require(logged.first?.2)
         #expect(m["kind"] == "financingControl" && m["state"] == "raised" && m["code"] == "COLLATERAL_CONCENTRATION_EXCEEDED")
         #expect(m["subject"] == "VA-MAJORS" && m["message"] == "is 66000 of 106000 pledged" && m["sequence"]?.description == "9")
-        // The breaches go to the risk channel; a securities price does not.
-        #expect(messages.count == 2)
+        // The figure over the limit and the limit, as the other alerts' value and threshold.
+        #expect(m["value"] == "66000" && m["threshold"] == "63600", "\(m)")
+        // The breaches and the daily utilisation go to the risk channel (the utilisation is not
+        // an alert: not logged, not counted); a securities price does not.
+        #expect(messages.count == 3)
+        #expect(messages.last?.contains(#""type":"financingControl""#) == true && messages.last?.contains(#""utilisation":"0.48""#) == true)
         var text: [UInt8] = []
         metrics.registry.emit(into: &text)
         #expect(String(decoding: text, as: UTF8.self).contains("harbour_risk_alerts_raised_total 1"))

@@ -210,6 +210,34 @@ import Testing
         }
     }
 
+    @Test("a FIN-3 financing control breach is an alert of kind financingControl in the history: active until cleared, with its code, subject and figures")
+    func financingBreachesAreInTheAlertHistory() async throws {
+        try await TestVenue.withLiveReadModel { v, client, feed in
+            let last = try await v.lastSequence()
+            try await feed.catchUp(through: last)
+            let raised = Event.financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS",
+                                                        message: "is 7920000 USD of 12920000 USD pledged", raised: true,
+                                                        value: 7_920_000_000_000, limit: 7_752_000_000_000))
+            try feed.inject([try await v.encode(raised, seq: last + 1)], after: last)
+            let active = try await v.send(client, .get, "/v1/risk/alerts?active=true&kind=financingControl", key: v.risk)
+            #expect(active.status == 200, "\(active.text)")
+            try #require(active.array.count == 1, "\(active.text)")
+            let alert = active.array[0]
+            #expect(alert["kind"] as? String == "financingControl" && alert["state"] as? String == "raised")
+            #expect(alert["code"] as? String == "COLLATERAL_CONCENTRATION_EXCEEDED" && alert["subject"] as? String == "VA-MAJORS")
+            #expect(alert["value"] as? String == "7920000" && alert["threshold"] as? String == "7752000")
+            #expect((alert["message"] as? String)?.contains("12920000 USD pledged") == true)
+            let cleared = Event.financing(.controlBreach(code: "COLLATERAL_CONCENTRATION_EXCEEDED", subject: "VA-MAJORS",
+                                                         message: "is 7920000 USD of 12920000 USD pledged", raised: false,
+                                                         value: 7_920_000_000_000, limit: 7_752_000_000_000))
+            try await feed.catchUp(through: last + 1)
+            try feed.inject([try await v.encode(cleared, seq: last + 2)], after: last + 1)
+            #expect(try await v.send(client, .get, "/v1/risk/alerts?active=true", key: v.risk).array.isEmpty)
+            let history = try await v.send(client, .get, "/v1/risk/alerts?kind=financingControl", key: v.supervisor)
+            #expect(history.array.map { $0["state"] as? String } == ["cleared", "raised"], "\(history.text)")
+        }
+    }
+
     @Test("without a read model the risk team's routes say so instead of answering 'no alerts'")
     func riskReadsNeedTheReadModel() async throws {
         try await TestVenue.withLive { v, client in

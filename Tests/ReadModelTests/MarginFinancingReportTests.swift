@@ -120,7 +120,7 @@ import Testing
         #expect(Self.dec(row["drawn"]) == .zero && Self.dec(row["repaid"]) == .zero && t.figure("unexplainedLoans") == "0")
 
         let breaches = d.financingEvents.compactMap { e -> (String, String, Bool)? in
-            if case let .controlBreach(code, subject, _, raised) = e { return (code, subject, raised) } else { return nil }
+            if case let .controlBreach(code, subject, _, raised, _, _) = e { return (code, subject, raised) } else { return nil }
         }
         try #require(breaches.count == 2 && breaches[0].2 && !breaches[1].2, "\(breaches)")
         #expect(t.figure("controlBreachesRaised") == "1" && t.figure("controlBreachesCleared") == "1" && t.figure("controlBreachesOpen") == "0")
@@ -141,5 +141,39 @@ import Testing
         let cut = try #require(try await store.report("margin-financing", day: BusinessDay("2026-01-20")!))
         #expect(cut.figure("controlBreachesRaised") == "1" && cut.figure("controlBreachesOpen") == "1", "\(cut.summary)")
         #expect(cut.figure("openBreach.1") == "\(breaches[0].0) \(breaches[0].1)")
+    }
+
+    /// The controls section (FIN-3 utilisation) over 6 Jan – 1 Feb: the engine's daily reports at
+    /// 20 Jan, 21 Jan and 1 Feb 00:00 UTC. On 21 Jan the capital stands at 60,000 (cut the day
+    /// before), and alice owes 19,321.965767 + ⌈(20,000 × 4 + 19,321.965767 × 16) × 0.075 / 365⌉
+    /// − 16.438357 = 19,385.490038: 6.461831 % of 5 × 60,000 (rounded up) and 129.236601 % of 25 %
+    /// of it — the peaks. On 1 Feb (capital 50,000,000, principal 19,429.162974 after
+    /// capitalisation) the last figures are 0.007772 % and 0.155434 %.
+    @Test(arguments: StoreKind.available) func theControlsSectionShowsTheLastFigureAndThePeak(_ kind: StoreKind) async throws {
+        let d = FinancingDay()
+        d.continueToFebruary()
+        let store = try await Self.store(kind, d)
+        let t = try #require(try await store.report("margin-financing", day: BusinessDay(from: "2026-01-06", to: "2026-02-01")!))
+        let alice = "client:\(d.s.engine.accountID(named: "alice")!.index)"
+        #expect(t.figure("controlReports") == "3", "\(t.summary)")
+        #expect(t.figure("control.lendingCapacity.book.value") == "19429.162974", "\(t.summary)")
+        #expect(t.figure("control.lendingCapacity.book.limit") == "250000000")
+        #expect(t.figure("control.lendingCapacity.book.utilisationPercent") == "0.007772")
+        #expect(t.figure("control.lendingCapacity.book.peakUtilisationPercent") == "6.461831")
+        #expect(t.figure("control.lendingCapacity.book.applies") == "true")
+        #expect(t.figure("control.clientShareOfCapital.\(alice).limit") == "12500000")
+        #expect(t.figure("control.clientShareOfCapital.\(alice).utilisationPercent") == "0.155434")
+        #expect(t.figure("control.clientShareOfCapital.\(alice).peakUtilisationPercent") == "129.236601")
+        // Credit: 19,429.162974 of alice's 1,000,000 limit; the book share is below its 10,000,000 minimum book.
+        #expect(t.figure("control.creditLimit.\(alice).utilisationPercent") == "1.942917")
+        #expect(t.figure("control.clientShareOfLoanBook.\(alice).applies") == "false")
+        #expect(t.figure("control.collateralGroupShare.VA-MAJORS.utilisationPercent") == "166.666667")
+        // One day alone: the 21 Jan report is both the last and the peak.
+        let day = try #require(try await store.report("margin-financing", day: BusinessDay("2026-01-21")!))
+        #expect(day.figure("controlReports") == "1")
+        #expect(day.figure("control.lendingCapacity.book.value") == "19385.490038", "\(day.summary)")
+        #expect(day.figure("control.lendingCapacity.book.utilisationPercent") == "6.461831")
+        #expect(day.figure("control.clientShareOfCapital.\(alice).utilisationPercent") == "129.236601")
+        #expect(day.figure("control.clientShareOfCapital.\(alice).peakUtilisationPercent") == "129.236601")
     }
 }

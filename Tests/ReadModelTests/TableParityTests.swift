@@ -75,14 +75,19 @@ struct TableParityTests {
         return out
     }
 
-    /// The margin-financing tables (REG-3) on the financing week: events, loan-book postings,
-    /// notices and the forced sale, however batched.
+    /// The margin-financing tables (REG-3) on the financing week and January: events (with the
+    /// daily control utilisation), loan-book postings, notices, the forced sale, and the FIN-3
+    /// breach raised and cleared in the risk alert history, however batched.
     @Test func theFinancingTablesHoldTheRowsSQLiteHolds() async throws {
-        let outcomes = FinancingDay().s.outcomes
+        let day = FinancingDay()
+        day.continueToFebruary()
+        let outcomes = day.s.outcomes
         let sqlite = try ReadModelStore(path: ":memory:")
         _ = try sqlite.apply(batch: outcomes)
         let expected = try Self.rows(sqlite)
         #expect((expected["financing_events"]?.count ?? 0) >= 8 && (expected["loan_postings"]?.count ?? 0) >= 6)
+        #expect(expected["risk_alerts"]?.filter { $0.contains("financingControl") }.count == 2, "\(expected["risk_alerts"] ?? [])")
+        #expect(expected["financing_events"]?.contains { $0.contains("financingControl|") } == true)
         for chunk in [outcomes.count, 3, 1] {
             let pg = try await PostgresReadModelStore(url: try TestStore.freshSchema(try #require(StoreKind.postgresURL)))
             defer { pg.close() }
