@@ -35,6 +35,8 @@ public struct GatewayConfiguration: Sendable {
     /// The operator console's session idle timeout and absolute lifetime (OPS-2,
     /// DECISIONS 37): a signed-in session unused for `consoleSessionIdleMillis`, or older
     /// than `consoleSessionLifetimeMillis`, is refused `SESSION_EXPIRED`.
+    /// How often the live books are reconciled (`ReconciliationWatch`); nil: only on demand.
+    public var reconcileEvery: Duration?
     public var consoleSessionIdleMillis: Int64 = ConsoleSessionStore.defaultIdleMillis
     public var consoleSessionLifetimeMillis: Int64 = ConsoleSessionStore.defaultLifetimeMillis
 

@@ -32,6 +32,8 @@ final class GatewayCore: Sendable {
     let barrier: BarrierEventLog
     /// The operator console's signed-in sessions (OPS-2, DECISIONS 37).
     let consoleSessions: ConsoleSessionStore
+    /// The scheduled reconciliation of the live books, when configured (issue 16 item 4).
+    let reconciliation: ReconciliationWatch?
     private let registry = Mutex<[RouteRule]>([])
 
     init(host: VenueHost, keys: ApiKeyStore, history: any HistoryProvider, configuration: GatewayConfiguration,
@@ -53,6 +55,12 @@ final class GatewayCore: Sendable {
         self.barrier = BarrierEventLog(dataDirectory: keys.dataDirectory, logger: logger)
         self.consoleSessions = ConsoleSessionStore(clock: clock, idleMillis: configuration.consoleSessionIdleMillis,
                                                    lifetimeMillis: configuration.consoleSessionLifetimeMillis)
+        let hub = self.hub
+        if let every = configuration.reconcileEvery {
+            self.reconciliation = ReconciliationWatch(host: host, interval: every, hub: hub, metrics: metrics, logger: logger)
+        } else {
+            self.reconciliation = nil
+        }
     }
 
     /// Every route registered so far with who may call it (REG-4), in registration order.

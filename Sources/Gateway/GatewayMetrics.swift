@@ -12,6 +12,8 @@ public final class GatewayMetrics: Sendable {
     let trades: Counter
     let liquidations: Counter
     let riskAlerts: Counter
+    /// Scheduled reconciliations that found a difference (issue 16 item 4).
+    let reconciliationFailures: Counter
     /// WebSocket sessions closed because their queue passed the bound (code 4000).
     let slowConsumers: Counter
     /// Market-maker requests refused by the information barrier (MM-3).
@@ -35,6 +37,8 @@ public final class GatewayMetrics: Sendable {
         trades = registry.makeCounter(descriptor: Self.name("harbour_trades", "total", "Trades executed"))
         liquidations = registry.makeCounter(descriptor: Self.name("harbour_liquidations", "total", "Liquidation steps"))
         riskAlerts = registry.makeCounter(descriptor: Self.name("harbour_risk_alerts_raised", "total", "Platform risk alerts raised"))
+        reconciliationFailures = registry.makeCounter(descriptor: Self.name("harbour_reconciliation_failures", "total",
+                                                                            "Scheduled reconciliations of the live books that found a difference"))
         slowConsumers = registry.makeCounter(descriptor: Self.name("harbour_ws_slow_consumers_closed", "total",
                                                                    "WebSocket sessions closed as slow consumers (code 4000)"))
         barrierEvents = registry.makeCounter(descriptor: Self.name("harbour_information_barrier_events", "total",

@@ -69,7 +69,7 @@ public final class GatewayServer: Sendable {
             server: server(router, configuration),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: configuration.serverName),
-            services: [core.hub],
+            services: [core.hub] + (core.reconciliation.map { [$0] } ?? []),
             logger: logger
         )
         return (app, core)

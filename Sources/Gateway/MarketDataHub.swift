@@ -170,6 +170,20 @@ public final class MarketDataHub: Service {
         overflow?()
     }
 
+    /// Sends `message` on the `risk` channel to every risk or supervisor session subscribed
+    /// to it: the server's own findings that are not engine events (a failed reconciliation).
+    func publishRisk(_ message: String) {
+        let overflows = state.withLock { s -> [@Sendable () -> Void] in
+            var out: [@Sendable () -> Void] = []
+            for id in Array(s.subscribers.keys) {
+                guard let sub = s.subscribers[id], sub.oversight, sub.channels.contains("risk") else { continue }
+                if let o = Self.deliver(&s, id, message) { out.append(o) }
+            }
+            return out
+        }
+        for o in overflows { o() }
+    }
+
     /// The session's writer wrote one queued message to its socket.
     func written(_ id: UInt64) {
         state.withLock { $0.subscribers[id]?.backlog.written() }

@@ -63,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between published audit-trail heads (REG-2; heads.log, the log, GET /v1/audit/head).")
     var auditHeadInterval: Int = 300
 
+    @Option(help: "Seconds between scheduled reconciliations of the live books (a failure is an error log, a metric and a risk-channel alert); 0: only on demand.")
+    var reconcileEvery: Int = 86_400
+
     @Option(help: "Minutes an operator-console session may stay unused before it expires (15 by default; seconds with an 's' suffix, e.g. 20s).")
     var consoleSessionIdle: String = "15"
 
@@ -82,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard wsQueueLimit >= 1 else { throw ValidationError("--ws-queue-limit must be at least 1") }
         if let n = journalCopyBacklog, n < 2 { throw ValidationError("--journal-copy-backlog must be at least 2") }
         guard auditHeadInterval >= 1 else { throw ValidationError("--audit-head-interval must be at least 1 second") }
+        guard reconcileEvery >= 0 else { throw ValidationError("--reconcile-every must be 0 (off) or a number of seconds") }
     }
 
     func run() async throws {
@@ -126,6 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
         var gatewayConfiguration = GatewayConfiguration(host: host, port: port, idleTimeout: .seconds(idleTimeout),
                                                         maxConnectionsPerIP: maxConnectionsPerIp, webSocketQueueLimit: wsQueueLimit)
         gatewayConfiguration.auditTrail = audit
+        gatewayConfiguration.reconcileEvery = reconcileEvery > 0 ? .seconds(reconcileEvery) : nil
         gatewayConfiguration.consoleSessionIdleMillis = consoleSessionIdleMillis ?? ConsoleSessionStore.defaultIdleMillis
         let market = demo ? DemoMarket(host: venueHost) : nil
         if let market { try await market.prepare() }
