@@ -135,16 +135,8 @@ public struct SurveillanceProjection: Sendable {
             case let .instrumentStatus(instrument, status):
                 tradingStateChanged(symbol(instrument), continuous: status == .enabled, at: now)
                 requoteStatusChanged(symbol(instrument), status: status, byVolatilityGuard: volatile.contains(instrument), at: now)
-            // Owners and affiliated market makers are learnt from the stream as compliance
-            // approves them, so a replay knows them from the same sequence on.
-            case let .compliance(.classified(account, classification)):
-                if let owner = classification.beneficialOwners.sorted().first { monitor.setOwner(account: name(of: account), owner: owner) }
-            case let .compliance(.marketMakerRegistered(account, terms)):
-                let maker = name(of: account)
-                monitor.addMarketMaker(maker)
-                let key = maker + "|" + terms.symbol
-                if meters[key] == nil { meters[key] = MarketMakerPresenceMeter(terms: terms, startMs: now) }
-                businessDays.add(key: key, terms: terms, at: now)
+            case .compliance(let compliance):
+                learn(compliance, at: now)
             default:
                 break
             }
@@ -169,6 +161,23 @@ public struct SurveillanceProjection: Sendable {
         closeOverdueRequotes(before: now)
         startOrCloseDays(at: now)
         return Step(alerts: Array(alerts[alertsBefore...]), reports: Array(reports[reportsBefore...]))
+    }
+
+    /// Owners and affiliated market makers are learnt from the stream as compliance approves
+    /// them, so a replay knows them from the same sequence on.
+    private mutating func learn(_ event: ComplianceEvent, at now: Int64) {
+        switch event {
+        case let .classified(account, classification):
+            if let owner = classification.beneficialOwners.sorted().first { monitor.setOwner(account: name(of: account), owner: owner) }
+        case let .marketMakerRegistered(account, terms):
+            let maker = name(of: account)
+            monitor.addMarketMaker(maker)
+            let key = maker + "|" + terms.symbol
+            if meters[key] == nil { meters[key] = MarketMakerPresenceMeter(terms: terms, startMs: now) }
+            businessDays.add(key: key, terms: terms, at: now)
+        default:
+            break
+        }
     }
 
     // MARK: - Orders

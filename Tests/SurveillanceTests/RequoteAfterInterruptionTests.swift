@@ -41,16 +41,24 @@ import Testing
 
         var status: InstrumentStatus { venue.engine.statuses[0] }
 
-        /// The index jumps 11 %: the guard trips; seconds pass until it restores trading.
-        /// Returns the restore time. `duringCoolOff` runs once, in cancel-only.
-        mutating func interrupt(duringCoolOff: (inout Scenario) -> Void = { _ in }) -> Int64 {
-            price = 666_000
+        /// False (and a recorded issue) once the scenario has run for more than a day, so a
+        /// guard that never trips or never restores fails the test instead of hanging it.
+        func secondsBounded() -> Bool {
+            guard now < day0 + 24 * hour else { Issue.record("the guard did not move by \(now)"); return false }
+            return true
+        }
+
+        /// The index jumps (to 66,600: 11 %): the guard trips; seconds pass until it restores
+        /// trading. Returns the restore time. `duringCoolOff` runs once, in cancel-only.
+        @discardableResult
+        mutating func interrupt(to jump: Int64 = 666_000, duringCoolOff: (inout Scenario) -> Void = { _ in }) -> Int64 {
+            price = jump
             second()
-            while status == .enabled { second() }
+            while status == .enabled && secondsBounded() { second() }
             let until = venue.engine.volatilityPausedUntil(btc)
             #expect(until != nil, "a volatility interruption, not another guard")
             duringCoolOff(&self)
-            while status != .enabled { second() }
+            while status != .enabled && secondsBounded() { second() }
             #expect(now == until, "restored by the first command at the end of the cool-off")
             return now
         }
@@ -117,6 +125,43 @@ import Testing
         #expect(scenario.requoteAlerts().map(\.raisedAtMs) == [resumed + 60_000])
         scenario.quote(mmA, bid: 665_800, ask: 666_200)
         #expect(scenario.requoteAlerts().map(\.alert.accounts) == [["mm-a"]])
+    }
+
+    /// An operator who re-enables the contract during the guard's cool-off ends the interruption:
+    /// the clock runs from the operator's enable. A new interruption before the deadline drops
+    /// the running clock (no quote was possible), and the next restore starts a new one.
+    @Test func anOperatorsEarlyEnableEndsTheInterruptionAndAReInterruptionDropsTheClock() {
+        var scenario = Scenario(makers: ["mm-a"])
+        let mmA = scenario.makers[0]
+        scenario.price = 666_000
+        scenario.second()
+        while scenario.status == .enabled && scenario.secondsBounded() { scenario.second() }
+        #expect(scenario.venue.engine.volatilityPausedUntil(btc) != nil)
+        scenario.venue.apply(.cancelAll(account: mmA, instrument: btc), at: scenario.now)
+        scenario.second()
+        scenario.venue.apply(.setInstrumentStatus(instrument: btc, status: .enabled), at: scenario.now)
+        let enabledAt = scenario.now
+        #expect(scenario.venue.projection.businessDays.days(asOf: scenario.now).map(\.requotes.interruptions) == [1])
+        while scenario.now < enabledAt + 59_000 { scenario.second() }
+        #expect(scenario.requoteAlerts().isEmpty)
+        scenario.second()
+        #expect(scenario.requoteAlerts().map(\.alert.fromMs) == [enabledAt])
+        #expect(scenario.requoteAlerts().map(\.raisedAtMs) == [enabledAt + 60_000])
+
+        // The guard's own cool-off ends (nothing to restore: the operator's status stands); then a
+        // second interruption, re-interrupted 10 s after its restore: that clock is dropped, not missed.
+        while scenario.venue.engine.volatilityPausedUntil(btc) != nil && scenario.secondsBounded() { scenario.second() }
+        for _ in 0..<5 { scenario.second() }
+        let resumed = scenario.interrupt(to: 590_000)
+        for _ in 0..<10 { scenario.second() }
+        scenario.price = 666_000
+        scenario.second()
+        while scenario.status == .enabled && scenario.secondsBounded() { scenario.second() }
+        #expect(scenario.venue.engine.volatilityPausedUntil(btc) != nil)
+        for _ in 0..<60 { scenario.second() }
+        #expect(scenario.requoteAlerts().count == 1, "the clock from \(resumed) was dropped")
+        let tally = scenario.venue.projection.businessDays.days(asOf: scenario.now).first?.requotes
+        #expect(tally?.interruptions == 2 && tally?.met == 0 && tally?.missed == 1, "\(String(describing: tally))")
     }
 
     /// An operator's cancel-only and enable is not a volatility interruption: no clock, no alert.

@@ -1,7 +1,7 @@
 import Compliance
 import Engine
 import Foundation
-import Gateway
+@testable import Gateway
 import HarbourCore
 import Matching
 import ReadModel
@@ -60,6 +60,12 @@ import Testing
         #expect(rows(report).map { [$0["account"], $0["interruptions"], $0["requotesMet"], $0["requotesMissed"], $0["worstRequoteMs"]] }
                 == [["mm-a", "1", "1", "0", "30000"], ["mm-b", "1", "0", "1", ""]])
         #expect(report.figure("requotesMissed") == "1")
+        // GET /v1/compliance/market-makers/obligations keeps the same figures for the UTC day.
+        let utc = scenario.venue.projection.closeDays(through: day0 + 24 * hour).reports
+        #expect(utc.map { SurveillanceJSON.report($0).rendered.contains(#""interruptions":1,"requotesMet":1,"requotesMissed":0,"worstRequoteMs":30000"#) }
+                == [true, false])
+        #expect(utc.map { SurveillanceJSON.report($0).rendered.contains(#""interruptions":1,"requotesMet":0,"requotesMissed":1,"worstRequoteMs":null"#) }
+                == [false, true])
     }
 
     @Test func mmObligationsShowExactlyHalfAndTheHandComputedActivityShareOverTheHKTDay() throws {
