@@ -53,6 +53,10 @@ public struct SurveillanceAlert: Sendable, Hashable, Codable {
         /// A day's firm two-way presence of an affiliated market maker below its
         /// `MarketMakerTerms.minPresenceBps` (MM-4).
         case obligationsBreach
+        /// No firm two-way quote from an affiliated market maker within its
+        /// `MarketMakerTerms.requoteAfterInterruptionMs` of continuous trading resuming after a
+        /// volatility interruption (MM-4, PRICE-4); raised at the deadline.
+        case requoteAfterInterruption
     }
     public let rule: Rule
     public let symbol: String

@@ -294,7 +294,9 @@ enum ConsoleScript {
       const rows = await api("GET", "/v1/compliance/market-makers/obligations?date=" + date);
       fill("obligations", rows.length ? table("Presence on " + date + " (UTC)", [["Market maker", r => r.account], ["Instrument", r => r.symbol],
         ["Presence (bps)", r => r.presenceBps], ["Minimum (bps)", r => r.minPresenceBps], ["Met", r => r.met ? "yes" : "no"],
-        ["Present ms", r => r.presentMs], ["Trading ms", r => r.tradingMs]], rows, "obligations")
+        ["Present ms", r => r.presentMs], ["Trading ms", r => r.tradingMs], ["Interruptions", r => r.interruptions],
+        ["Re-quotes met / missed", r => r.requotesMet + " / " + r.requotesMissed],
+        ["Worst re-quote ms", r => r.worstRequoteMs === null ? "" : r.worstRequoteMs]], rows, "obligations")
         : empty("No market-maker report for " + date + " yet."));
     },
     async pi() {

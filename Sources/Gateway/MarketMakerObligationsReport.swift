@@ -7,13 +7,15 @@ import Surveillance
 /// window, the required presence, the measured presence (firm two-way quotes over continuous
 /// trading, % of integer milliseconds, rounded down to 0.01 %), whether it was met, and the
 /// activity share — the market maker's traded notional over the contract's in that day, exact
-/// sums, share rounded down to 0.01 %. The days are business days at the report's offset
+/// sums, share rounded down to 0.01 %; and the re-quote duty after volatility interruptions
+/// (`requoteAfterInterruptionMs`): resumptions that day, re-quotes met and missed, the worst
+/// met re-quote time in ms. The days are business days at the report's offset
 /// (HKT by default); the day still running is listed as of the report's time, `complete = no`.
 enum MarketMakerObligationsReport {
     static let name = "mm-obligations"
     static let columns = ["date", "account", "symbol", "complete", "tradingMs", "presentMs", "presencePercent", "requiredPercent", "met",
                           "mmTrades", "mmQuantity", "mmNotional", "contractTrades", "contractQuantity", "contractNotional",
-                          "activitySharePercent"]
+                          "activitySharePercent", "interruptions", "requotesMet", "requotesMissed", "worstRequoteMs"]
 
     static func table(_ days: [MarketMakerBusinessDay], engine: Engine, day: BusinessDay) -> ReportTable {
         let listed = days.filter { $0.presence.fromMs < day.toTs && $0.presence.toMs > day.fromTs }
@@ -24,6 +26,7 @@ enum MarketMakerObligationsReport {
             .init("marketMakerDays", String(listed.count)),
             .init("met", String(owing.filter(\.presence.met).count)),
             .init("missed", String(owing.filter { !$0.presence.met }.count)),
+            .init("requotesMissed", String(listed.reduce(Int64(0)) { $0 + $1.requotes.missed })),
             .init("incompleteDays", String(listed.filter { !$0.complete }.count)),
             .init("businessDayUtcOffsetMinutes", String(day.utcOffsetMinutes)),
         ]
@@ -44,7 +47,9 @@ enum MarketMakerObligationsReport {
                 String(mm.marketMaker.trades), DecimalText(mantissa: Int128(mm.marketMaker.quantity), scale: sizeScale).description,
                 mmNotional.description, String(mm.contract.trades),
                 DecimalText(mantissa: Int128(mm.contract.quantity), scale: sizeScale).description, contractNotional.description,
-                share(mm.marketMaker.notional, of: mm.contract.notional).map(percent) ?? ""]
+                share(mm.marketMaker.notional, of: mm.contract.notional).map(percent) ?? "",
+                String(mm.requotes.interruptions), String(mm.requotes.met), String(mm.requotes.missed),
+                mm.requotes.worstRequoteMs.map { String($0) } ?? ""]
     }
 
     /// `part / whole` in basis points, rounded down; nil when nothing traded (or beyond 128 bits).
@@ -81,6 +86,10 @@ enum MarketMakerObligationsReport {
                 + "rounded down to 0.01 %; met compares the integer milliseconds exactly; a day without continuous trading owes nothing (n/a).",
                 "activitySharePercent = mmNotional / contractNotional, rounded down to 0.01 %: trades in which the market maker "
                 + "was maker or taker, each once; notional = price × quantity, exact.",
+                "interruptions counts the times continuous trading resumed after a volatility interruption (the engine's "
+                + "guard, not an operator's cancel-only) that day; requotesMet / requotesMissed count the re-quote clocks decided "
+                + "that day (a firm two-way quote within the terms by requoteAfterInterruptionMs, or the deadline passed: an alert); "
+                + "worstRequoteMs is the longest met re-quote, empty when none.",
                 "A day with complete = no is still running: its figures stop at the report's time."]
     }
 }

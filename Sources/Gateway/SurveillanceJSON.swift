@@ -35,6 +35,8 @@ enum SurveillanceJSON {
             ("from", .int(report.fromMs)), ("to", .int(report.toMs)), ("tradingMs", .int(report.tradingMs)),
             ("presentMs", .int(report.presentMs)), ("presenceBps", .int(report.presenceBps)),
             ("minPresenceBps", .int(day.minPresenceBps)), ("met", .bool(report.met)),
+            ("interruptions", .int(day.requotes.interruptions)), ("requotesMet", .int(day.requotes.met)),
+            ("requotesMissed", .int(day.requotes.missed)), ("worstRequoteMs", day.requotes.worstRequoteMs.map { .int($0) } ?? .null),
         ])
     }
 }

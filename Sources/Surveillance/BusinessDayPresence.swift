@@ -19,6 +19,8 @@ public struct BusinessDayPresence: Sendable {
     /// The open day's volume per contract symbol and per meter key.
     private var contracts: [String: TradedVolume] = [:]
     private var makers: [String: TradedVolume] = [:]
+    /// The open day's re-quote tallies per meter key.
+    private var requotes: [String: RequoteTally] = [:]
 
     public init(offsetMinutes: Int) { self.offsetMinutes = offsetMinutes }
 
@@ -49,6 +51,7 @@ public struct BusinessDayPresence: Sendable {
             closed += report(closing: &meters, dayStart: dayStart, at: midnight, complete: true)
             contracts = [:]
             makers = [:]
+            requotes = [:]
             dayStart = midnight
         }
         dayStartMs = dayStart
@@ -73,6 +76,11 @@ public struct BusinessDayPresence: Sendable {
         }
     }
 
+    /// A re-quote clock started (`RequoteTally.started`), met after `requoteMs`, or missed.
+    mutating func requoteStarted(key: String) { requotes[key, default: RequoteTally()].started() }
+    mutating func requoteMet(key: String, afterMs requoteMs: Int64) { requotes[key, default: RequoteTally()].metAfter(requoteMs) }
+    mutating func requoteMissed(key: String) { requotes[key, default: RequoteTally()].missedDeadline() }
+
     /// One trade of `symbol`: counted for the contract, and once for each measured market
     /// maker on either side of it.
     mutating func traded(symbol: String, makerAccount: String, takerAccount: String, price: Int64, quantity: Int64) {
@@ -93,7 +101,8 @@ public struct BusinessDayPresence: Sendable {
             days.append(MarketMakerBusinessDay(account: account, symbol: presence.symbol, date: UTCDay.name(of: dayStart + offsetMs),
                                                complete: complete, minPresenceBps: meters[key]!.terms.minPresenceBps,
                                                presence: presence, marketMaker: makers[key] ?? TradedVolume(),
-                                               contract: contracts[presence.symbol] ?? TradedVolume()))
+                                               contract: contracts[presence.symbol] ?? TradedVolume(),
+                                               requotes: requotes[key] ?? RequoteTally()))
         }
         return days
     }

@@ -19,9 +19,12 @@ public struct MarketMakerBusinessDay: Sendable, Hashable, Codable {
     public let marketMaker: TradedVolume
     /// Every trade of the contract in the same window.
     public let contract: TradedVolume
+    /// The business day's re-quotes after volatility interruptions.
+    public let requotes: RequoteTally
 
     public init(account: String, symbol: String, date: String, complete: Bool, minPresenceBps: Int64,
-                presence: MarketMakerPresenceMeter.DayReport, marketMaker: TradedVolume, contract: TradedVolume) {
+                presence: MarketMakerPresenceMeter.DayReport, marketMaker: TradedVolume, contract: TradedVolume,
+                requotes: RequoteTally = RequoteTally()) {
         self.account = account
         self.symbol = symbol
         self.date = date
@@ -30,5 +33,6 @@ public struct MarketMakerBusinessDay: Sendable, Hashable, Codable {
         self.presence = presence
         self.marketMaker = marketMaker
         self.contract = contract
+        self.requotes = requotes
     }
 }

@@ -8,11 +8,15 @@ public struct MarketMakerDayReport: Sendable, Hashable, Codable {
     public let date: String
     public let minPresenceBps: Int64
     public let report: MarketMakerPresenceMeter.DayReport
+    /// The day's re-quotes after volatility interruptions.
+    public let requotes: RequoteTally
 
-    public init(account: String, date: String, minPresenceBps: Int64, report: MarketMakerPresenceMeter.DayReport) {
+    public init(account: String, date: String, minPresenceBps: Int64, report: MarketMakerPresenceMeter.DayReport,
+                requotes: RequoteTally = RequoteTally()) {
         self.account = account
         self.date = date
         self.minPresenceBps = minPresenceBps
         self.report = report
+        self.requotes = requotes
     }
 }

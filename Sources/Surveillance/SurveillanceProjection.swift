@@ -20,6 +20,11 @@ import Matching
 ///   first, since they are ≤ its timestamp): each meter's `DayReport`, an
 ///   `obligationsBreach` alert when presence is below the MM's minimum (days without
 ///   continuous trading owe nothing), and the day's marking-the-close alerts.
+/// - **Re-quotes after a volatility interruption** (MM-4, `RequoteDuty`): when a contract the
+///   volatility guard put in cancel-only is back in continuous trading, each affiliated MM on it
+///   owes a firm two-way quote within `requoteAfterInterruptionMs`; a `requoteAfterInterruption`
+///   alert is raised at the deadline (by the first command at or after it, at the deadline's
+///   time) when none came. Tallied per UTC day in `reports` and per business day.
 /// - **Prices**: after each command that moved a mark, an index or a last price, the
 ///   divergences are checked; an episode raises one alert when it starts.
 public struct SurveillanceProjection: Sendable {
@@ -47,6 +52,9 @@ public struct SurveillanceProjection: Sendable {
     private var marks: [Int64]
     private var indexes: [Int64]
     private var lasts: [Int64]
+    private var requoteDuty = RequoteDuty()
+    /// The open UTC day's re-quote tallies by meter key.
+    private var requoteTallies: [String: RequoteTally] = [:]
 
     public init(context: SurveillanceContext) {
         self.context = context
@@ -70,7 +78,9 @@ public struct SurveillanceProjection: Sendable {
     public mutating func observe(timestamp now: Int64, command: Command, events: [Event]) -> Step {
         let alertsBefore = alerts.count, reportsBefore = reports.count
         for event in events { if case .funding(let funding) = event { monitor.fundingTime(symbol: symbol(funding.instrument), at: funding.fundingTime) } }
+        closeOverdueRequotes(before: now)
         startOrCloseDays(at: now)
+        var volatile: Set<InstrumentID> = []
         var touched: Set<OrderID> = []
         var triggered: Set<OrderID> = []
         var placed = false
@@ -120,23 +130,19 @@ public struct SurveillanceProjection: Sendable {
             case let .index(instrument, result):
                 indexes[Int(instrument.index)] = result.price?.raw ?? 0
                 pricesMoved.insert(instrument)
+            case .volatilityInterruption(let interruption):
+                volatile.insert(interruption.instrument)
             case let .instrumentStatus(instrument, status):
                 tradingStateChanged(symbol(instrument), continuous: status == .enabled, at: now)
-            // Owners and affiliated market makers are learnt from the stream as compliance
-            // approves them, so a replay knows them from the same sequence on.
-            case let .compliance(.classified(account, classification)):
-                if let owner = classification.beneficialOwners.sorted().first { monitor.setOwner(account: name(of: account), owner: owner) }
-            case let .compliance(.marketMakerRegistered(account, terms)):
-                let maker = name(of: account)
-                monitor.addMarketMaker(maker)
-                let key = maker + "|" + terms.symbol
-                if meters[key] == nil { meters[key] = MarketMakerPresenceMeter(terms: terms, startMs: now) }
-                businessDays.add(key: key, terms: terms, at: now)
+                requoteStatusChanged(symbol(instrument), status: status, byVolatilityGuard: volatile.contains(instrument), at: now)
+            case .compliance(let compliance):
+                learn(compliance, at: now)
             default:
                 break
             }
         }
         updatePresence(touched.sorted(), at: now)
+        decideRequotes(at: now)
         for instrument in pricesMoved.sorted() {
             let i = Int(instrument.index)
             guard i < marks.count else { continue }
@@ -152,8 +158,26 @@ public struct SurveillanceProjection: Sendable {
     @discardableResult
     public mutating func closeDays(through now: Int64) -> Step {
         let alertsBefore = alerts.count, reportsBefore = reports.count
+        closeOverdueRequotes(before: now)
         startOrCloseDays(at: now)
         return Step(alerts: Array(alerts[alertsBefore...]), reports: Array(reports[reportsBefore...]))
+    }
+
+    /// Owners and affiliated market makers are learnt from the stream as compliance approves
+    /// them, so a replay knows them from the same sequence on.
+    private mutating func learn(_ event: ComplianceEvent, at now: Int64) {
+        switch event {
+        case let .classified(account, classification):
+            if let owner = classification.beneficialOwners.sorted().first { monitor.setOwner(account: name(of: account), owner: owner) }
+        case let .marketMakerRegistered(account, terms):
+            let maker = name(of: account)
+            monitor.addMarketMaker(maker)
+            let key = maker + "|" + terms.symbol
+            if meters[key] == nil { meters[key] = MarketMakerPresenceMeter(terms: terms, startMs: now) }
+            businessDays.add(key: key, terms: terms, at: now)
+        default:
+            break
+        }
     }
 
     // MARK: - Orders
@@ -238,7 +262,8 @@ public struct SurveillanceProjection: Sendable {
             let account = String(key.split(separator: "|", maxSplits: 1)[0])
             let report = meters[key]!.closeDay(at: midnight)
             let minimum = meters[key]!.terms.minPresenceBps
-            reports.append(MarketMakerDayReport(account: account, date: UTCDay.name(of: dayStart), minPresenceBps: minimum, report: report))
+            reports.append(MarketMakerDayReport(account: account, date: UTCDay.name(of: dayStart), minPresenceBps: minimum, report: report,
+                                                requotes: requoteTallies[key] ?? RequoteTally()))
             guard report.tradingMs > 0, !report.met else { continue }
             raise([SurveillanceAlert(rule: .obligationsBreach, symbol: report.symbol, accounts: [account], orders: [],
                                      fromMs: report.fromMs, toMs: report.toMs,
@@ -246,6 +271,60 @@ public struct SurveillanceProjection: Sendable {
                   at: midnight)
         }
         raise(monitor.closePeriod(fromMs: dayStart, toMs: midnight), at: midnight)
+        requoteTallies = [:]
+    }
+
+    // MARK: - Re-quotes after a volatility interruption (MM-4)
+
+    /// A status change of `symbol`: the volatility guard's cancel-only interrupts it (the
+    /// `volatilityInterruption` event came first in the same command), any other departure
+    /// from continuous trading drops its running clocks, a return starts one per MM.
+    private mutating func requoteStatusChanged(_ symbol: String, status: InstrumentStatus, byVolatilityGuard: Bool, at now: Int64) {
+        guard status == .enabled else {
+            if status == .cancelOnly && byVolatilityGuard { requoteDuty.interrupted(symbol: symbol) } else { requoteDuty.suspended(symbol: symbol) }
+            return
+        }
+        let makers = meters.keys.sorted().filter { $0.hasSuffix("|" + symbol) }.map { key in
+            (key: key, account: String(key.split(separator: "|", maxSplits: 1)[0]), requoteMs: meters[key]!.terms.requoteAfterInterruptionMs)
+        }
+        for clock in requoteDuty.resumed(symbol: symbol, at: now, makers: makers) {
+            requoteTallies[clock.key, default: RequoteTally()].started()
+            businessDays.requoteStarted(key: clock.key)
+        }
+    }
+
+    /// After a command's events: met clocks stop, a clock at its deadline without a quote is missed.
+    private mutating func decideRequotes(at now: Int64) {
+        for outcome in requoteDuty.decide(at: now, isPresent: { meters[$0]?.isPresent ?? false }) {
+            switch outcome {
+            case let .met(clock, at):
+                requoteTallies[clock.key, default: RequoteTally()].metAfter(at - clock.resumedMs)
+                businessDays.requoteMet(key: clock.key, afterMs: at - clock.resumedMs)
+            case .missed(let clock):
+                requoteMissed(clock)
+            }
+        }
+    }
+
+    /// Clocks whose deadline passed before `now` without a quote, each at its deadline (days
+    /// that ended before a deadline are closed first, so alerts stay in time order).
+    private mutating func closeOverdueRequotes(before now: Int64) {
+        for clock in requoteDuty.overdue(before: now) {
+            startOrCloseDays(at: clock.deadlineMs)
+            requoteMissed(clock)
+        }
+    }
+
+    private mutating func requoteMissed(_ clock: RequoteClock) {
+        requoteTallies[clock.key, default: RequoteTally()].missedDeadline()
+        businessDays.requoteMissed(key: clock.key)
+        let terms = meters[clock.key]?.terms
+        raise([SurveillanceAlert(rule: .requoteAfterInterruption, symbol: clock.symbol, accounts: [clock.account], orders: [],
+                                 fromMs: clock.resumedMs, toMs: clock.deadlineMs,
+                                 evidence: "no firm two-way quote (max spread \(terms?.maxSpreadBps ?? 0) bps, min size \(terms?.minSize ?? 0)) "
+                                     + "by the deadline: continuous trading resumed after a volatility interruption at \(clock.resumedMs), "
+                                     + "deadline \(clock.deadlineMs) (\(clock.deadlineMs - clock.resumedMs) ms); quote back: not by the deadline")],
+              at: clock.deadlineMs)
     }
 
     // MARK: - Helpers

@@ -1,7 +1,7 @@
 import Compliance
 import Engine
 import Foundation
-import Gateway
+@testable import Gateway
 import HarbourCore
 import Matching
 import ReadModel
@@ -45,6 +45,29 @@ import Testing
         return venue
     }
 
+    /// MM-4: a volatility interruption on the business day 2026-01-01 (HKT); mm-a is back two-way
+    /// 30 s after the restore, mm-b never: one interruption each, one met in 30,000 ms, one missed.
+    @Test func mmObligationsCountTheReQuotesAfterAVolatilityInterruption() throws {
+        var scenario = RequoteAfterInterruptionTests.Scenario(makers: ["mm-a", "mm-b"])
+        let (mmA, mmB) = (scenario.makers[0], scenario.makers[1])
+        let resumed = scenario.interrupt { scenario in
+            for maker in [mmA, mmB] { scenario.venue.apply(.cancelAll(account: maker, instrument: btc), at: scenario.now) }
+        }
+        while scenario.now < resumed + 30_000 { scenario.second() }
+        scenario.quote(mmA, bid: 665_800, ask: 666_200)
+        while scenario.now < resumed + 61_000 { scenario.second() }
+        let report = try #require(table("mm-obligations", "2026-01-01", venue: scenario.venue, asOf: scenario.now))
+        #expect(rows(report).map { [$0["account"], $0["interruptions"], $0["requotesMet"], $0["requotesMissed"], $0["worstRequoteMs"]] }
+                == [["mm-a", "1", "1", "0", "30000"], ["mm-b", "1", "0", "1", ""]])
+        #expect(report.figure("requotesMissed") == "1")
+        // GET /v1/compliance/market-makers/obligations keeps the same figures for the UTC day.
+        let utc = scenario.venue.projection.closeDays(through: day0 + 24 * hour).reports
+        #expect(utc.map { SurveillanceJSON.report($0).rendered.contains(#""interruptions":1,"requotesMet":1,"requotesMissed":0,"worstRequoteMs":30000"#) }
+                == [true, false])
+        #expect(utc.map { SurveillanceJSON.report($0).rendered.contains(#""interruptions":1,"requotesMet":0,"requotesMissed":1,"worstRequoteMs":null"#) }
+                == [false, true])
+    }
+
     @Test func mmObligationsShowExactlyHalfAndTheHandComputedActivityShareOverTheHKTDay() throws {
         let venue = scriptedDay()
         // While the day runs, it is reported as of the report's time, incomplete.
@@ -65,6 +88,7 @@ import Testing
         #expect(row["mmTrades"] == "1" && row["mmQuantity"] == "0.5" && row["mmNotional"] == "30010")
         #expect(row["contractTrades"] == "2" && row["contractQuantity"] == "1.5" && row["contractNotional"] == "90020")
         #expect(row["activitySharePercent"] == "33.33")
+        #expect(row["interruptions"] == "0" && row["requotesMet"] == "0" && row["requotesMissed"] == "0" && row["worstRequoteMs"] == "")
         #expect(report.figure("met") == "1" && report.figure("missed") == "0" && report.figure("businessDayUtcOffsetMinutes") == "480")
         // The UTC day 2026-01-01 of the same meter saw only 16:00–24:00, all of it present: the
         // convention matters, and the report keeps the HKT one.
