@@ -57,12 +57,11 @@ extension Engine {
     }
 
     /// Maintenance margin of one position of `notional`: tier rate plus the volatility
-    /// add-on (RISK-6), rounded up, less the tier's deduction.
+    /// add-on (RISK-6), rounded up, less the tier's deduction (`InstrumentSpec.maintenanceMargin`,
+    /// which the REG-3 positions report calls too).
     @inline(__always)
     func positionMaintenance(_ i: Int, notional: Int128) -> Int128 {
-        let tier = specs[i].tier(forNotional: notional.clampedInt64)
-        let rate = Int128(tier.maintenanceRate.raw + riskState.addOns[i])
-        return max(0, Rate.scaled(notional, byRaw: rate, rounding: .up) - Int128(tier.deduction))
+        specs[i].maintenanceMargin(notional: notional, addOnRaw: riskState.addOns[i])
     }
 
     func isolatedMargin(_ a: UInt32, _ i: Int) -> Int64 {

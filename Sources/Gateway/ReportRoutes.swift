@@ -22,7 +22,7 @@ extension GatewayCore {
             guard let format = ReportFormat(rawValue: caller.query["format"] ?? "json") else {
                 throw ApiError.invalidParameter("'format' must be json, csv or html")
             }
-            var options = ReportOptions()
+            var options = ReportOptions(instruments: specs)   // the risk tiers this venue runs with (positions)
             if let account = caller.query["account"] {
                 guard !account.isEmpty, account.count <= 64 else { throw ApiError.invalidParameter("'account' must be an account name") }
                 options.account = account

@@ -1,3 +1,6 @@
+import Engine
+import HarbourCore
+
 /// The regulatory reports (REG-3) by stable name, and what a caller may choose about one.
 /// Every report is built by `ReadModelStorage.report(_:day:options:)` from `ReportQuery` rows,
 /// so it is the same on SQLite and on PostgreSQL; sums are `DecimalText`, never floating point.
@@ -19,10 +22,15 @@ public struct ReportOptions: Sendable, Hashable {
     public var account: String?
     /// The notional at or above which `large-exposures` lists a position.
     public var threshold: DecimalText
+    /// The contracts' specifications (risk tiers) the venue runs with, from its configuration
+    /// (`VenueConfig.instruments`): `positions` computes each position's maintenance
+    /// requirement from them. The built-in venue's by default.
+    public var instruments: [InstrumentSpec]
 
     public init(asset: String = "USD", account: String? = nil,
-                threshold: DecimalText = DecimalText(RegulatoryReports.defaultLargeExposureThreshold)!) {
-        self.asset = asset; self.account = account; self.threshold = threshold
+                threshold: DecimalText = DecimalText(RegulatoryReports.defaultLargeExposureThreshold)!,
+                instruments: [InstrumentSpec] = VenueConfig.standard.instruments) {
+        self.asset = asset; self.account = account; self.threshold = threshold; self.instruments = instruments
     }
 }
 
@@ -35,7 +43,7 @@ extension ReadModelStorage {
         case "insurance-fund": return try await insuranceFundReport(day, asset: options.asset)
         case "liquidations": return try await liquidationsReport(day)
         case "funding": return try await fundingReport(day)
-        case "positions": return try await positionsReport(day, asset: options.asset)
+        case "positions": return try await positionsReport(day, asset: options.asset, instruments: options.instruments)
         case "large-exposures": return try await largeExposuresReport(day, threshold: options.threshold)
         case "client-statement": return try await clientStatementReport(day, asset: options.asset, account: options.account)
         case "margin-financing": return try await marginFinancingReport(day)

@@ -1,3 +1,5 @@
+import HarbourCore
+
 /// Positions at the end of a window, and the large exposures among them (REG-3, RISK-6), from
 /// `position_history` (each position as the last command before the window's end left it)
 /// valued at the last mark price before the end.
@@ -69,10 +71,12 @@ enum EndOfDay {
 
 extension ReadModelStorage {
     /// Positions and margin per client at the window's end: size, entry, mark, notional,
-    /// unrealised PnL and isolated margin per position; the account's cash in `asset` and its
-    /// equity at the mark (cash + isolated margins + unrealised PnL). Charted: open interest
-    /// per contract over the window, replayed from the position history.
-    func positionsReport(_ day: BusinessDay, asset: String) async throws -> ReportTable {
+    /// unrealised PnL, isolated margin and maintenance requirement per position (tiers from
+    /// `instruments`, add-on in force, `PositionMargin`); the account's cash in `asset`, its
+    /// equity at the mark (cash + isolated margins + unrealised PnL), total maintenance and
+    /// margin ratio. Charted: open interest per contract over the window, replayed from the
+    /// position history.
+    func positionsReport(_ day: BusinessDay, asset: String, instruments: [InstrumentSpec]) async throws -> ReportTable {
         let result = try await reportRows(EndOfDay.queries(before: day.toTs) + EndOfDay.queries(before: day.fromTs) + [
             ReportQuery("""
                 SELECT b.account, b.amount FROM balance_history b WHERE b.asset = ? AND b.ts < ?
@@ -80,33 +84,36 @@ extension ReadModelStorage {
                 """, [.text(asset), .int(day.toTs), .int(day.toTs)]),
             ReportQuery("SELECT account, symbol, size, ts FROM position_history WHERE ts >= ? AND ts < ? ORDER BY seq",
                         ReportMath.window(day)),
+            PositionMargin.addOnQuery(before: day.toTs),
         ])
         let positions = EndOfDay.positions(result[0], marks: result[1])
         var cash: [String: DecimalText] = [:]
         for b in result[4] { cash[b[0]] = DecimalText(b[1]) }
-        var equity: [String: DecimalText] = [:]
-        for p in positions {
-            equity[p.account, default: cash[p.account] ?? .zero] += ReportMath.decimal(p.isolatedMargin) + (p.unrealized ?? .zero)
-        }
+        let accounts = AccountMargin(positions, cash: cash, instruments: instruments, addOns: PositionMargin.addOns(result[6]))
         var gross = DecimalText.zero, unrealized = DecimalText.zero
-        let rows = positions.map { p -> [String] in
+        let rows = positions.indices.map { n -> [String] in
+            let p = positions[n]
             gross += p.notional ?? .zero; unrealized += p.unrealized ?? .zero
             return [p.account, p.symbol, DecimalText.zero < p.size ? "long" : "short", p.size.description, p.entry.description,
                     p.mark?.description ?? "", p.notional?.description ?? "", p.unrealized?.description ?? "", p.isolatedMargin,
-                    (cash[p.account] ?? .zero).description, (equity[p.account] ?? .zero).description]
+                    (cash[p.account] ?? .zero).description, accounts.equity(p.account).description,
+                    accounts.maintenance[n]?.description ?? ""] + accounts.totals(p.account)
         }
         let oi = EndOfDay.openInterest(positions)
         var summary: [ReportTable.Figure] = [.init("accounts", String(Set(positions.map(\.account)).count)),
                                              .init("positions", String(positions.count)), .init("grossNotional", gross.description),
-                                             .init("unrealizedPnl", unrealized.description)]
+                                             .init("unrealizedPnl", unrealized.description),
+                                             .init("totalMaintenance", accounts.maintenance.reduce(.zero) { $0 + ($1 ?? .zero) }.description)]
         for symbol in oi.keys.sorted() { summary.append(.init("openInterest.\(symbol)", oi[symbol]!.description)) }
         let chart = EndOfDay.openInterestChart(day, opening: EndOfDay.positions(result[2], marks: result[3]), changes: result[5])
         return ReportTable(name: "positions", title: "Positions and margin per client at the end of the day", day: day,
                            columns: ["account", "symbol", "side", "size", "entryPrice", "markPrice", "notional", "unrealizedPnl",
-                                     "isolatedMargin", "accountCash", "accountEquity"],
+                                     "isolatedMargin", "accountCash", "accountEquity", "maintenanceMargin", "accountMaintenance",
+                                     "accountMarginRatioPercent"],
                            rows: rows, summary: summary, charts: chart.series.isEmpty ? [] : [chart],
                            notes: ["Positions as the last command before the end of the window left them, valued at the last mark price before it; "
-                                   + "accountEquity = accountCash (\(asset)) + isolated margins + unrealised PnL at the mark."])
+                                   + "accountEquity = accountCash (\(asset)) + isolated margins + unrealised PnL at the mark.",
+                                   AccountMargin.note])
     }
 
     /// Positions whose notional at the mark is at least `threshold`, at the window's end, with

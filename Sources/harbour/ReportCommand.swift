@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Engine
 import Gateway
 import ReadModel
 import ReadModelPostgres
@@ -59,7 +60,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "pi-expiring, pi-expiries: days past the window's end to look (0 to 1095).")
     var days: Int = VenueReports.defaultExpiryDays
 
-    @Option(help: "Venue configuration file the journal was written with (venue reports; default: the built-in demo venue).")
+    @Option(help: "Venue configuration file the journal was written with (venue reports, and the risk tiers of positions; default: the built-in demo venue).")
     var config: String?
 
     func run() async throws {
@@ -75,7 +76,8 @@ struct ReportCommand: AsyncParsableCommand {
             let table = try VenueReportCLI.table(name, data: data, config: config, day: day, days: days)
             return FileHandle.standardOutput.write(Data(form.render(table).utf8))
         }
-        let options = ReportOptions(asset: asset, account: account, threshold: limit)
+        let venue = try config.map { try VenueConfig.load(path: $0) } ?? .standard
+        let options = ReportOptions(asset: asset, account: account, threshold: limit, instruments: venue.instruments)
         let table: ReportTable?
         switch try StoreLocation(store, dataDirectory: URL(fileURLWithPath: data)) {
         case .postgres(let url):

@@ -60,6 +60,8 @@ import Testing
             let open = try #require(positions.object["rows"] as? [[String: String]])
             #expect(open.map { $0["account"] } == ["alice", "bob"] && open.map { $0["side"] } == ["short", "long"])
             #expect(open.allSatisfy { DecimalText($0["notional"]!) == DecimalText("500") })
+            // The host's BTC tiers: 500 × 0.4 % = 2 each (no add-on published), from the gateway's configuration.
+            #expect(open.allSatisfy { DecimalText($0["maintenanceMargin"]!) == DecimalText("2") })
             let large = try await v.send(client, .get, "/v1/reports/large-exposures?date=\(today)&threshold=500", key: v.compliance)
             #expect((large.object["rows"] as? [[String: String]])?.count == 2)
             let statement = try await v.send(client, .get, "/v1/reports/client-statement?date=\(today)&account=bob&format=json", key: v.compliance)
