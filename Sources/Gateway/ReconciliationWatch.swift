@@ -81,10 +81,14 @@ public final class ReconciliationWatch: Service, Sendable {
         return result
     }
 
+    /// Reconciles until the service group shuts down: a graceful shutdown (SIGTERM) cancels
+    /// the wait for the next run, so the venue never waits a day to stop.
     public func run() async throws {
-        while !Task.isCancelled {
-            await reconcile()
-            do { try await Task.sleep(for: interval) } catch { return }
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.reconcile()
+                do { try await Task.sleep(for: self.interval) } catch { return }
+            }
         }
     }
 }

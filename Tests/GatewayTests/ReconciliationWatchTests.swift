@@ -1,6 +1,7 @@
 import Foundation
 @testable import Gateway
 import Logging
+import ServiceLifecycle
 import Testing
 
 /// Issue 16 item 4: the live books reconciled on a schedule; a failure is an alert for risk
@@ -44,6 +45,21 @@ import Testing
         #expect(passed?.findings == [] && watch.latest == passed)
         #expect(metricsText(metrics).contains("harbour_reconciliation_failures_total 1"))
         #expect(hub.backlog(risk)?.queued == 1, "only the failure was sent")
+    }
+
+    @Test("a graceful shutdown (SIGTERM) ends the watch at once instead of waiting a day for the next run")
+    func gracefulShutdownEndsTheWatch() async throws {
+        let watch = ReconciliationWatch(interval: .seconds(86_400), hub: nil, metrics: nil, logger: Logger(label: "test")) {
+            ReconciliationWatch.Result(sequence: 1, findings: [])
+        }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: watch)], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            while watch.latest == nil { await Task.yield() }   // the first run happened: the watch now sleeps
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()                        // the suite's time limit fails a hang
+        }
+        #expect(watch.latest?.sequence == 1)
     }
 
     @Test("the scheduled check reconciles the live engine: a funded, trading venue has no finding")
