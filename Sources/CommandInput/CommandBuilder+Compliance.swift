@@ -105,6 +105,29 @@ extension CommandBuilder {
             let (instrument, _) = try reader.instrument()
             return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"),
                                         change: .delistProduct(instrument: instrument)))
+        case .proposeRiskParameters:
+            let (id, by) = (try reader.patterned("requestId"), try reader.string("by"))
+            let (instrument, spec) = try reader.instrument()
+            func size(_ name: String) throws(Rejection) -> Int64? {
+                guard reader.fields.has(name) else { return nil }
+                let v = try reader.decimal(name, spec.sizeScale, offScale: .quantityOffLot)
+                guard v >= 0 else { throw Rejection(.invalidRiskLimits, "\(name) must not be negative") }
+                return v
+            }
+            let maxLeverage = reader.fields.has("maxLeverage") ? try reader.integer("maxLeverage") : nil
+            let positionLimit = try size("positionLimit"), openInterestCap = try size("openInterestCap")
+            var tiers: [RiskLimits.Tier]?
+            if let text = try reader.optionalString("tiers") {
+                let rule = CommandFieldTable.rule("tiers")
+                guard rule.matches(text) else { throw rule.refuse(text) }
+                switch RiskLimits.Tier.parseTable(text, money: names.config.settlementAsset.scale) {
+                case .success(let rows): tiers = rows
+                case .failure(let why): throw Rejection(.invalidRiskLimits, why.description)
+                }
+            }
+            let change = RiskLimitChange(maxLeverage: maxLeverage, positionLimit: positionLimit, openInterestCap: openInterestCap, tiers: tiers)
+            return .compliance(.propose(requestId: id, by: by, reason: try reader.string("reason"),
+                                        change: .riskLimits(instrument: instrument, change: change)))
         case .publishDisclosure:
             if try reader.string("symbol") == Engine.financingDisclosureId {
                 return .compliance(.publishFinancingDisclosure(version: try reader.integer("version"), by: try reader.string("by")))

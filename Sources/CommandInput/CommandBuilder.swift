@@ -73,7 +73,7 @@ public struct CommandBuilder {
                                      amount: try reader.decimal("amount", names.config.settlementAsset.scale, offScale: .invalidAmount))
         case .recordEvidence, .proposeClassification, .proposeLeverageCap, .proposeOwnerNotionalCap, .proposeMarketMaker,
              .approveRequest, .rejectRequest, .recordKnowledgeAssessment, .acknowledgeDisclosure, .publishDisclosure,
-             .proposeProductApproval, .proposeDelisting, .proposeWithdrawal:
+             .proposeProductApproval, .proposeDelisting, .proposeWithdrawal, .proposeRiskParameters:
             return try buildCompliance(type, reader)
         case .financingClient, .creditAssessment, .loanOpen, .collateralPledge, .collateralRelease, .loanDrawdown, .loanRepay,
              .collateralPrice, .brokerCapital, .forcedSaleFill, .proposeCreditLimit, .proposeHaircut, .proposeFinancingLimits:

@@ -108,7 +108,25 @@ public enum CommandFieldTable {
         FieldRule("collateralShareMinimumPool", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
         FieldRule("lendingMultiple", .integer, pattern: "^[0-9]+$", code: .invalidFinancingConfig, accepts: { isInteger($0, negative: false) },
                   refusal: { _ in Rejection(.invalidFinancingConfig, "lendingMultiple is a whole number of times the broker's capital (1 to 5)") }),
+        // Risk limits of a perpetual (PERP-1, REG-4).
+        FieldRule("maxLeverage", .integer, pattern: "^[0-9]+$", code: .invalidRiskLimits, accepts: { isInteger($0, negative: false) },
+                  refusal: { _ in Rejection(.invalidRiskLimits, "maxLeverage is a whole number (1 to \(RiskLimits.leverageCeiling))") }),
+        FieldRule("positionLimit", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("openInterestCap", .decimal, pattern: FixedDecimal.pattern, code: .invalidNumber, accepts: FixedDecimal.isPlainDecimal),
+        FieldRule("tiers", .patterned, pattern: tierTablePattern, code: .invalidRiskLimits, accepts: isTierTable,
+                  refusal: { Rejection(.invalidRiskLimits, "tiers '\($0)' is not notionalCap:maintenanceRate:maxLeverage rows separated by ';'") }),
     ]
+
+    /// A risk-limit tier table: `50000:0.004:50;250000:0.005:50`.
+    static let tierTablePattern = "^[0-9]+(\\.[0-9]+)?:[0-9]+(\\.[0-9]+)?:[0-9]+(;[0-9]+(\\.[0-9]+)?:[0-9]+(\\.[0-9]+)?:[0-9]+)*$"
+
+    static func isTierTable(_ text: String) -> Bool {
+        !text.isEmpty && text.split(separator: ";", omittingEmptySubsequences: false).allSatisfy { row in
+            let parts = row.split(separator: ":", omittingEmptySubsequences: false)
+            return parts.count == 3 && FixedDecimal.isPlainDecimal(String(parts[0])) && !parts[0].hasPrefix("-")
+                && FixedDecimal.isPlainDecimal(String(parts[1])) && !parts[1].hasPrefix("-") && isInteger(String(parts[2]), negative: false)
+        }
+    }
 
     /// `text` is digits (after an optional "-" when `negative`) and fits an Int64.
     static func isInteger(_ text: String, negative: Bool) -> Bool {
@@ -166,6 +184,9 @@ public enum CommandFieldTable {
         case .acknowledgeDisclosure: return [("account", true), ("symbol", true), ("version", true)]
         case .publishDisclosure: return [("symbol", true), ("version", true), ("by", true)]
         case .proposeProductApproval, .proposeDelisting: return [("requestId", true), ("by", true), ("symbol", true), ("reason", true)]
+        case .proposeRiskParameters:
+            return [("requestId", true), ("by", true), ("symbol", true), ("maxLeverage", false), ("positionLimit", false),
+                    ("openInterestCap", false), ("tiers", false), ("reason", true)]
         case .proposeWithdrawal:
             return [("requestId", true), ("by", true), ("account", true), ("asset", true), ("amount", true), ("reason", true)]
         case .financingClient:

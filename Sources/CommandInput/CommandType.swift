@@ -6,7 +6,7 @@ public enum CommandType: String, Sendable, CaseIterable {
          // Onboarding, suitability, disclosures, four-eyes, market makers (PI-1..3, REG-4, MM-1).
          recordEvidence, proposeClassification, proposeLeverageCap, proposeOwnerNotionalCap, proposeMarketMaker,
          approveRequest, rejectRequest, recordKnowledgeAssessment, acknowledgeDisclosure, publishDisclosure,
-         proposeProductApproval, proposeDelisting, proposeWithdrawal,
+         proposeProductApproval, proposeDelisting, proposeWithdrawal, proposeRiskParameters,
          // Margin financing (FIN-1..6).
          financingClient, creditAssessment, loanOpen, collateralPledge, collateralRelease, loanDrawdown, loanRepay,
          collateralPrice, brokerCapital, forcedSaleFill, proposeCreditLimit, proposeHaircut, proposeFinancingLimits

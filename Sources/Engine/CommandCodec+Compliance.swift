@@ -65,6 +65,13 @@ extension CommandCodec {
             for x in f.figures { w.i64(x) }
         case let .delistProduct(i):
             w.u8(11); w.u32(0); w.u16(i.index)
+        case let .riskLimits(i, x):
+            w.u8(12); w.u32(0); w.u16(i.index)
+            w.optI64(x.maxLeverage); w.optI64(x.positionLimit); w.optI64(x.openInterestCap)
+            if let tiers = x.tiers {
+                w.u8(1); w.u32(UInt32(tiers.count))
+                for t in tiers { w.i64(t.notionalCap); w.i64(t.maintenanceRate); w.i64(t.maxLeverage) }
+            } else { w.u8(0) }
         }
     }
 
@@ -144,6 +151,18 @@ extension CommandCodec {
             for _ in 0..<6 { f.append(try r.i64()) }
             return .financingLimits(FinancingLimitFigures(figures: f))
         case 11: return .delistProduct(instrument: InstrumentID(try r.u16()))
+        case 12:
+            let i = InstrumentID(try r.u16())
+            let lev = try r.optI64(), limit = try r.optI64(), cap = try r.optI64()
+            var tiers: [RiskLimits.Tier]?
+            if try r.u8() == 1 {
+                let n = Int(try r.u32())
+                guard n <= RiskLimits.maxTiers else { throw DecodeError(description: "tier count \(n)") }
+                var rows: [RiskLimits.Tier] = []
+                for _ in 0..<n { rows.append(RiskLimits.Tier(notionalCap: try r.i64(), maintenanceRate: try r.i64(), maxLeverage: try r.i64())) }
+                tiers = rows
+            }
+            return .riskLimits(instrument: i, change: RiskLimitChange(maxLeverage: lev, positionLimit: limit, openInterestCap: cap, tiers: tiers))
         default: throw DecodeError(description: "unknown staff change \(tag)")
         }
     }

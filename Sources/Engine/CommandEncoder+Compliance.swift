@@ -54,6 +54,9 @@ extension CommandEncoder {
                 FinancingLimitFigures.write(f, money: engine.config.settlementAsset.scale, into: &w)
             case let .delistProduct(i):
                 w.str("type", "proposeDelisting"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("symbol", sym(i))
+            case let .riskLimits(i, x):
+                w.str("type", "proposeRiskParameters"); w.int("ts", ts); w.str("requestId", id); w.str("by", by); w.str("symbol", sym(i))
+                x.write(spec: engine.spec(i), into: &w)
             }
             w.str("reason", reason)
         case let .approve(id, by):

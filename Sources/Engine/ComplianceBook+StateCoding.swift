@@ -291,6 +291,7 @@ extension ComplianceBook: StateCoding {
         case .assetWithdrawal(let a, _, _)?: tag = 9; account = a.index
         case .financingLimits?: tag = 10
         case .delistProduct?: tag = 11
+        case .riskLimits?: tag = 12
         case nil: break
         }
         try coder.code(&tag); try coder.code(&account)
@@ -359,8 +360,40 @@ extension ComplianceBook: StateCoding {
             if case let .financingLimits(x)? = c { f = x.figures }
             for k in f.indices { try coder.code(&f[k]) }
             return .financingLimits(FinancingLimitFigures(figures: f))
+        case (12, _):
+            var instrument: UInt32 = 0, change = RiskLimitChange()
+            if case let .riskLimits(i, x)? = c { instrument = UInt32(i.index); change = x }
+            try coder.code(&instrument)
+            return .riskLimits(instrument: InstrumentID(UInt16(truncatingIfNeeded: instrument)), change: try code(riskChange: change, &coder))
         default:
             throw .corrupt("staff change tag \(tag)")
         }
+    }
+
+    /// A risk-limit change: each optional figure, then the optional tier table (count, then
+    /// cap, rate, leverage per row).
+    static func code<Coder: StateCoder>(riskChange x: RiskLimitChange, _ coder: inout Coder) throws(Engine.SnapshotError) -> RiskLimitChange {
+        let maxLeverage = try code(optional: x.maxLeverage, &coder)
+        let positionLimit = try code(optional: x.positionLimit, &coder)
+        let openInterestCap = try code(optional: x.openInterestCap, &coder)
+        var hasTiers = x.tiers != nil
+        try coder.code(&hasTiers)
+        let tiers = hasTiers ? try code(tiers: x.tiers ?? [], &coder) : nil
+        return RiskLimitChange(maxLeverage: maxLeverage, positionLimit: positionLimit, openInterestCap: openInterestCap, tiers: tiers)
+    }
+
+    /// A tier table: count, then cap, rate, leverage per row.
+    static func code<Coder: StateCoder>(tiers: [RiskLimits.Tier], _ coder: inout Coder) throws(Engine.SnapshotError) -> [RiskLimits.Tier] {
+        var n = tiers.count
+        try coder.codeCount(&n)
+        try coder.require(n <= RiskLimits.maxTiers, "tier count \(n)")
+        var out: [RiskLimits.Tier] = []
+        for k in 0..<n {
+            var cap = coder.isReading ? 0 : tiers[k].notionalCap, rate = coder.isReading ? 0 : tiers[k].maintenanceRate
+            var lev = coder.isReading ? 0 : tiers[k].maxLeverage
+            try coder.code(&cap); try coder.code(&rate); try coder.code(&lev)
+            out.append(RiskLimits.Tier(notionalCap: cap, maintenanceRate: rate, maxLeverage: lev))
+        }
+        return out
     }
 }

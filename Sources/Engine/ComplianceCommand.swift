@@ -77,6 +77,9 @@ public enum StaffChange: Sendable, Hashable {
     /// Delist a contract that is cancel-only (PERP-6): every open position is closed at the
     /// mark price (final settlement), open orders are cancelled, and nothing trades again.
     case delistProduct(instrument: InstrumentID)
+    /// New risk limits of a perpetual (PERP-1, REG-4), by the risk team: in force from the
+    /// approving command on, as the next version; fields the change leaves out keep theirs.
+    case riskLimits(instrument: InstrumentID, change: RiskLimitChange)
 
     /// The kind's name in events and the API.
     public var kindName: String {
@@ -91,6 +94,7 @@ public enum StaffChange: Sendable, Hashable {
         case .haircut: return "haircut"
         case .financingLimits: return "financingLimits"
         case .delistProduct: return "delisting"
+        case .riskLimits: return "riskParameters"
         }
     }
 
@@ -101,7 +105,7 @@ public enum StaffChange: Sendable, Hashable {
              let .registerMarketMaker(a, _, _, _, _), let .withdrawal(a, _), let .creditLimit(a, _, _, _),
              let .assetWithdrawal(a, _, _):
             return a
-        case .approveProduct, .haircut, .financingLimits, .delistProduct: return nil
+        case .approveProduct, .haircut, .financingLimits, .delistProduct, .riskLimits: return nil
         }
     }
 }

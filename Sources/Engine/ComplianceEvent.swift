@@ -30,6 +30,9 @@ public enum ComplianceEvent: Sendable, Hashable {
     case withdrawalPaid(account: AccountID, asset: String, amount: Int64)
     /// A contract's lifecycle moved (PERP-6): approved by a checker, enabled, restricted.
     case productStage(instrument: InstrumentID, stage: ProductLifecycle.Stage, by: String)
+    /// A perpetual's risk limits changed (PERP-1): the new version, in force from this
+    /// command on; the product's disclosure is regenerated and republished.
+    case riskLimitsSet(RiskLimitVersion)
     /// Accounts joined one self-trade-prevention group (PERP-3): they share a beneficial
     /// owner, or an affiliated market maker joined the house group. Groups only merge.
     case stpGroupMerged(group: UInt32, accounts: [AccountID], reason: String)

@@ -308,6 +308,11 @@ extension Engine {
                 return reject(Self.code(error), error.description, account: nil, clientOrderId: nil)
             }
             effect = .productStage(instrument: instrument, stage: .approved, by: by)
+        case let .riskLimits(instrument, x):
+            compliance.pending[requestId] = nil
+            events.append(.compliance(.requestApproved(requestId: requestId, change: change, by: by)))
+            approveRiskLimits(instrument, x, request: pending.request, requestId: requestId, checker: by, now: now)
+            return
         case let .delistProduct(instrument):
             // The request's events come first; the settlement's follow the stage change.
             compliance.pending[requestId] = nil
@@ -394,6 +399,8 @@ extension Engine {
             guard amount > 0 else { return .failure(Rejection(.invalidAmount, "withdrawal amount must be positive")) }
             if let r = withdrawalProblem(account.index, amount) { return .failure(r) }
             return .success(["withdraw \(FixedDecimal.format(amount, scale: config.settlementAsset.scale)) \(config.settlementAsset.code) of free funds"])
+        case let .riskLimits(instrument, x):
+            return checkRiskLimits(instrument, x)
         case let .delistProduct(instrument):
             if let r = delistingProblem(instrument) { return .failure(r) }
             return .success(delistingFindings(Int(instrument.index)))

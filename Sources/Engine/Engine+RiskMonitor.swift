@@ -174,12 +174,16 @@ extension Engine {
             events.append(.riskMetrics(RiskMetrics(instrument: InstrumentID(UInt16(i)), volatility: volatility(InstrumentID(UInt16(i))),
                                                    marginAddOn: Rate(raw: riskState.addOns[i]), openInterest: oi[i],
                                                    samples: riskState.volatility[i].returnCount)))
-            let p = params.instruments[i]
-            if p.openInterestCap > 0 {
-                let value = Rate(raw: (Int128(oi[i]) * Int128(Rate.one.raw)).divided(by: Int128(p.openInterestCap), rounding: .down).clampedInt64)
+            let p = params.instruments[i], cap = openInterestCaps[i]
+            if cap > 0 {
+                let value = Rate(raw: (Int128(oi[i]) * Int128(Rate.one.raw)).divided(by: Int128(cap), rounding: .down).clampedInt64)
                 alerts.append(RiskAlert(raised: value >= p.openInterestAlert, instrument: InstrumentID(UInt16(i)), account: nil,
                                         threshold: p.openInterestAlert, value: value,
-                                        evidence: .openInterest(openInterest: oi[i], cap: p.openInterestCap)))
+                                        evidence: .openInterest(openInterest: oi[i], cap: cap)))
+            } else {
+                // A cap removed by a risk-limit change: an alert it raised clears.
+                alerts.append(RiskAlert(raised: false, instrument: InstrumentID(UInt16(i)), account: nil, threshold: p.openInterestAlert,
+                                        value: .zero, evidence: .openInterest(openInterest: oi[i], cap: 0)))
             }
         }
         return alerts

@@ -8,13 +8,15 @@ import Matching
 ///
 /// A snapshot is the complete engine state in a versioned little-endian binary encoding:
 ///
-///     "HBSN"  u16 version (6; older versions are refused and recovery replays the
+///     "HBSN"  u16 version (8; older versions are refused and recovery replays the
 ///       journal: 1 and 2 predate pricing and platform risk monitoring, 3 framed the risk
 ///       state as a counted list of words before it was coded by `RiskMonitorState.code`,
-///       4 predates the compliance component, 5 the spot markets, 6 margin financing)
+///       4 predates the compliance component, 5 the spot markets, 6 margin financing, 7 live
+///       risk-limit versions)
 ///     config identity: settlement asset, symbols, fee-tier names, client-order-id memory,
 ///       per instrument the funding interval and pricing parameters
 ///     the state hash of the engine at the snapshot (checked after restore)
+///     risk-limit versions (Engine+RiskLimits.swift), installed before anything is read
 ///     counters (codeCounters: nextOrderId, lastTimestamp, nextGroup, then the
 ///       snapshot-only commandCount and emitPostings), per-instrument marks / last prices /
 ///       statuses (codeInstrumentPrices)
@@ -74,7 +76,7 @@ extension Engine {
 
     /// "HBSN".
     public static let snapshotMagic: [UInt8] = [0x48, 0x42, 0x53, 0x4E]
-    public static let snapshotVersion: UInt16 = 7
+    public static let snapshotVersion: UInt16 = 8
     static let snapshotChecksumSize = 32
 
     // MARK: - Writing
@@ -96,6 +98,8 @@ extension Engine {
         w.i64(Int64(config.clientOrderIdMemory))
         writePricingIdentity(&w)
         w.str(stateHash())
+        // Risk-limit versions (version 8), before anything that depends on the limits.
+        infallible { () throws(SnapshotError) in try codeRiskLimitVersions(&w) }
 
         // Counters and prices.
         infallible { () throws(SnapshotError) in try codeCounters(&w) }
@@ -255,6 +259,7 @@ extension Engine {
         }
         try checkPricingIdentity(&r)
         let recordedHash = try r.str()
+        try codeRiskLimitVersions(&r)
 
         // Counters and prices.
         try codeCounters(&r)

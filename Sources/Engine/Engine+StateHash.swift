@@ -36,6 +36,7 @@ extension Engine {
         var spotCopy = spot
         infallible { () throws(SnapshotError) in try spotCopy.code(&e, accepts: { _ in nil }) }
         if financingUsed { infallible { () throws(SnapshotError) in try codeFinancing(&e) } }
+        if !riskLimitVersions.isEmpty { infallible { () throws(SnapshotError) in try codeRiskLimitVersions(&e) } }
         // Liquidation index (derived: computed from the state above when not yet built,
         // into a copy, so that hashing changes nothing).
         let index = liq.valid ? liq : rebuiltLiquidationIndex()

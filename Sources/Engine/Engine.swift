@@ -16,7 +16,9 @@ import Spot
 /// (a reused buffer) for callers that must not allocate per command.
 public final class Engine {
     public let config: VenueConfig
-    let specs: [InstrumentSpec]
+    /// The perpetuals' specs in force: the configuration's, with approved risk-limit
+    /// versions applied (`riskLimitVersions`).
+    @exclusivity(unchecked) var specs: [InstrumentSpec]
     /// Per instrument: asset units per raw product unit (price raw × size raw).
     let productToAsset: [Int64]
     @exclusivity(unchecked) var books: [OrderBook]
@@ -84,7 +86,12 @@ public final class Engine {
     /// The spot markets' books, open-order tables, last prices and statuses (SPOT-1).
     @exclusivity(unchecked) var spot: SpotMarkets
     /// Perpetuals then spot markets, indexed by instrument id (for names and formats).
-    let marketSpecs: [InstrumentSpec]
+    @exclusivity(unchecked) var marketSpecs: [InstrumentSpec]
+    /// Open-interest cap per perpetual in force (RISK-6 alert; risk-limit versions change it).
+    @exclusivity(unchecked) var openInterestCaps: [Int64]
+    /// Every approved risk-limit version, in approval order (PERP-1): state, because the
+    /// specs above are the configuration's with these applied.
+    @exclusivity(unchecked) public internal(set) var riskLimitVersions: [RiskLimitVersion] = []
     /// Non-settlement asset balances changed by the current command (coalescing).
     @exclusivity(unchecked) var touchedAssets: [(account: UInt32, asset: String)] = []
     /// The broker's margin-financing book (FIN-1..6); nil when the venue offers none.
@@ -124,6 +131,7 @@ public final class Engine {
         compliance = ComplianceBook(config: config)
         spot = SpotMarkets(specs: config.spotMarkets, firstId: config.instruments.count)
         marketSpecs = config.markets
+        openInterestCaps = config.risk.instruments.map(\.openInterestCap)
         financing = config.financing.map { LoanBook(config: $0, capital: config.brokerCapital) }
         for (i, spec) in config.instruments.enumerated() where config.proposedInstruments.contains(spec.symbol) {
             statuses[i] = .disabled   // not tradable until approved and enabled (PERP-6)

@@ -46,6 +46,8 @@ extension EventEncoder {
                 FinancingLimitFigures.write(f, money: engine.config.settlementAsset.scale, into: &w)
             case let .delistProduct(i):
                 w.str("symbol", sym(i))
+            case let .riskLimits(i, x):
+                w.str("symbol", sym(i)); x.write(spec: engine.spec(i), into: &w)
             }
         }
         switch event {
@@ -105,6 +107,11 @@ extension EventEncoder {
         case let .withdrawalPaid(a, asset, amount):
             w.str("type", "withdrawalPaid"); w.int("seq", seq); w.str("account", acct(a))
             w.str("asset", asset); w.str("amount", FixedDecimal.format(amount, scale: engine.assetScale(asset)))
+        case let .riskLimitsSet(v):
+            let spec = engine.spec(v.instrument)
+            w.str("type", "riskParametersSet"); w.int("seq", seq); w.str("symbol", spec.symbol); w.int("version", v.version)
+            v.limits.write(spec: spec, into: &w)
+            w.str("requestId", v.requestId); w.str("proposedBy", v.proposedBy); w.str("by", v.approvedBy); w.str("reason", v.reason)
         case let .productStage(i, stage, by):
             w.str("type", "productStage"); w.int("seq", seq); w.str("symbol", sym(i)); w.str("stage", stage.rawValue); w.str("by", by)
         case let .stpGroupMerged(group, accounts, reason):

@@ -10,7 +10,8 @@ import Spot
 public struct VenueConfig: Sendable {
     public let settlementAsset: Asset
     public let feeTiers: [FeeTier]
-    public let instruments: [InstrumentSpec]
+    /// The perpetuals; `Engine.liveConfig` carries the ones in force after risk-limit changes.
+    public internal(set) var instruments: [InstrumentSpec]
     /// Leverage an account starts with on each instrument.
     public let defaultLeverage: [Int64]
     /// How many finished client order ids each account remembers (idempotency window).

@@ -384,7 +384,8 @@ public final class MarketDataHub: Service {
     /// Logs and counts the outcome's risk events; returns its `risk` channel messages
     /// (alerts, stress tests, metrics, liquidations, payouts, ADL fills, fund top-ups, and
     /// margin financing's control breaches, notices, forced sales, haircut and limit
-    /// changes, scheduled loan-book stress tests and the daily control utilisation).
+    /// changes, scheduled loan-book stress tests and the daily control utilisation; a
+    /// perpetual's new risk-limit version).
     func observeRisk(_ outcome: CommandOutcome) -> [String] {
         var messages: [String] = []
         for (k, e) in outcome.events.enumerated() {
@@ -396,7 +397,7 @@ public final class MarketDataHub: Service {
                 break
             case .liquidation:
                 metrics?.liquidations.increment()
-            case .stressTest, .riskMetrics, .insurancePayout, .adl, .insuranceFund:
+            case .stressTest, .riskMetrics, .insurancePayout, .adl, .insuranceFund, .compliance(.riskLimitsSet):
                 break
             default:
                 continue

@@ -54,6 +54,16 @@ public struct InstrumentSpec: Sendable, Hashable {
         self.fundingIntervalMs = fundingIntervalMs
     }
 
+    /// The same contract with new risk limits (PERP-1 live change, approved by four-eyes):
+    /// everything that fixes how it is quoted and sized stays; tiers get fresh deductions.
+    public func withRiskLimits(maxLeverage: Int64, tiers: [MaintenanceTier], positionLimit: Int64) -> InstrumentSpec {
+        InstrumentSpec(symbol: symbol, underlying: underlying, settlementAsset: settlementAsset, priceScale: priceScale,
+                       sizeScale: sizeScale, tickSize: tickSize, lotSize: lotSize, minQuantity: minQuantity, maxQuantity: maxQuantity,
+                       maxPrice: maxPrice, maxLeverage: maxLeverage, tiers: tiers, priceBand: priceBand,
+                       marketProtection: marketProtection, positionLimit: positionLimit, maxOpenOrders: maxOpenOrders,
+                       fundingIntervalMs: fundingIntervalMs)
+    }
+
     /// Raw product units (price raw × size raw) per settlement-asset unit factor:
     /// `asset = product × productToAsset`.
     public var productToAsset: Int64 {

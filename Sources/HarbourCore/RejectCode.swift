@@ -95,4 +95,6 @@ public enum RejectCode: String, Sendable, Hashable, CaseIterable {
     case collateralInForcedSale = "COLLATERAL_IN_FORCED_SALE"
     case unknownForcedSaleInstruction = "UNKNOWN_FORCED_SALE_INSTRUCTION"
     case invalidFinancingConfig = "INVALID_FINANCING_CONFIG"
+    /// A proposed change of a perpetual's risk limits is unsound (PERP-1): the message names the figure.
+    case invalidRiskLimits = "INVALID_RISK_LIMITS"
 }

@@ -60,6 +60,9 @@ import Testing
         .proposeFinancingLimits: [("requestId", #""l1""#), ("by", #""raj""#), ("clientShareOfCapital", #""0.25""#), ("clientShareOfLoanBook", #""0.4""#),
                                   ("loanBookShareMinimumBook", #""10000000""#), ("collateralGroupShare", #""0.6""#),
                                   ("collateralShareMinimumPool", #""10000000""#), ("lendingMultiple", "5"), ("reason", #""committee""#)],
+        .proposeRiskParameters: [("requestId", #""p1""#), ("by", #""raj""#), ("symbol", #""BTC-PERP""#), ("maxLeverage", "40"),
+                                 ("positionLimit", #""80""#), ("openInterestCap", #""800""#), ("tiers", #""50000:0.004:40;250000:0.005:40""#),
+                                 ("reason", #""committee""#)],
     ]
 
     /// Values of the right JSON type that break a row's pattern or names, with the code.
