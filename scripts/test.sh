@@ -49,6 +49,9 @@ python3 tests/postgres_store_test.py .build/debug/harbour --postgres "$HARBOUR_T
 echo "== reconcile test: a demo directory reconciles; a broken read-model row, short custody and a bad custody file are named (issue 16)"
 python3 tests/reconcile_test.py .build/debug/harbour
 
+echo "== risk limits test: a four-eyes risk-limit change on a live venue (PERP-1, REG-4): new version in force, disclosure republished, survives a restart"
+python3 tests/risk_limits_test.py .build/debug/harbour
+
 echo "== hostile connections test: malformed requests, 1,000 idle sockets, per-IP cap, a WebSocket that never reads"
 python3 tests/hostile_connections_test.py .build/debug/harbour
 

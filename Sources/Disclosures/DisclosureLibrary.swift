@@ -45,6 +45,21 @@ public final class DisclosureLibrary: Sendable {
         return stored
     }
 
+    /// Regenerates every contract's disclosure from `config` (the engine's live
+    /// configuration, after a risk-limit change or a new market maker); returns the
+    /// contracts whose text changed, each now at its new version.
+    public func refreshProducts(_ config: VenueConfig, marketMakers: [String]) throws -> [Current] {
+        var changed: [Current] = []
+        for index in config.instruments.indices {
+            let document = DisclosureDocument.make(config: config, instrument: index, marketMakers: marketMakers)
+            guard current(document.symbol)?.document.terms != document.terms else { continue }
+            let stored = try Self.store(document, in: directory)
+            current.withLock { $0[document.symbol] = stored }
+            changed.append(stored)
+        }
+        return changed
+    }
+
     /// Writes `document` as version N+1 when it differs from the newest stored version N.
     static func store(_ document: DisclosureDocument, in directory: URL) throws -> Current {
         let folder = directory.appendingPathComponent(document.symbol)

@@ -33,12 +33,13 @@ extension GatewayCore {
         }
         fapi(router, .get, "/fapi/v1/exchangeInfo", .open, auth) { [self] call in
             try call.allowOnly([])
-            let statuses = try await host.read { $0.statuses }
+            // The specs in force: risk-limit versions change leverage and tiers while the venue runs.
+            let (statuses, live) = try await host.read { ($0.statuses, $0.perpetualSpecs) }
             return .object([
                 ("timezone", "UTC"), ("serverTime", .int(clock.nowMillis())), ("futuresType", "U_MARGINED"),
                 ("rateLimits", .array([])), ("exchangeFilters", .array([])),
                 ("assets", .array([.object([("asset", .string(BinanceNames.asset)), ("marginAvailable", true), ("autoAssetExchange", "0")])])),
-                ("symbols", .array(specs.enumerated().map { i, s in binanceSymbolInfo(s, status: statuses[i]) })),
+                ("symbols", .array(live.enumerated().map { i, s in binanceSymbolInfo(s, status: statuses[i]) })),
             ])
         }
         fapi(router, .get, "/fapi/v1/depth", .open, auth) { [self] call in
@@ -263,8 +264,9 @@ extension GatewayCore {
         fapi(router, .get, "/fapi/v1/leverageBracket", .account(.read), auth) { [self] call in
             try call.allowOnly(["symbol"])
             let only = try call.params["symbol"].map { s throws(BinanceError) in try binanceInstrument(s) }
-            let rows = specs.indices.filter { only == nil || only == $0 }.map { i -> JSON in
-                let s = specs[i]
+            let live = try await host.read { $0.perpetualSpecs }
+            let rows = live.indices.filter { only == nil || only == $0 }.map { i -> JSON in
+                let s = live[i]
                 var floor: Int64 = 0
                 var brackets: [JSON] = []
                 for (n, t) in s.tiers.enumerated() {
@@ -291,7 +293,7 @@ extension GatewayCore {
             let command = try await command(.setLeverage, CommandFields(["symbol": .string(specs[i].symbol), "leverage": .string(lev)]), account: try call.account)
             let outcome = try await submit(command)
             if let r = Self.rejection(in: outcome) { throw BinanceError.from(r) }
-            let s = specs[i]
+            let s = try await host.read { $0.spec(InstrumentID(UInt16(i))) }
             return .object([("leverage", .int(Int64(lev) ?? 0)), ("maxNotionalValue", .string(Fmt.money(s.tiers[s.tiers.count - 1].notionalCap, asset))),
                             ("symbol", .string(BinanceNames.symbol(s)))])
         }
@@ -367,8 +369,8 @@ extension GatewayCore {
         return try await host.read { engine -> [JSON] in
             var rows: [JSON] = []
             for i in specs.indices where only == nil || only == i {
-                let s = specs[i]
                 let inst = InstrumentID(UInt16(i))
+                let s = engine.spec(inst)
                 let p = engine.position(account, inst)
                 if !all && only == nil && p.size == 0 && p.openOrders == 0 { continue }
                 let mark = engine.marks[i]

@@ -149,7 +149,7 @@ extension GatewayCore {
     static func deciders(ofKind kind: String) -> Set<Role> {
         switch kind {
         case "withdrawal": [.operations, .risk]
-        case "haircut", "financingLimits": [.risk]
+        case "haircut", "financingLimits", "riskParameters": [.risk]
         default: [.compliance]
         }
     }

@@ -108,6 +108,7 @@ public final class GatewayServer: Sendable {
         core.addDisclosureRoutes(router)
         core.addComplianceRoutes(router)
         core.addFinancingRoutes(router)
+        core.addRiskLimitRoutes(router)
         core.addSurveillanceRoutes(router, surveillance: core.configuration.surveillance)
         // Binance USDⓈ-M compatible /fapi routes (ccxt binanceusdm), BinanceRoutes.swift.
         core.addBinanceRoutes(router)

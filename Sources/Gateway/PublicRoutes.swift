@@ -23,8 +23,10 @@ extension GatewayCore {
         }
         route(router, .get, "/v1/instruments", .open) { [self] _, _, caller in
             try Self.allowOnly([], caller)
-            let (statuses, marks) = try await host.read { ($0.statuses, $0.marks) }
-            return .array(specs.enumerated().map { i, s -> JSON in
+            let (statuses, marks, live, versions) = try await host.read { engine in
+                (engine.statuses, engine.marks, engine.perpetualSpecs, engine.perpetualSpecs.indices.map { engine.riskLimitVersion(InstrumentID(UInt16($0))) })
+            }
+            return .array(live.enumerated().map { i, s -> JSON in
                 .object([
                     ("symbol", .string(s.symbol)), ("underlying", .string(s.underlying)),
                     ("settlementAsset", .string(s.settlementAsset.code)), ("status", .string(statuses[i].name)),
@@ -34,7 +36,7 @@ extension GatewayCore {
                     ("maxPrice", .string(Fmt.price(s.maxPrice, s))), ("maxLeverage", .string(String(s.maxLeverage))),
                     ("priceBand", .string(s.priceBand.formatted)), ("marketProtection", .string(s.marketProtection.formatted)),
                     ("positionLimit", .string(Fmt.size(s.positionLimit, s))), ("maxOpenOrders", .int(Int64(s.maxOpenOrders))),
-                    ("fundingIntervalMs", .int(s.fundingIntervalMs)),
+                    ("fundingIntervalMs", .int(s.fundingIntervalMs)), ("riskLimitVersion", .int(versions[i])),
                     ("markPrice", marks[i] > 0 ? .string(Fmt.price(marks[i], s)) : .null),
                     ("riskTiers", .array(s.tiers.map { t -> JSON in
                         .object([("notionalCap", .string(Fmt.money(t.notionalCap, s.settlementAsset))),

@@ -141,7 +141,10 @@ struct ServeCommand: AsyncParsableCommand {
         // The financing disclosure is generated from the engine's live loan book (a haircut
         // raised by the risk team is in it), not from the file.
         let liveFinancing = try await venueHost.read { engine in engine.loanBook?.config }
-        let disclosures = try DisclosureLibrary(directory: dir.appendingPathComponent("disclosures"), config: venue, marketMakers: makers,
+        // Likewise the contracts' disclosures: from the risk limits in force after recovery
+        // (approved versions applied), not the configuration file's.
+        let liveConfig = try await venueHost.read { engine in engine.liveConfig }
+        let disclosures = try DisclosureLibrary(directory: dir.appendingPathComponent("disclosures"), config: liveConfig, marketMakers: makers,
                                                 financing: liveFinancing)
         for current in disclosures.all() {
             logger.info("disclosure", metadata: ["symbol": "\(current.document.symbol)", "version": "\(current.version)",
@@ -157,6 +160,16 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try await GatewayServer(host: venueHost, keys: keys, history: history, configuration: gatewayConfiguration,
                                              metrics: metrics, logger: Logger(label: "harbour.gateway"))
         logger.info("listening", metadata: ["url": "http://\(host):\(port)", "demo": "\(demo)"])
+        // In the demo, the demo market maker acknowledges a disclosure republished while the
+        // venue runs (a risk-limit change), so it keeps quoting; the demo clients do not: they
+        // are refused DISCLOSURE_NOT_ACKNOWLEDGED until they acknowledge it through the API.
+        let makerAccount = DemoMarket.Plan().makerAccount
+        let afterPublish: (@Sendable () async throws -> Void)?
+        if demo {
+            afterPublish = { try await DemoSetup.acknowledgeCurrentDisclosures(host: venueHost, only: [makerAccount]) }
+        } else {
+            afterPublish = nil
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do { try await server.run() } catch { logger.error("server stopped: \(error)") }
@@ -176,7 +189,7 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             group.addTask { await surveillance.run() }
-            group.addTask { await ServeSupport.keepFinancingDisclosure(disclosures, host: venueHost, logger: logger) }
+            group.addTask { await ServeSupport.keepDisclosures(disclosures, host: venueHost, logger: logger, afterPublish: afterPublish) }
             group.addTask { await storeMetrics.run() }
             let headInterval = auditHeadInterval
             group.addTask { await ServeSupport.keepAudit(audit, interval: headInterval, logger: logger) }
@@ -205,8 +218,8 @@ enum DemoSetup {
 
     /// The onboarded demo clients acknowledge any newer disclosure version (a demo
     /// convenience: a real client reads and acknowledges it through the API).
-    static func acknowledgeCurrentDisclosures(host: VenueHost) async throws {
-        for name in clients where name != retailClient {
+    static func acknowledgeCurrentDisclosures(host: VenueHost, only names: [String] = clients) async throws {
+        for name in names where name != retailClient {
             let commands = try await host.read { engine -> [Command] in
                 guard let id = engine.accountID(named: name), engine.complianceRecord(id)?.classification != nil else { return [] }
                 return Onboarding.acknowledgements(id, engine: engine).filter { command in

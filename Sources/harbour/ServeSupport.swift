@@ -43,17 +43,34 @@ enum ServeSupport {
                       metadata: ["symbol": "\(current.document.symbol)", "version": "\(current.version)", "sequence": "\(outcome.sequence)"])
     }
 
-    /// Follows the host and regenerates the margin-financing disclosure whenever the live
-    /// financing configuration changes (an approved haircut): a changed text is a new
-    /// version, published to the engine, so the document never disagrees with the book.
-    static func keepFinancingDisclosure(_ library: DisclosureLibrary, host: VenueHost, logger: Logger) async {
+    /// Follows the host and regenerates the disclosures whenever what they describe changes:
+    /// the margin-financing one after an approved haircut or limit change, a contract's after
+    /// a new risk-limit version (PERP-1) or a newly registered market maker (MM-1). A changed
+    /// text is a new version, published to the engine (clients acknowledge it before their
+    /// next risk-increasing order), so a document never disagrees with the engine.
+    static func keepDisclosures(_ library: DisclosureLibrary, host: VenueHost, logger: Logger,
+                                afterPublish: (@Sendable () async throws -> Void)? = nil) async {
         for await outcome in host.subscribe(buffer: 1_000) {
-            guard outcome.json.contains(where: { $0.hasPrefix(#"{"type":"haircutSet""#) || $0.hasPrefix(#"{"type":"limitsSet""#) }) else { continue }
+            let financing = outcome.json.contains { $0.hasPrefix(#"{"type":"haircutSet""#) || $0.hasPrefix(#"{"type":"limitsSet""#) }
+            let products = outcome.json.contains {
+                $0.hasPrefix(#"{"type":"riskParametersSet""#) || $0.hasPrefix(#"{"type":"marketMakerRegistered""#)
+            }
             do {
-                let config = try await host.read { $0.loanBook?.config }
-                if let fresh = try library.refreshFinancing(config) { try await publishFinancing(fresh, host: host, logger: logger) }
+                if financing {
+                    let config = try await host.read { $0.loanBook?.config }
+                    if let fresh = try library.refreshFinancing(config) { try await publishFinancing(fresh, host: host, logger: logger) }
+                }
+                if products {
+                    let (config, makers) = try await host.read { engine in
+                        (engine.liveConfig, engine.marketMakers.map { engine.accountName($0.account) })
+                    }
+                    if !(try library.refreshProducts(config, marketMakers: makers)).isEmpty {
+                        try await publish(library, host: host, logger: logger)
+                        try await afterPublish?()
+                    }
+                }
             } catch {
-                logger.error("financing disclosure not regenerated: \(error)")
+                logger.error("disclosure not regenerated: \(error)")
             }
         }
     }

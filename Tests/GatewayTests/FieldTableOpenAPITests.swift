@@ -105,7 +105,7 @@ import Testing
         ("proposeLeverageCap", .proposeLeverageCap, ["by"]), ("proposeOwnerNotionalCap", .proposeOwnerNotionalCap, ["by"]),
         ("proposeMarketMaker", .proposeMarketMaker, ["by"]), ("recordKnowledgeAssessment", .recordKnowledgeAssessment, ["by"]),
         ("rejectRequest", .rejectRequest, ["by", "requestId"]), ("proposeProductApproval", .proposeProductApproval, ["by", "symbol"]),
-        ("proposeDelisting", .proposeDelisting, ["by", "symbol"]),
+        ("proposeDelisting", .proposeDelisting, ["by", "symbol"]), ("proposeRiskParameters", .proposeRiskParameters, ["by", "symbol"]),
         ("proposeWithdrawal", .proposeWithdrawal, ["by"]), ("acknowledgeDisclosure", .acknowledgeDisclosure, ["account", "symbol"]),
         ("pledgeCollateral", .collateralPledge, ["account", "loan"]), ("releaseCollateral", .collateralRelease, ["account", "loan"]),
         ("drawLoan", .loanDrawdown, ["account", "loan"]), ("repayLoan", .loanRepay, ["account", "loan"]),

@@ -122,7 +122,7 @@ import Testing
         try await Self.withCore { v, core, keys, client in
             let mm = keys[.marketMaker]!
             let staffRoutes = core.routeRules.filter { !$0.admits(.marketMaker) }
-            #expect(staffRoutes.count == 44)   // 28 + the liquidation watch, the console dashboard and sign-out, reconciliation, reports, ten financing staff routes, delisting
+            #expect(staffRoutes.count == 45)   // 28 + the liquidation watch, the console dashboard and sign-out, reconciliation, reports, ten financing staff routes, delisting, risk-limit requests
             for rule in staffRoutes {
                 let method = HTTPRequest.Method(rawValue: rule.method)!
                 let path = rule.path.replacingOccurrences(of: "{symbol}", with: "BTC-PERP").replacingOccurrences(of: "{requestId}", with: "r1").replacingOccurrences(of: "{account}", with: "alice").replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "fees").replacingOccurrences(of: "{loan}", with: "1").replacingOccurrences(of: "{instruction}", with: "1")

@@ -38,6 +38,8 @@ import Testing
         "GET /v1/financing/stress": "risk,supervisor read",
         "POST /v1/financing/credit-limit-requests": "compliance trade", "POST /v1/financing/haircut-requests": "risk trade",
         "POST /v1/financing/limit-requests": "risk trade",
+        // A perpetual's risk limits (PERP-1): the risk team proposes, anyone reads the versions.
+        "POST /v1/risk/instruments/{symbol}/limit-requests": "risk trade", "GET /v1/instruments/{symbol}/risk-limits": "open",
         // Staff.
         "POST /v1/admin/accounts": "operations trade", "GET /v1/admin/accounts": "\(staffRead) read",
         "POST /v1/admin/api-keys": "operations trade", "POST /v1/admin/deposits": "operations trade",
