@@ -12,7 +12,7 @@ struct AccountMargin {
     /// Accounts with a position whose maintenance is unknown: their totals would understate it.
     private var incomplete: Set<String> = []
 
-    static let note = "maintenanceMargin = |size| × mark through the contract's risk tier (configuration) at the tier rate plus the volatility "
+    static let note = "maintenanceMargin = |size| × mark through the contract's risk tier (the risk-limit version in force at the end; PERP-1) at the tier rate plus the volatility "
         + "add-on last published before the end (RISK-6), rounded up, less the tier's deduction: the engine's own function. "
         + "accountMarginRatioPercent = accountMaintenance ÷ accountEquity in %, rounded up; n/a at zero or negative equity. "
         + "No initial requirement: the read models keep only the current leverage setting, not the one in force at the end of the day."

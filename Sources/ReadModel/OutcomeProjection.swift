@@ -181,6 +181,14 @@ struct OutcomeProjection {
                          [try need(e.symbol, "symbol"), try need(e.status, "status"), seq])
             case "liquidation", "insurancePayout", "adl", "adlRank", "riskAlert", "stressTest", "riskMetrics":
                 try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence)
+            case "riskParametersSet":
+                try exec("INSERT INTO risk_limits (\(RiskLimitRow.columns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         StatementArguments(try RiskLimitRow.values(e, seq: seq, ts: ts).map { value -> (any DatabaseValueConvertible)? in
+                             switch value {
+                             case .int(let v): return v
+                             case .text(let v): return v
+                             }
+                         }))
             case let type where FinancingRow.eventTypes.contains(type):
                 if let row = try FinancingRow.row(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) { try insert(row) }
                 if type == "controlBreach" { try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) }

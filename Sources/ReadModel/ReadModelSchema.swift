@@ -303,6 +303,16 @@ enum ReadModelSchema {
                 ALTER TABLE risk_alerts ADD COLUMN message TEXT;
                 """)
         }
+        m.registerMigration("v9-risk-limits") { db in
+            // A perpetual's risk-limit versions (PERP-1), so the positions report measures
+            // maintenance with the tiers in force at the day's end (`RiskLimitRow`).
+            try db.execute(sql: """
+                CREATE TABLE risk_limits (
+                    symbol TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,
+                    max_leverage INTEGER NOT NULL, position_limit TEXT NOT NULL, open_interest_cap TEXT NOT NULL, tiers TEXT NOT NULL,
+                    PRIMARY KEY (symbol, version)) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

@@ -85,7 +85,10 @@ extension ReadModelStorage {
             ReportQuery("SELECT account, symbol, size, ts FROM position_history WHERE ts >= ? AND ts < ? ORDER BY seq",
                         ReportMath.window(day)),
             PositionMargin.addOnQuery(before: day.toTs),
+            RiskLimitRow.inForceQuery(before: day.toTs),
         ])
+        // The tiers in force at the day's end: the configuration's with approved versions applied.
+        let instruments = RiskLimitRow.apply(result[7], to: instruments)
         let positions = EndOfDay.positions(result[0], marks: result[1])
         var cash: [String: DecimalText] = [:]
         for b in result[4] { cash[b[0]] = DecimalText(b[1]) }

@@ -26,6 +26,12 @@ public struct WireEvent: Decodable, Sendable {
     public let asset: String?
     public let amount: String?
     public let leverage: String?
+    /// `riskParametersSet` (PERP-1): the version and the limits in force from it.
+    public let version: Int64?
+    public let maxLeverage: Int64?
+    public let positionLimit: String?
+    public let openInterestCap: String?
+    public let tiers: String?
     public let marginMode: String?
     public let status: String?
     public let from: String?

@@ -25,6 +25,7 @@ enum PostgresMigrations {
         "settings", "instruments", "funding", "liquidations", "insurance_payouts", "adl_fills", "adl_ranks", "risk_alerts",
         "risk_alert_latest", "stress_tests", "stress_test_latest", "risk_metrics", "risk_metrics_latest", "insurance_fund",
         "book_balances", "market_makers", "position_history", "financing_events", "loan_postings", "loan_book_stress_tests",
+        "risk_limits",
     ]
 
     static let all: [Migration] = [
@@ -163,6 +164,13 @@ enum PostgresMigrations {
         // FIN-3 control breaches in the risk alert history (SQLite "v8-financing-alerts").
         Migration(version: 4, name: "financing-alerts", sql: """
             ALTER TABLE risk_alerts ADD COLUMN code TEXT, ADD COLUMN subject TEXT, ADD COLUMN message TEXT;
+            """),
+        // A perpetual's risk-limit versions (SQLite "v9-risk-limits"; rows from `RiskLimitRow`).
+        Migration(version: 5, name: "risk-limits", sql: """
+            CREATE TABLE risk_limits (
+                symbol TEXT NOT NULL, version BIGINT NOT NULL, seq BIGINT NOT NULL, ts BIGINT NOT NULL,
+                max_leverage BIGINT NOT NULL, position_limit TEXT NOT NULL, open_interest_cap TEXT NOT NULL, tiers TEXT NOT NULL,
+                PRIMARY KEY (symbol, version));
             """),
         Migration(version: 100, name: "journal-replica", sql: """
             CREATE TABLE journal_records (

@@ -68,6 +68,7 @@ struct PostgresOutcomeProjection {
     var financingEvents = TableRows(FinancingRow.eventsTable, FinancingRow.eventColumns, .append)
     var loanPostings = TableRows(FinancingRow.postingsTable, FinancingRow.postingColumns, .append)
     var loanBookStressTests = TableRows(FinancingRow.stressTable, FinancingRow.stressColumns, .append)
+    var riskLimits = TableRows(RiskLimitRow.table, RiskLimitRow.columns, .append)
 
     init(state: ProjectionPrefetch) { self.state = state }
 
@@ -241,6 +242,13 @@ struct PostgresOutcomeProjection {
                 instruments.add([.text(try need(e.symbol, "symbol")), .text(try need(e.status, "status")), .int(seq)])
             case "liquidation", "insurancePayout", "adl", "adlRank", "riskAlert", "stressTest", "riskMetrics":
                 try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence)
+            case "riskParametersSet":
+                riskLimits.add(try RiskLimitRow.values(e, seq: seq, ts: ts).map { value -> SQLValue in
+                    switch value {
+                    case .int(let v): return .i(v)
+                    case .text(let v): return .t(v)
+                    }
+                })
             case let type where FinancingRow.eventTypes.contains(type):
                 if let row = try FinancingRow.row(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) { add(row) }
                 if type == "controlBreach" { try projectRisk(e, seq: seq, idx: idx, ts: ts, sequence: o.sequence) }
@@ -293,7 +301,7 @@ struct PostgresOutcomeProjection {
         let tables = [accounts, marketMakers, orders, rejections, trades, positions, positionHistory, balances, balanceHistory, postings, books,
                       insuranceFund, marks, settings, funding, instruments, liquidations, insurancePayouts, adlFills, adlRanks,
                       riskAlerts, riskAlertLatest, stressTests, stressTestLatest, riskMetrics, riskMetricsLatest,
-                      financingEvents, loanPostings, loanBookStressTests]
+                      financingEvents, loanPostings, loanBookStressTests, riskLimits]
         return try tables.compactMap { try $0.statement() }
     }
 }

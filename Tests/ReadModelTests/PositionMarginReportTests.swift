@@ -89,6 +89,30 @@ import Testing
         #expect(bare.rows.allSatisfy { $0.suffix(3).allSatisfy(\.isEmpty) } && bare.figure("totalMaintenance") == "0")
     }
 
+    /// 3 Jan: the risk team's BTC change (PERP-1) is approved: tiers ≤ 50000 at 1 %, ≤ 250000
+    /// at 2 % (deduction 50000 × 1 % = 500), 40x. The engine's own risk sweep runs in those
+    /// commands and publishes its add-on (none), after the 2 % injected earlier that day. The
+    /// 3 Jan report measures with the new tiers: lena 100000.6 × 2 % − 500 = 1500.012; sam
+    /// 44950.2697 × 1 % = 449.502697; tara 55050.3303 × 2 % − 500 = 601.006606 — what the engine
+    /// holds. 2 Jan's report is as before (the configuration's tiers).
+    @Test(arguments: StoreKind.available) func theRiskLimitVersionInForceAtTheEndIsUsed(_ kind: StoreKind) async throws {
+        let s = Self.scenario()
+        let change = RiskLimitChange(maxLeverage: 40, tiers: [.init(notionalCap: 50_000_000_000, maintenanceRate: 1_000_000, maxLeverage: 40),
+                                                              .init(notionalCap: 250_000_000_000, maintenanceRate: 2_000_000, maxLeverage: 40)])
+        s.run(.compliance(.propose(requestId: "btc-tiers", by: "rita", reason: "committee", change: .riskLimits(instrument: s.btc, change: change))))
+        let approved = s.run(.compliance(.approve(requestId: "btc-tiers", by: "raj")))
+        #expect(approved.contains { if case .compliance(.riskLimitsSet) = $0 { true } else { false } })
+        let store = try await ReportTests.store(kind, s)
+        let t = try #require(try await store.report("positions", day: BusinessDay("2026-01-03")!))
+        for (account, maintenance) in [("lena", "1500.012"), ("sam", "449.502697"), ("tara", "601.006606")] {
+            #expect(column(t, "maintenanceMargin", account) == DecimalText(maintenance), "\(account)")
+            let summary = s.engine.marginSummary(s.engine.accountID(named: account)!)
+            #expect(DecimalText(mantissa: summary.maintenanceRequired, scale: 6) == DecimalText(maintenance), "\(account): the engine agrees")
+        }
+        let before = try #require(try await store.report("positions", day: nextDay))
+        #expect(column(before, "maintenanceMargin", "lena") == DecimalText("950.006"), "the day before the change keeps the configuration's tiers")
+    }
+
     @Test func theRatioRoundsUpAndIsNotAvailableWithoutPositiveEquity() {
         #expect(PositionMargin.ratioPercent(maintenance: DecimalText("1")!, equity: DecimalText("3")!) == "33.34")
         #expect(PositionMargin.ratioPercent(maintenance: DecimalText("1")!, equity: DecimalText("4")!) == "25")
