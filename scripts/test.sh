@@ -52,6 +52,9 @@ python3 tests/reconcile_test.py .build/debug/harbour
 echo "== risk limits test: a four-eyes risk-limit change on a live venue (PERP-1, REG-4): new version in force, disclosure republished, survives a restart"
 python3 tests/risk_limits_test.py .build/debug/harbour
 
+echo "== config change test: an edited configuration is refused with CONFIG_CHANGED, accepted with a reason as the next version (PERP-1)"
+python3 tests/config_change_test.py .build/debug/harbour
+
 echo "== hostile connections test: malformed requests, 1,000 idle sockets, per-IP cap, a WebSocket that never reads"
 python3 tests/hostile_connections_test.py .build/debug/harbour
 

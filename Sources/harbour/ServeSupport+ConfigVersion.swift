@@ -11,13 +11,16 @@ extension ServeSupport {
     static func checkConfigVersion(_ configuration: Data, dataDirectory: URL, reason: String?) throws -> ConfigHistory.Check {
         let check = try ConfigHistory(dataDirectory: dataDirectory).check(configuration)
         guard case let .changed(latest, changes) = check, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty else { return check }
-        throw ValidationError("""
+        throw ConfigChanged(description: """
             CONFIG_CHANGED: the configuration differs from version \(latest.version) recorded in \
             \(dataDirectory.appendingPathComponent("config").path) (\(latest.recordedAt), "\(latest.reason)"):
               \(changes.joined(separator: "\n  "))
             A live venue's configuration changes by recorded versions, never silently: start with \
             --accept-config-change "why" to record this as version \(latest.version + 1), or start with \
-            version \(latest.version)'s file (config/v\(latest.version).json in the data directory).
+            version \(latest.version)'s file (config/v\(latest.version).json in the data directory). A contract's \
+            risk limits (maxLeverage, tiers, positionLimit, openInterestCap) change on a running venue by a four-eyes \
+            request instead (POST /v1/risk/instruments/{symbol}/limit-requests), in force from its sequence number on; \
+            a file change applies to the whole journal when it is replayed.
             """)
     }
 
@@ -42,4 +45,10 @@ extension ServeSupport {
             return v
         }
     }
+}
+
+/// A start refused because the configuration differs from the recorded version (PERP-1):
+/// printed as the error alone (not with the command's usage, which is not what is wrong).
+struct ConfigChanged: Error, CustomStringConvertible {
+    let description: String
 }
