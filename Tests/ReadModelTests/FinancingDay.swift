@@ -19,20 +19,11 @@ final class FinancingDay {
     static let t0: Int64 = 1_767_225_600_000
     static let day: Int64 = 86_400_000
     let s = Scenario()
-    let decoder = CommandDecoder()
     /// The call's deadline.
     private(set) var deadline: Int64 = 0
 
     @discardableResult
-    func run(_ ts: Int64, _ type: String, _ fields: [String: Any] = [:]) -> [Event] {
-        var object = fields
-        object["type"] = type
-        object["ts"] = ts
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        let (_, command) = try! decoder.decode(line: String(decoding: data, as: UTF8.self), engine: s.engine)
-        s.ts = ts
-        return s.run(command, advance: 0)
-    }
+    func run(_ ts: Int64, _ type: String, _ fields: [String: Any] = [:]) -> [Event] { s.runLine(ts, type, fields) }
 
     func index(_ ts: Int64, _ price: String) {
         for source in ["binance", "okx"] { run(ts, "indexPrice", ["symbol": "BTC-PERP", "source": source, "price": price]) }

@@ -11,17 +11,10 @@ import Testing
     /// Replay lines through the real engine, recorded as the venue publishes them.
     final class Driver {
         let s = Scenario()
-        let decoder = CommandDecoder()
 
         @discardableResult
         func run(_ ts: Int64, _ type: String, _ fields: [String: Any] = [:]) -> [Event] {
-            var object = fields
-            object["type"] = type
-            object["ts"] = ts
-            let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            let (_, command) = try! decoder.decode(line: String(decoding: data, as: UTF8.self), engine: s.engine)
-            s.ts = ts
-            let events = s.run(command, advance: 0)
+            let events = s.runLine(ts, type, fields)
             for e in events { if case let .rejected(r, _, _, _) = e { Issue.record("\(type) refused: \(r)") } }
             return events
         }

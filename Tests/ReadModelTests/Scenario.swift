@@ -1,3 +1,5 @@
+import CommandInput
+import Foundation
 import Engine
 import HarbourCore
 import Ledger
@@ -32,6 +34,19 @@ final class Scenario {
         outcomes.append(ProjectedOutcome(sequence: sequence, timestamp: ts, commandLine: line, eventLines: lines))
         history.append((ts, events))
         return events
+    }
+
+    /// Applies one command given as replay fields at `ts` (the path the journal and the
+    /// gateway use: `CommandDecoder`), recorded like `run`.
+    @discardableResult
+    func runLine(_ ts: Int64, _ type: String, _ fields: [String: Any] = [:]) -> [Event] {
+        var object = fields
+        object["type"] = type
+        object["ts"] = ts
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let (_, command) = try! CommandDecoder().decode(line: String(decoding: data, as: UTF8.self), engine: engine)
+        self.ts = ts
+        return run(command, advance: 0)
     }
 
     /// Publishes `events` as the next outcome without a command, rendered by the real
