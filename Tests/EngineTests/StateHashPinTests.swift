@@ -13,6 +13,7 @@ import Testing
         "funding.jsonl": "c28231dd26f4d5c246a53ba6d2c416ab453cd94aab3211afd3c399cac73cd59a",
         "margin-financing.jsonl": "da4b1573d5257a4e73cd1cb70f1b50a0c9af181c54f5c7e29cdbbd1ddc3eb572",
         "spot-trading.jsonl": "a23fe161e22c1b32a6f801e3d7d2af2a2556eb0ed3117fb2ff82d06385ad11b1",
+        "risk-limits.jsonl": "e1640ec03fd6b10de8b140e61b934c8706b2ff87e48c2d3d65af40f1c188bd1c",
     ]
 
     static let propertySeeds: [UInt64: String] = [
