@@ -370,6 +370,11 @@ def inner():
             row.get_by_role("button", name=f"Start review of alert {alert['id']}").click()
             expect(row).to_contain_text("underReview")
             row.get_by_label("Closing comment").fill("reviewed in the console test: demo spoof")
+            # Two refresh rounds pass while the comment is typed: it must still be there (a
+            # redraw used to wipe it, and the close then went out without a comment).
+            rounds = int(page.locator("main").get_attribute("data-refresh-rounds") or "0")
+            page.wait_for_function("n => Number(document.getElementById('main').dataset.refreshRounds) >= n", arg=rounds + 2, timeout=15000)
+            expect(row.get_by_label("Closing comment")).to_have_value("reviewed in the console test: demo spoof")
             row.get_by_role("button", name=f"Close alert {alert['id']}").click()
             expect(row).to_contain_text("closed")
             status, alerts = venue.call("maya", "GET", "/v1/compliance/surveillance/alerts?status=closed")

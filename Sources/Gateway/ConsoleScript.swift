@@ -59,9 +59,15 @@ enum ConsoleScript {
     })));
     return el("table", testid ? { "data-testid": testid } : {}, [el("caption", { text: caption }), el("thead", {}, [head]), el("tbody", {}, body)]);
   }
+  // A periodic refresh never wipes what an operator is typing (a closing comment, say): a
+  // view with a focused or edited field waits for the next round; the refresh after the
+  // operator's own action (`act`) always redraws.
+  let redrawAll = false;
   function fill(view, ...nodes) {
     const c = document.getElementById(view + "-content");
     if (!c) return;
+    const typing = [...c.querySelectorAll("input, textarea")].some(i => i === document.activeElement || i.value !== i.defaultValue);
+    if (typing && !redrawAll) return;
     c.replaceChildren(...nodes);
   }
   function empty(text) { return el("p", { class: "empty", text }); }
@@ -347,13 +353,15 @@ enum ConsoleScript {
     }));
     ticks += 1;
     await Promise.allSettled(jobs);
+    main.dataset.refreshRounds = String(ticks);   // for the browser test: a round has been drawn
   }
   async function act(method, path, body) {
     try {
       clearProblem();
       await api(method, path, body);
       main.dataset.lastAction = method + " " + path;
-      await refresh();
+      redrawAll = true;
+      try { await refresh(); } finally { redrawAll = false; }
     } catch (e) { showProblem(e); }
   }
   document.getElementById("signout-form").addEventListener("submit", async ev => {
