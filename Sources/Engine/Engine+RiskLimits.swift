@@ -65,8 +65,7 @@ extension Engine {
         if a.openInterestCap != b.openInterestCap {
             out.append("openInterestCap \(spec.sizeString(a.openInterestCap)) → \(spec.sizeString(b.openInterestCap))")
         }
-        let applied = b.applied(to: spec).tiers.map { RiskLimits.Tier(notionalCap: $0.notionalCap, maintenanceRate: $0.maintenanceRate.raw,
-                                                                         maxLeverage: $0.maxLeverage) }
+        let applied = RiskLimits(spec: b.applied(to: spec), openInterestCap: b.openInterestCap).tiers
         if a.tiers != applied {
             out.append("tiers \(RiskLimits.Tier.format(a.tiers, money: money)) → \(RiskLimits.Tier.format(applied, money: money))")
         }

@@ -1,3 +1,4 @@
+import Engine
 import HarbourCore
 
 /// One row of `risk_limits` (PERP-1): a perpetual's risk-limit version from its
@@ -27,29 +28,19 @@ public enum RiskLimitRow {
             """, [.int(ts), .int(ts)])
     }
 
-    /// `specs` with the versions of `rows` (from `inForceQuery`) applied; a row that does not
-    /// parse leaves its contract as configured (it was written by this code from an event
-    /// the engine wrote, so that would be a damaged store, which reconciliation reports).
+    /// `specs` with the versions of `rows` (from `inForceQuery`) applied by the engine's own
+    /// `RiskLimits` (the event's tier table parsed as the command's is); a row that does not
+    /// parse leaves its contract as configured (it was written by this code from an event the
+    /// engine wrote, so that would be a damaged store, which reconciliation reports).
     static func apply(_ rows: [[String]], to specs: [InstrumentSpec]) -> [InstrumentSpec] {
         var out = specs
         for row in rows {
             guard let i = out.firstIndex(where: { $0.symbol == row[0] }), let maxLeverage = Int64(row[1]) else { continue }
             let spec = out[i]
-            guard let limit = try? FixedDecimal.parse(row[2], scale: spec.sizeScale), let tiers = parseTiers(row[3], spec, maxLeverage) else { continue }
-            out[i] = spec.withRiskLimits(maxLeverage: maxLeverage, tiers: tiers, positionLimit: limit)
+            guard let limit = try? FixedDecimal.parse(row[2], scale: spec.sizeScale),
+                  case .success(let tiers) = RiskLimits.Tier.parseTable(row[3], money: spec.settlementAsset.scale) else { continue }
+            out[i] = RiskLimits(maxLeverage: maxLeverage, positionLimit: limit, openInterestCap: 0, tiers: tiers).applied(to: spec)
         }
         return out
-    }
-
-    /// `cap:rate:leverage;…` (the event's form), leverage capped by the contract's maximum.
-    static func parseTiers(_ text: String, _ spec: InstrumentSpec, _ maxLeverage: Int64) -> [MaintenanceTier]? {
-        var tiers: [MaintenanceTier] = []
-        for row in text.split(separator: ";") {
-            let parts = row.split(separator: ":").map(String.init)
-            guard parts.count == 3, let cap = try? FixedDecimal.parse(parts[0], scale: spec.settlementAsset.scale),
-                  let rate = try? FixedDecimal.parse(parts[1], scale: Rate.scale), let lev = Int64(parts[2]) else { return nil }
-            tiers.append(MaintenanceTier(notionalCap: cap, maintenanceRate: Rate(raw: rate), maxLeverage: min(lev, maxLeverage)))
-        }
-        return tiers.isEmpty ? nil : tiers
     }
 }
